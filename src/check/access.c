@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * access.c - the oracles on every access: may this thread touch the object
+ * (before), did the value move the way the lock allows (after), and is the
+ * thread clean when it ends.
+ */
+#include "ghost.h"
+
+/* ---- protection: invariant 9 (no use after drop), 14 (RCU scope) ---- */
+
+/*
+ * A thread may touch a VMA while it holds a reader increment on it, holds
+ * F on it, or holds the mmap lock of the mm the VMA belongs to.  Inside an
+ * RCU read section it may also touch the fields RCU readers are allowed to
+ * read on a stale pointer (vm_refcnt, and vm_lock_seq with READ_ONCE):
+ * the object is type-safe, so the memory is a VMA, maybe not the one meant.
+ */
+void check_vma_touch(const struct vm_area_struct *vma, const char *field,
+		     bool rcu_safe, const char *func)
+{
+	int t = sim_self();
+	const struct ghost_vma *g = gvma(vma);
+
+	if (g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner))
+		return;
+	if (rcu_safe && ghost.th[t].rcu_depth > 0)
+		return;
+	sim_fail(VERDICT_USE_AFTER_DROP,
+		 "T%d touches #%u.%s in %s() holding no reference, lock or RCU right to it (#%u gen %u)",
+		 t, vma->idx, field, func, vma->idx, g->gen);
+}
+
+/*
+ * An mm is freed at its last mmdrop: every later touch is a use after
+ * free.  A live foreign mm may be touched only while pinned (mmgrab), or
+ * while holding a reference on one of its VMAs (an attached VMA keeps its
+ * mm from being torn down).
+ */
+static void check_mm_touch(int m, const struct sim_access *a)
+{
+	int t = a->tid;
+
+	if (ghost.mm_freed[m])
+		sim_fail(VERDICT_MM_USE_AFTER_FREE,
+			 "T%d touches mm %c.%s in %s() after its last mmdrop",
+			 t, 'A' + m, sim_loc(a->loc)->field, a->site->func);
+	if (ghost.th[t].mm == m || ghost.th[t].pins[m] > 0)
+		return;
+	for (int i = 0; i < VMA_POOL_SIZE; i++) {
+		const struct ghost_vma *g = &ghost.vma[i];
+
+		if (g->owner == m && (g->incs[t] > 0 || g->f_owner == t))
+			return;
+	}
+	sim_fail(VERDICT_MM_USE_AFTER_FREE,
+		 "T%d touches mm %c.%s in %s() without a pin: it may be freed under it",
+		 t, 'A' + m, sim_loc(a->loc)->field, a->site->func);
+}
+
+/* Invariant 15: never sleep on the mmap lock holding a VMA read lock. */
+static void check_lock_order(const struct sim_access *a)
+{
+	uint8_t self = (uint8_t)(1u << a->tid);
+
+	for (int i = 0; i < VMA_POOL_SIZE; i++)
+		if ((ghost.vma[i].lockdep_read | ghost.vma[i].readers) & self)
+			sim_fail(VERDICT_LOCK_ORDER,
+				 "T%d takes mmap_lock in %s() holding a read lock on #%d",
+				 a->tid, a->site->func, i);
+}
+
+/* Invariant 11: the write lock is released only with an even sequence. */
+static void check_unlock_parity(int m, const struct sim_access *a)
+{
+	const struct mm_struct *mm = &world.mm[m];
+
+	if (mm->mmap_lock.writer == a->tid && (sim_peek(&mm->mm_lock_seq) & 1))
+		sim_fail(VERDICT_SEQ_PARITY,
+			 "T%d releases mm %c's write lock with mm_lock_seq %d odd: VMA write locks not dropped",
+			 a->tid, 'A' + m, sim_peek(&mm->mm_lock_seq));
+}
+
+void check_pre(const struct sim_access *a)
+{
+	const struct sim_loc_info *li = sim_loc(a->loc);
+
+	if (obj_is_vma(li->obj_kind)) {
+		bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
+				(li->obj_kind == OBJ_VMA_LOCK_SEQ &&
+				 a->kind == SIM_A_LOAD);
+
+		check_vma_touch(vma_from_idx(li->obj_idx), li->field, rcu_safe,
+				a->site->func);
+		return;
+	}
+	VM_ASSERT(obj_is_mm(li->obj_kind));
+	check_mm_touch(li->obj_idx, a);
+	if (a->kind != SIM_A_LOCK)
+		return;
+	if (a->mo == SIM_ACQUIRE)
+		check_lock_order(a);
+	else
+		check_unlock_parity(li->obj_idx, a);
+}
+
+/* ---- values: invariants 1, 3, 5, 8, 11 ---- */
+
+static void refcnt_fail(enum verdict v, const struct vm_area_struct *vma,
+			const struct sim_access *a, const char *what)
+{
+	sim_fail(v, "T%d %s in %s(): #%u vm_refcnt %lld -> %lld",
+		 a->tid, what, a->site->func, vma->idx, (long long)a->old,
+		 (long long)a->val);
+}
+
+static void refcnt_reader_inc(struct vm_area_struct *vma,
+			      const struct sim_access *a)
+{
+	struct ghost_vma *g = gvma(vma);
+
+	if (a->old == 0 || a->old >= VM_REFCNT_EXCLUDE_READERS_FLAG)
+		refcnt_fail(VERDICT_INC_WHILE_EXCLUDED, vma, a,
+			    "raises a detached or excluded count");
+	g->incs[a->tid]++;
+}
+
+static void refcnt_put(struct vm_area_struct *vma, const struct sim_access *a)
+{
+	struct ghost_vma *g = gvma(vma);
+
+	if (g->incs[a->tid] > 0) {
+		g->incs[a->tid]--;
+	} else if (g->attached && ghost_holds_mmap_write(a->tid, g->owner)) {
+		g->attached = false;	/* vma_mark_detached()'s put */
+	} else {
+		refcnt_fail(VERDICT_REF_BALANCE, vma, a,
+			    "drops a reference it does not hold");
+	}
+}
+
+static void refcnt_flag(struct vm_area_struct *vma, const struct sim_access *a,
+			bool set)
+{
+	struct ghost_vma *g = gvma(vma);
+
+	if (set && (g->f_owner >= 0 || !ghost_holds_mmap_write(a->tid, g->owner)))
+		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a,
+			    "sets F without owning the mm's write lock alone");
+	if (!set && g->f_owner != a->tid)
+		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a,
+			    "clears F it did not set");
+	g->f_owner = (int8_t)(set ? a->tid : -1);
+}
+
+static void refcnt_store(struct vm_area_struct *vma, const struct sim_access *a)
+{
+	struct ghost_vma *g = gvma(vma);
+
+	if (a->val == 0 && a->old == 0)
+		return;		/* vma_lock_init(vma, true) on a detached VMA */
+	if (a->val != 1 || a->old != 0 || g->attached ||
+	    !ghost_holds_mmap_write(a->tid, g->owner) ||
+	    !ghost_write_locked(vma))
+		refcnt_fail(VERDICT_ATTACH_DISCIPLINE, vma, a,
+			    "attaches a VMA not detached, or not write-locked");
+	g->attached = true;
+}
+
+static void refcnt_encoding(struct vm_area_struct *vma,
+			    const struct sim_access *a)
+{
+	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
+	int64_t v = a->val;
+
+	if (v < 0 || v > (int64_t)F + VM_REFCNT_LIMIT)
+		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a, "leaves the encoding");
+	if ((v & F) && gvma(vma)->f_owner < 0)
+		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a, "leaves F set with no owner");
+}
+
+static void refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
+{
+	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
+
+	if (a->kind == SIM_A_STORE) {
+		refcnt_store(vma, a);
+	} else if (a->kind == SIM_A_RMW) {
+		int64_t delta = a->val - a->old;
+
+		if (delta == 1)
+			refcnt_reader_inc(vma, a);
+		else if (delta == -1)
+			refcnt_put(vma, a);
+		else if (delta == F || delta == -F)
+			refcnt_flag(vma, a, delta == F);
+		else
+			refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a,
+				    "changes the count by an unknown step");
+	} else {
+		return;		/* loads */
+	}
+	refcnt_encoding(vma, a);
+}
+
+static void seq_post(int m, const struct sim_access *a)
+{
+	if (a->kind != SIM_A_STORE)
+		return;
+	if (!ghost_holds_mmap_write(a->tid, m) || a->val != a->old + 1)
+		sim_fail(VERDICT_SEQ_PARITY,
+			 "T%d moves mm %c's mm_lock_seq %lld -> %lld without owning its write lock",
+			 a->tid, 'A' + m, (long long)a->old, (long long)a->val);
+}
+
+/* vm_lock_seq is written only with the mmap write lock, and either F
+ * held or the VMA detached: then no reader may be inside (invariant 4). */
+static void lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
+{
+	const struct ghost_vma *g = gvma(vma);
+
+	if (a->kind != SIM_A_STORE)
+		return;
+	if (!ghost_holds_mmap_write(a->tid, g->owner))
+		sim_fail(VERDICT_ATTACH_DISCIPLINE,
+			 "T%d writes #%u.vm_lock_seq in %s() without the mmap write lock",
+			 a->tid, vma->idx, a->site->func);
+	if (g->attached && g->f_owner != a->tid)
+		sim_fail(VERDICT_EXCLUSION,
+			 "T%d write-locks attached #%u in %s() without holding F",
+			 a->tid, vma->idx, a->site->func);
+	if (g->readers || incs_total(g))
+		sim_fail(VERDICT_EXCLUSION,
+			 "T%d write-locks #%u in %s() with %d reader increments inside",
+			 a->tid, vma->idx, a->site->func, incs_total(g));
+}
+
+void check_post(const struct sim_access *a)
+{
+	if (a->kind == SIM_A_FENCE)
+		return;		/* fences touch no location */
+	const struct sim_loc_info *li = sim_loc(a->loc);
+
+	switch (li->obj_kind) {
+	case OBJ_VMA_REFCNT:
+		refcnt_post(vma_from_idx(li->obj_idx), a);
+		break;
+	case OBJ_VMA_LOCK_SEQ:
+		lock_seq_post(vma_from_idx(li->obj_idx), a);
+		break;
+	case OBJ_MM_SEQ:
+		seq_post(li->obj_idx, a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- a thread ends: everything it took is given back ---- */
+
+static void exit_vma(int t, int i)
+{
+	const struct ghost_vma *g = &ghost.vma[i];
+	uint8_t self = (uint8_t)(1u << t);
+
+	if (g->incs[t] || (g->readers & self))
+		sim_fail(VERDICT_REF_BALANCE,
+			 "T%d ends holding %d increment(s) of #%d: a get never put",
+			 t, g->incs[t], i);
+	if ((g->lockdep_read & self) || g->lockdep_excl == t)
+		sim_fail(VERDICT_HELD_LOCK,
+			 "T%d ends with #%d's dep map still recorded as held", t, i);
+	if (g->f_owner == t)
+		sim_fail(VERDICT_REFCNT_ENCODING, "T%d ends holding F on #%d", t, i);
+}
+
+void check_thread_exit(int t)
+{
+	const struct ghost_thread *gt = &ghost.th[t];
+
+	for (int i = 0; i < VMA_POOL_SIZE; i++)
+		exit_vma(t, i);
+	if (gt->rcu_depth)
+		sim_fail(VERDICT_RCU_SCOPE, "T%d ends inside an RCU read section", t);
+	for (int m = 0; m < MM_POOL_SIZE; m++) {
+		if (gt->pins[m])
+			sim_fail(VERDICT_REF_BALANCE,
+				 "T%d ends with an mmgrab of mm %c not dropped", t, 'A' + m);
+		if (ghost_holds_mmap(t, m))
+			sim_fail(VERDICT_HELD_LOCK, "T%d ends holding mm %c's mmap_lock",
+				 t, 'A' + m);
+	}
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.h - the oracles: the spec's invariants (vma-lock-spec.md section 3)
+ * checked on every access from ghost state.
+ *
+ * Ghost state is what the lock does not record but a checker must know:
+ * which thread holds which increment of which VMA, who holds F, the
+ * lockdep-style held-lock records, each VMA's generation and owner mm, who
+ * pinned which mm, who is inside an RCU read section.  Three feeds keep it:
+ *
+ *  - the runtime's access hooks (every atomic, plain and lock access):
+ *    protection before the access (may this thread touch this object at
+ *    all), value invariants after it (encoding, no increment with F set,
+ *    attach only from 0, reference balance);
+ *  - the kernel debugging shims the model calls (lockdep, RCU, slab, pins);
+ *  - the operations (src/harness/), which report what the lock's callers
+ *    learn: a read lock taken or dropped, a write lock returned, a detach
+ *    done, fields changed or read.
+ *
+ * Each failure raises a named verdict through sim_fail() and ends the run.
+ */
+#ifndef VMLOCK_CHECK_CHECK_H
+#define VMLOCK_CHECK_CHECK_H
+
+#include <stdbool.h>
+
+#include "../lock/mm_types.h"
+
+/* Before a run (after the world is set up): reset ghosts, install hooks. */
+void check_begin(void);
+/* The mm each thread runs in (its own mm needs no pin). */
+void check_thread_mm(int tid, int mm_idx);
+
+/* A read lock was taken: by lock_vma_under_rcu(mm, addr) (rcu = true) or
+ * vma_start_read_locked() under the mmap lock (rcu = false). */
+void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
+		       unsigned long addr, bool rcu);
+/* About to vma_end_read() a read lock taken above. */
+void check_read_unlock(struct vm_area_struct *vma);
+/* vma_start_write(_killable) returned 0. */
+void check_write_locked(struct vm_area_struct *vma);
+/* vma_start_write_killable() returned -EINTR. */
+void check_write_killed(struct vm_area_struct *vma);
+/* vma_mark_detached() returned. */
+void check_detached(struct vm_area_struct *vma);
+/* A writer is about to change the VMA's fields. */
+void check_mutation(struct vm_area_struct *vma);
+/* A reader read the payload pair (vm_flags, vm_pgoff). */
+void check_payload(struct vm_area_struct *vma, uintptr_t flags,
+		   uintptr_t pgoff);
+
+/* Reports: the ghost state of a VMA in words ("attached, 1 reader: T0"). */
+int check_describe_vma(const struct vm_area_struct *vma, char *buf,
+		       size_t len);
+unsigned check_vma_gen(int idx);
+
+#endif /* VMLOCK_CHECK_CHECK_H */

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ghost.c - the ghost state's life, and the kernel debugging shims the
+ * model calls (lockdep, RCU read side, slab, mm pins).
+ */
+#include "ghost.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct ghost ghost;
+
+bool ghost_holds_mmap(int t, int mm_idx)
+{
+	if (mm_idx < 0 || ghost.mm_freed[mm_idx])
+		return false;
+	const struct sim_rwsem *r = &world.mm[mm_idx].mmap_lock;
+
+	return r->writer == t || (r->readers & (1u << t));
+}
+
+bool ghost_holds_mmap_write(int t, int mm_idx)
+{
+	return mm_idx >= 0 && !ghost.mm_freed[mm_idx] &&
+	       world.mm[mm_idx].mmap_lock.writer == t;
+}
+
+bool ghost_write_locked(const struct vm_area_struct *vma)
+{
+	int m = gvma(vma)->owner;
+
+	if (m < 0 || ghost.mm_freed[m])
+		return false;
+	const struct mm_struct *mm = &world.mm[m];
+
+	return mm->mmap_lock.writer >= 0 &&
+	       sim_peek(&vma->vm_lock_seq) == sim_peek(&mm->mm_lock_seq);
+}
+
+/* ---- lockdep: a held-lock record per VMA dep map ---- */
+
+static void held_lock_fail(struct vm_area_struct *vma, const char *what,
+			   const char *func)
+{
+	sim_fail(VERDICT_HELD_LOCK, "T%d %s on #%u in %s()", sim_self(), what,
+		 vma->idx, func);
+}
+
+static void g_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
+		      const char *func)
+{
+	struct ghost_vma *g = gvma(vma);
+	uint8_t self = (uint8_t)(1u << sim_self());
+
+	/* The dep map is a field of the VMA: touching it needs a right. */
+	check_vma_touch(vma, "vmlock_dep_map", false, func);
+	switch (op) {
+	case LOCKDEP_ACQUIRE_READ:
+		if (g->lockdep_read & self)
+			held_lock_fail(vma, "acquires a read lock it holds", func);
+		g->lockdep_read |= self;
+		break;
+	case LOCKDEP_RELEASE_READ:
+		if (!(g->lockdep_read & self))
+			held_lock_fail(vma, "releases a read lock it does not hold", func);
+		g->lockdep_read &= (uint8_t)~self;
+		break;
+	case LOCKDEP_ACQUIRE_EXCLUSIVE:
+		if (g->lockdep_excl >= 0 || (g->lockdep_read & self))
+			held_lock_fail(vma, "acquires the exclusive lock while held", func);
+		g->lockdep_excl = (int8_t)sim_self();
+		break;
+	case LOCKDEP_RELEASE_EXCLUSIVE:
+		if (g->lockdep_excl != sim_self())
+			held_lock_fail(vma, "releases an exclusive lock it does not hold", func);
+		g->lockdep_excl = -1;
+		break;
+	}
+}
+
+static bool g_lock_is_held(struct vm_area_struct *vma)
+{
+	const struct ghost_vma *g = gvma(vma);
+
+	return (g->lockdep_read & (1u << sim_self())) ||
+	       g->lockdep_excl == sim_self();
+}
+
+/* ---- RCU read side ---- */
+
+static void g_rcu_read_lock(void)
+{
+	ghost.th[sim_self()].rcu_depth++;
+}
+
+static void g_rcu_read_unlock(void)
+{
+	struct ghost_thread *gt = &ghost.th[sim_self()];
+
+	if (gt->rcu_depth <= 0)
+		sim_fail(VERDICT_RCU_SCOPE, "T%d: rcu_read_unlock() outside an RCU read section",
+			 sim_self());
+	gt->rcu_depth--;
+}
+
+/* ---- slab and mm lifetime ---- */
+
+static void g_vma_alloc(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	struct ghost_vma *g = gvma(vma);
+
+	/* Type-safe reuse: nobody may still hold an increment. */
+	if (incs_total(g) || sim_peek(&vma->vm_refcnt))
+		sim_fail(VERDICT_FREE_WITH_REFS,
+			 "#%u handed out again with vm_refcnt %d and %d increments outstanding",
+			 vma->idx, sim_peek(&vma->vm_refcnt), incs_total(g));
+	g->gen++;
+	g->owner = (int8_t)mm->idx;
+	g->live = true;
+	g->attached = false;
+}
+
+static void g_vma_free(struct vm_area_struct *vma)
+{
+	struct ghost_vma *g = gvma(vma);
+	int32_t refcnt = sim_peek(&vma->vm_refcnt);
+
+	if (refcnt != 0 || incs_total(g))
+		sim_fail(VERDICT_FREE_WITH_REFS,
+			 "T%d frees #%u gen %u with vm_refcnt %d, %d reader increments outstanding",
+			 sim_self(), vma->idx, g->gen, refcnt, incs_total(g));
+	if (!g->live)
+		sim_fail(VERDICT_FREE_WITH_REFS, "T%d frees #%u twice",
+			 sim_self(), vma->idx);
+	g->live = false;
+}
+
+static void g_mm_pin(struct mm_struct *mm, int delta)
+{
+	int8_t *pins = &ghost.th[sim_self()].pins[mm->idx];
+
+	*pins = (int8_t)(*pins + delta);
+	if (*pins < 0)
+		sim_fail(VERDICT_REF_BALANCE, "T%d: mmdrop(mm %c) without its mmgrab",
+			 sim_self(), 'A' + mm->idx);
+}
+
+static void g_mm_free(struct mm_struct *mm)
+{
+	ghost.mm_freed[mm->idx] = true;
+}
+
+void check_begin(void)
+{
+	memset(&ghost, 0, sizeof(ghost));
+	for (int i = 0; i < VMA_POOL_SIZE; i++) {
+		struct ghost_vma *g = &ghost.vma[i];
+		const struct vm_area_struct *vma = &world.vma[i];
+
+		g->owner = -1;
+		g->f_owner = -1;
+		g->lockdep_excl = -1;
+		if (!vma->born)
+			continue;
+		/* Set up before the run: live and attached to its mm. */
+		g->gen = 1;
+		g->owner = (int8_t)vma_mm_peek(vma)->idx;
+		g->live = true;
+		g->attached = sim_peek(&vma->vm_refcnt) == 1;
+	}
+	kdebug.lockdep = g_lockdep;
+	kdebug.lock_is_held = g_lock_is_held;
+	kdebug.rcu_read_lock = g_rcu_read_lock;
+	kdebug.rcu_read_unlock = g_rcu_read_unlock;
+	kdebug.vma_alloc = g_vma_alloc;
+	kdebug.vma_free = g_vma_free;
+	kdebug.mm_pin = g_mm_pin;
+	kdebug.mm_free = g_mm_free;
+	sim_hooks.pre = check_pre;
+	sim_hooks.post = check_post;
+	sim_hooks.thread_exit = check_thread_exit;
+}
+
+void check_thread_mm(int tid, int mm_idx)
+{
+	VM_ASSERT(tid >= 0 && tid < SIM_MAX_THREADS);
+	ghost.th[tid].mm = (int8_t)mm_idx;
+}
+
+unsigned check_vma_gen(int idx)
+{
+	return ghost.vma[idx].gen;
+}
+
+int check_describe_vma(const struct vm_area_struct *vma, char *buf, size_t len)
+{
+	const struct ghost_vma *g = gvma(vma);
+	char who[48] = "";
+	size_t w = 0;
+
+	for (int t = 0; t < SIM_MAX_THREADS; t++)
+		if (g->incs[t] && w < sizeof(who))
+			w += (size_t)snprintf(who + w, sizeof(who) - w, " T%d", t);
+	return snprintf(buf, len, "%s%s, %d reader increment%s%s%s",
+			g->live ? "live" : "free",
+			g->attached ? ", attached" : "",
+			incs_total(g), incs_total(g) == 1 ? "" : "s",
+			w ? ":" : "", who);
+}

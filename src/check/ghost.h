@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ghost.h - the oracles' own record of the run (internal to src/check/).
+ */
+#ifndef VMLOCK_CHECK_GHOST_H
+#define VMLOCK_CHECK_GHOST_H
+
+#include "check.h"
+#include "../lock/kdebug.h"
+#include "../lock/mm.h"
+#include "../util/assert.h"
+
+struct ghost_vma {
+	uint32_t gen;			/* bumped at every vm_area_alloc */
+	int8_t owner;			/* mm idx of this generation, -1: never */
+	bool live;			/* allocated, not freed */
+	bool attached;			/* holds the attach reference */
+	int8_t f_owner;			/* thread holding F, or -1 */
+	int8_t incs[SIM_MAX_THREADS];	/* outstanding reader increments */
+	uint8_t readers;		/* threads holding a read lock */
+	uint8_t lockdep_read;		/* threads with a read acquire */
+	int8_t lockdep_excl;		/* thread with the exclusive, or -1 */
+};
+
+struct ghost_thread {
+	int8_t mm;			/* the thread's own mm */
+	int8_t rcu_depth;
+	int8_t pins[MM_POOL_SIZE];	/* mmgrab()s not yet mmdrop()ped */
+};
+
+struct ghost {
+	struct ghost_vma vma[VMA_POOL_SIZE];
+	struct ghost_thread th[SIM_MAX_THREADS];
+	bool mm_freed[MM_POOL_SIZE];
+};
+
+extern struct ghost ghost;
+
+static inline struct ghost_vma *gvma(const struct vm_area_struct *vma)
+{
+	return &ghost.vma[vma->idx];
+}
+
+static inline int incs_total(const struct ghost_vma *g)
+{
+	int n = 0;
+
+	for (int t = 0; t < SIM_MAX_THREADS; t++)
+		n += g->incs[t];
+	return n;
+}
+
+/* Is the VMA write-locked right now (the kernel's definition: its mm is
+ * write-held and vm_lock_seq equals mm_lock_seq)?  Reads, no access. */
+bool ghost_write_locked(const struct vm_area_struct *vma);
+/* Does thread t hold mm idx's mmap lock (any mode)? */
+bool ghost_holds_mmap(int t, int mm_idx);
+bool ghost_holds_mmap_write(int t, int mm_idx);
+
+/* access.c */
+void check_pre(const struct sim_access *a);
+void check_post(const struct sim_access *a);
+void check_thread_exit(int tid);
+/* May thread sim_self() touch this field of the VMA now? */
+void check_vma_touch(const struct vm_area_struct *vma, const char *field,
+		     bool rcu_safe, const char *func);
+
+#endif /* VMLOCK_CHECK_GHOST_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness.h - run one program over the model: set up the world, spawn the
+ * threads, run them under a strategy with the oracles on, give the result.
+ *
+ * This is the narrow interface every front end uses: the fuzz target, the
+ * vmlock CLI, the tests and the benchmarks.
+ */
+#ifndef VMLOCK_HARNESS_HARNESS_H
+#define VMLOCK_HARNESS_HARNESS_H
+
+#include <stdio.h>
+
+#include "../lock/variant.h"
+#include "../scenario/program.h"
+#include "../sim/sim.h"
+
+enum harness_strategy {
+	HS_BYTES,	/* the program's own schedule runs and choices */
+	HS_PRNG,	/* seeded preemptions */
+	HS_PCT,		/* PCT with depth pct_depth */
+};
+
+struct harness_opts {
+	enum variant variant;
+	enum harness_strategy strategy;
+	uint64_t seed;		/* HS_PRNG, HS_PCT */
+	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
+	uint32_t step_budget;	/* 0: the default */
+	bool trace;		/* record events for a report */
+};
+
+#define HARNESS_STEP_BUDGET 20000
+
+void harness_opts_default(struct harness_opts *o);
+/* Run p; res gets the verdict, message, counts and trace hash. */
+void harness_run(const struct vmt_program *p, const struct harness_opts *o,
+		 struct sim_result *res);
+/* Print a report of the last run (which must have had o->trace set):
+ * the verdict first, the replay hint, the column trace, the state. */
+void harness_report(FILE *out, const struct vmt_program *p,
+		    const struct harness_opts *o, const struct sim_result *res,
+		    const char *input_name);
+/* The column trace only (vmlock trace). */
+void harness_print_trace(FILE *out, const struct vmt_program *p);
+/* The state of every VMA and mm at the end of the last run. */
+void harness_print_state(FILE *out);
+
+/* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
+enum variant harness_variant_from_env(void);
+
+#endif /* VMLOCK_HARNESS_HARNESS_H */

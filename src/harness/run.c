@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - set up the world of a program and run it.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "../check/check.h"
+#include "../lock/mmap_lock.h"
+#include "../sim/strategy.h"
+
+static struct op_ctx ctx[VMT_MAX_THREADS];
+
+void harness_opts_default(struct harness_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->variant = V_NONE;
+	o->strategy = HS_BYTES;
+	o->pct_depth = 2;
+	o->step_budget = HARNESS_STEP_BUDGET;
+}
+
+enum variant harness_variant_from_env(void)
+{
+	const char *name = getenv("VMLOCK_VARIANT");
+	enum variant v = variant_from_name(name);
+
+	if (v == V__COUNT) {
+		fprintf(stderr, "vmlock: unknown VMLOCK_VARIANT '%s' (see 'vmlock variants')\n",
+			name);
+		exit(2);
+	}
+	return v;
+}
+
+/* An initial VMA, attached before any thread runs (main context: no
+ * scheduling points, no oracles yet). */
+static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
+{
+	unsigned long start = vmt_page_addr(2 * slot);
+	unsigned long end = start + 2 * VMT_PAGE_SIZE;
+	struct vm_area_struct *vma = vm_area_alloc(mm, 0);
+
+	VM_ASSERT(vma != NULL);
+	vma->vm_start.v = start;
+	vma->vm_end.v = end;
+	vma->vm_flags.v = payload;
+	vma->vm_pgoff.v = payload;
+	vma->vm_refcnt.v = 1;
+	vma_iter_store(mm, vma, start, end);
+}
+
+static void setup_world(const struct vmt_program *p)
+{
+	lock_world_reset(p->small_limit);
+	for (int m = 0; m < VMT_MAX_MMS; m++) {
+		struct mm_struct *mm = mm_init_world(m);
+
+		for (unsigned s = 0; s < VMT_SLOTS; s++)
+			if (p->layout[m] & (1u << s))
+				setup_vma(mm, s, 0x100u * (m + 1) + s);
+	}
+}
+
+static void thread_body(void *arg)
+{
+	struct op_ctx *c = arg;
+
+	for (unsigned i = 0; i < c->prog->nops; i++) {
+		const struct vmt_op *op = &c->prog->ops[i];
+
+		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
+			break;
+		op_run(c, op);
+	}
+	sim_note("exit: mmput(mm %c)", 'A' + c->mm->idx);
+	mmput(c->mm);
+}
+
+static void spawn_threads(const struct vmt_program *p)
+{
+	for (int t = 0; t < p->nthreads; t++) {
+		struct op_ctx *c = &ctx[t];
+
+		c->tid = t;
+		c->mm = &world.mm[p->threads[t].mm];
+		c->prog = &p->threads[t];
+		c->writes = 0;
+		mmget(c->mm);
+		check_thread_mm(t, c->mm->idx);
+		VM_ASSERT(sim_spawn(thread_body, c) == t);
+	}
+}
+
+static struct strat_bytes sb;
+static struct strat_prng sp;
+static struct strat_pct spct;
+static struct sim_sched_run runs[VMT_MAX_SCHED];
+
+static void pick_strategy(const struct vmt_program *p,
+			  const struct harness_opts *o, struct sim_run_cfg *cfg)
+{
+	switch (o->strategy) {
+	case HS_PRNG:
+		strat_prng_init(&sp, o->seed);
+		cfg->strategy = &strategy_prng;
+		cfg->strategy_ctx = &sp;
+		return;
+	case HS_PCT:
+		strat_pct_init(&spct, o->seed, o->pct_depth, p->nthreads, 400);
+		cfg->strategy = &strategy_pct;
+		cfg->strategy_ctx = &spct;
+		return;
+	case HS_BYTES:
+		break;
+	}
+	for (unsigned i = 0; i < p->nsched; i++) {
+		runs[i].thread = p->sched[i].thread;
+		runs[i].steps = p->sched[i].steps;
+	}
+	strat_bytes_init(&sb, runs, p->nsched, p->choices, p->nchoices);
+	cfg->strategy = &strategy_bytes;
+	cfg->strategy_ctx = &sb;
+}
+
+void harness_run(const struct vmt_program *p, const struct harness_opts *o,
+		 struct sim_result *res)
+{
+	struct sim_run_cfg cfg = {
+		.step_budget = o->step_budget ? o->step_budget : HARNESS_STEP_BUDGET,
+		.trace = o->trace,
+	};
+
+	VM_ASSERT(p->nthreads >= 1 && p->nthreads <= VMT_MAX_THREADS);
+	sim_setup();
+	pick_strategy(p, o, &cfg);
+	vmlock_variant = o->variant;
+	kdebug_reset();
+	sim_begin(&cfg);
+	setup_world(p);
+	check_begin();
+	spawn_threads(p);
+	sim_run(res);
+}

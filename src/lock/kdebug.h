@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kdebug.h - the kernel's debugging facilities the lock calls into:
+ * lockdep, the RCU read-side bookkeeping, the slab's alloc/free, and the mm
+ * pin count.  The model calls them where the kernel does; the oracles
+ * (src/check/) provide them.  The defaults do nothing, so the model also
+ * runs without oracles (unit tests of its sequential semantics).
+ */
+#ifndef VMLOCK_LOCK_KDEBUG_H
+#define VMLOCK_LOCK_KDEBUG_H
+
+#include <stdbool.h>
+
+struct vm_area_struct;
+struct mm_struct;
+
+enum kdebug_lockdep_op {
+	LOCKDEP_ACQUIRE_READ,		/* __vma_lockdep_acquire_read */
+	LOCKDEP_ACQUIRE_EXCLUSIVE,	/* __vma_lockdep_acquire_exclusive */
+	LOCKDEP_RELEASE_READ,		/* __vma_lockdep_release_read */
+	LOCKDEP_RELEASE_EXCLUSIVE,	/* __vma_lockdep_release_exclusive */
+};
+
+struct kdebug_ops {
+	/* The dep map lives inside the VMA: each call touches the VMA. */
+	void (*lockdep)(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
+			const char *func);
+	/* NULL: no lockdep (vma_assert_locked() decides from the count). */
+	bool (*lock_is_held)(struct vm_area_struct *vma);
+	void (*rcu_read_lock)(void);
+	void (*rcu_read_unlock)(void);
+	void (*vma_alloc)(struct vm_area_struct *vma, struct mm_struct *mm);
+	void (*vma_free)(struct vm_area_struct *vma);
+	void (*mm_pin)(struct mm_struct *mm, int delta);	/* mmgrab/mmdrop */
+	void (*mm_free)(struct mm_struct *mm);
+};
+
+extern struct kdebug_ops kdebug;
+/* Put the do-nothing defaults back. */
+void kdebug_reset(void);
+
+#endif /* VMLOCK_LOCK_KDEBUG_H */

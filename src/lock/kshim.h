@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kshim.h - the kernel primitives the lock uses, rendered on the simulator.
+ *
+ * Each primitive keeps its kernel name and maps to C11 as the spec's
+ * memory-model table says (vma-lock-spec.md section 5.1):
+ *
+ *   READ_ONCE / WRITE_ONCE             relaxed load / store
+ *   smp_load_acquire / store_release   acquire load / release store
+ *   refcount_read / refcount_set       relaxed load / store
+ *   refcount_set_release               release store
+ *   refcount_add_not_zero              relaxed CAS loop
+ *   __refcount_*_limited_acquire       CAS loop, acquire on success
+ *   __refcount_dec_and_test,
+ *   refcount_sub_and_test              fetch_sub release; acquire fence
+ *                                      when it reaches zero
+ *   smp_mb                             seq_cst fence
+ *   smp_wmb                            release fence (stronger than the
+ *                                      kernel's: it also orders loads)
+ *
+ * Every call site gets its own struct sim_site, so the trace names the
+ * function and the expression.
+ */
+#ifndef VMLOCK_LOCK_KSHIM_H
+#define VMLOCK_LOCK_KSHIM_H
+
+#include "kdebug.h"
+#include "mm_types.h"
+#include "variant.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define READ_ONCE(x) sim_load(&(x), SIM_RELAXED, SIM_SITE("READ_ONCE(" #x ")"))
+#define WRITE_ONCE(x, v)						\
+	sim_store(&(x), (int32_t)(v), SIM_RELAXED, SIM_SITE("WRITE_ONCE(" #x ")"))
+#define smp_load_acquire(p) sim_load((p), SIM_ACQUIRE, SIM_SITE("smp_load_acquire(" #p ")"))
+#define smp_store_release(p, v)						\
+	sim_store((p), (int32_t)(v), SIM_RELEASE, SIM_SITE("smp_store_release(" #p ")"))
+#define smp_mb() sim_fence(SIM_SEQ_CST, SIM_SITE("smp_mb()"))
+#define smp_wmb() sim_fence(SIM_RELEASE, SIM_SITE("smp_wmb()"))
+#define smp_acquire__after_ctrl_dep()					\
+	sim_fence(SIM_ACQUIRE, SIM_SITE("smp_acquire__after_ctrl_dep()"))
+
+/* Plain fields of the VMA: each read or write is checked for races. */
+#define PLAIN_READ(f) sim_plain_read(&(f), SIM_SITE(#f))
+#define PLAIN_WRITE(f, v) sim_plain_write(&(f), (uintptr_t)(v), SIM_SITE(#f " ="))
+
+/* WARN_ON_ONCE in the model is a finding: the run stops with its text. */
+#define WARN_ON_ONCE(cond)						\
+	({								\
+		bool warn_ = (cond);					\
+		if (unlikely(warn_))					\
+			sim_fail(VERDICT_KERNEL_WARN,			\
+				 "WARN_ON_ONCE(%s) in %s()", #cond, __func__);	\
+		warn_;							\
+	})
+#define VM_WARN_ON_ONCE(cond) ((void)WARN_ON_ONCE(cond))
+#define VM_WARN_ON_ONCE_VMA(cond, vma) ((void)WARN_ON_ONCE(cond))
+
+/* ---- refcount_t ---- */
+
+#define refcount_read(r) sim_load((r), SIM_RELAXED, SIM_SITE("refcount_read"))
+#define refcount_set(r, v) sim_store((r), (v), SIM_RELAXED, SIM_SITE("refcount_set"))
+#define refcount_set_release(r, v)					\
+	sim_store((r), (v), SIM_RELEASE, SIM_SITE("refcount_set_release"))
+
+/* Add i unless the count is 0 or would pass limit; mo orders success. */
+static inline bool
+refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
+				 enum sim_mo mo, const struct sim_site *ld,
+				 const struct sim_site *cas)
+{
+	int32_t old = sim_load(r, SIM_RELAXED, ld);
+
+	do {
+		if (!old)
+			break;
+		if (i > limit - old) {
+			if (oldp)
+				*oldp = old;
+			return false;
+		}
+	} while (!sim_cmpxchg(r, &old, old + i, mo, SIM_RELAXED, cas));
+	if (oldp)
+		*oldp = old;
+	return old != 0;
+}
+
+#define __refcount_inc_not_zero_limited_acquire(r, oldp, limit)		\
+	refcount_add_not_zero_limited_mo((r), 1, (oldp), (limit), SIM_ACQUIRE, \
+		SIM_SITE("refcount_read"),					\
+		SIM_SITE("atomic_try_cmpxchg_acquire(vm_refcnt, +1)"))
+
+/* refcount_add_not_zero: no limit but INT_MAX, no ordering. */
+#define refcount_add_not_zero(i, r)					\
+	refcount_add_not_zero_limited_mo((r), (i), NULL, INT_MAX, SIM_RELAXED, \
+		SIM_SITE("refcount_read"),					\
+		SIM_SITE("atomic_try_cmpxchg_relaxed(vm_refcnt, +" #i ")"))
+
+static inline bool refcount_sub_and_test_site(int i, sim_atomic_t *r, int *oldp,
+					      const struct sim_site *s)
+{
+	int32_t old = sim_fetch_add(r, -i, SIM_RELEASE, s);
+
+	if (oldp)
+		*oldp = old;
+	if (old > 0 && old == i) {
+		/* Pairs with the release of every earlier put: whoever
+		 * sees zero sees everything done under the references. */
+		smp_acquire__after_ctrl_dep();
+		return true;
+	}
+	WARN_ON_ONCE(old <= 0 || old - i < 0);	/* refcount_warn_saturate */
+	return false;
+}
+
+#define refcount_sub_and_test(i, r)					\
+	refcount_sub_and_test_site((i), (r), NULL,			\
+		SIM_SITE("atomic_fetch_sub_release(vm_refcnt, " #i ")"))
+#define __refcount_dec_and_test(r, oldp)				\
+	refcount_sub_and_test_site(1, (r), (oldp),			\
+		SIM_SITE("atomic_fetch_sub_release(vm_refcnt, 1)"))
+
+/* ---- RCU read side (the checker tracks who is inside) ---- */
+
+static inline void rcu_read_lock(void)
+{
+	kdebug.rcu_read_lock();
+}
+
+static inline void rcu_read_unlock(void)
+{
+	kdebug.rcu_read_unlock();
+}
+
+#endif /* VMLOCK_LOCK_KSHIM_H */

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm.c - the mm's life, rcuwait, the address map and the VMA cache.
+ */
+#include "mm.h"
+
+#include <string.h>
+
+#include "mmap_lock.h"
+#include "../util/assert.h"
+#include "../util/sanitizer.h"
+
+struct lock_world world;
+int vm_refcnt_flag = 1 << VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL;
+
+/* Poison for vm_start/vm_end: what the slab's free pointer leaves. */
+#define VMA_FREEPTR_POISON 0x6b6b6b6b6b6bUL
+
+void lock_world_reset(bool small_limit)
+{
+	VM_UNPOISON(world.mm, sizeof(world.mm));
+	memset(&world, 0, sizeof(world));
+	vm_refcnt_flag = 1 << (small_limit ? VM_REFCNT_EXCLUDE_READERS_BIT_SMALL
+					   : VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL);
+	for (int i = 0; i < VMA_POOL_SIZE; i++)
+		world.vma[i].idx = (uint8_t)i;
+}
+
+struct mm_struct *mm_init_world(int idx)
+{
+	VM_ASSERT(idx >= 0 && idx < MM_POOL_SIZE);
+	struct mm_struct *mm = &world.mm[idx];
+	uint8_t i = (uint8_t)idx;
+
+	mm->idx = i;
+	sim_rwsem_init(&mm->mmap_lock, OBJ_MM_LOCK, i, "mmap_lock");
+	sim_atomic_init(&mm->mm_lock_seq, 0, OBJ_MM_SEQ, i, "mm_lock_seq");
+	sim_atomic_init(&mm->vma_writer_wait, 0, OBJ_MM_WAIT, i,
+			"vma_writer_wait");
+	/* mm_count starts at 1: the reference all users share. */
+	sim_atomic_init(&mm->mm_count, 1, OBJ_MM_COUNT, i, "mm_count");
+	sim_atomic_init(&mm->mm_users, 0, OBJ_MM_COUNT, i, "mm_users");
+	for (int p = 0; p < VMT_PAGES; p++)
+		sim_atomic_init(&mm->mm_mt[p], 0, OBJ_MM_TREE, i, "mm_mt");
+	return mm;
+}
+
+/* ---- pins and users (kernel/fork.c) ---- */
+
+void mmgrab(struct mm_struct *mm)
+{
+	sim_fetch_add(&mm->mm_count, 1, SIM_RELAXED, SIM_SITE("mmgrab"));
+	kdebug.mm_pin(mm, +1);
+}
+
+static void __mmdrop(struct mm_struct *mm)
+{
+	sim_note("__mmdrop(mm %c): freed", 'A' + mm->idx);
+	kdebug.mm_free(mm);
+	world.mm_freed[mm->idx] = true;
+	VM_POISON(mm, sizeof(*mm));
+}
+
+/* Drop one mm_count reference. */
+static void mm_count_put(struct mm_struct *mm)
+{
+	/* atomic_dec_and_test() is fully ordered: whoever frees sees all
+	 * that the other pin holders did. */
+	if (sim_fetch_add(&mm->mm_count, -1, SIM_SEQ_CST,
+			  SIM_SITE("mmdrop")) == 1)
+		__mmdrop(mm);
+}
+
+/* A thread's pin taken with mmgrab(). */
+void mmdrop(struct mm_struct *mm)
+{
+	kdebug.mm_pin(mm, -1);
+	mm_count_put(mm);
+}
+
+void mmget(struct mm_struct *mm)
+{
+	sim_fetch_add(&mm->mm_users, 1, SIM_RELAXED, SIM_SITE("mmget"));
+}
+
+/* Tear the address space down: every VMA write-locked, detached (waiting
+ * for temporary readers on stale pointers), removed and freed. */
+static void exit_mmap(struct mm_struct *mm)
+{
+	sim_note("exit_mmap(mm %c)", 'A' + mm->idx);
+	mmap_write_lock(mm);
+	for (int p = 0; p < VMT_PAGES; p++) {
+		struct vm_area_struct *vma = vma_lookup(mm, vmt_page_addr(p));
+
+		if (!vma)
+			continue;
+		vma_start_write(vma);
+		vma_mark_detached(vma);
+		vma_iter_clear(mm, PLAIN_READ(vma->vm_start),
+			       PLAIN_READ(vma->vm_end));
+		vm_area_free(vma);
+	}
+	mmap_write_unlock(mm);
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (sim_fetch_add(&mm->mm_users, -1, SIM_SEQ_CST,
+			  SIM_SITE("mmput")) == 1) {
+		exit_mmap(mm);
+		mm_count_put(mm);	/* the reference all users shared */
+	}
+}
+
+/* ---- rcuwait ---- */
+
+/*
+ * rcuwait_wait_event(): publish ourselves, then loop { set our state (a
+ * full barrier); condition?  fatal signal?  sleep }.  The condition is
+ * tested before the signal, so a satisfied condition wins over a kill.
+ */
+int rcuwait_wait_event(sim_atomic_t *w, bool (*cond)(void *), void *arg,
+		       int state)
+{
+	int ret = 0;
+
+	/* prepare_to_rcuwait(): rcu_assign_pointer(w->task, current). */
+	sim_store(w, sim_self() + 1, SIM_RELEASE,
+		  SIM_SITE("rcu_assign_pointer(w->task, current)"));
+	for (;;) {
+		/* Pairs with the smp_mb() in rcuwait_wake_up(): either we see
+		 * the waker's change, or it sees our task pointer and state. */
+		sim_set_current_state((enum sim_task_state)state,
+				      SIM_SITE("set_current_state()"));
+		if (cond(arg))
+			break;
+		if (state == TASK_KILLABLE && sim_fatal_signal_pending()) {
+			ret = -EINTR;
+			break;
+		}
+		sim_schedule(cond, arg, SIM_SITE("schedule()"));
+	}
+	/* finish_rcuwait(). */
+	sim_store(w, 0, SIM_RELEASE, SIM_SITE("rcu_assign_pointer(w->task, NULL)"));
+	sim_set_task_running();
+	return ret;
+}
+
+bool rcuwait_wake_up(sim_atomic_t *w)
+{
+	bool ret = false;
+
+	/* Pairs with set_current_state() in rcuwait_wait_event(). */
+	smp_mb();
+	rcu_read_lock();	/* task structs are RCU-freed */
+	int32_t task = sim_load(w, SIM_ACQUIRE, SIM_SITE("rcu_dereference(w->task)"));
+
+	if (task)
+		ret = sim_wake_up_process(task - 1,
+					  SIM_SITE("wake_up_process(w->task)"));
+	rcu_read_unlock();
+	return ret;
+}
+
+/* ---- the address map ---- */
+
+static int page_of(unsigned long addr)
+{
+	VM_ASSERT(addr >= VMT_PAGE_SIZE && addr % VMT_PAGE_SIZE == 0);
+	int p = (int)(addr / VMT_PAGE_SIZE) - 1;
+
+	VM_ASSERT(p < VMT_PAGES);
+	return p;
+}
+
+static struct vm_area_struct *slot_vma(int32_t v)
+{
+	VM_ASSERT(v >= 0 && v <= VMA_POOL_SIZE);
+	return v ? &world.vma[v - 1] : NULL;
+}
+
+/* RCU walk: rcu_dereference() of the slot, which pairs with the
+ * rcu_assign_pointer() of vma_iter_store(). */
+struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr)
+{
+	return slot_vma(sim_load(&mm->mm_mt[page_of(addr)], SIM_ACQUIRE,
+				 SIM_SITE("mas_walk")));
+}
+
+/* Under the mmap lock: the lock orders us after the writers. */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	return slot_vma(sim_load(&mm->mm_mt[page_of(addr)], SIM_RELAXED,
+				 SIM_SITE("vma_lookup")));
+}
+
+void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += VMT_PAGE_SIZE)
+		sim_store(&mm->mm_mt[page_of(a)], vma->idx + 1, SIM_RELEASE,
+			  SIM_SITE("rcu_assign_pointer(slot, vma)"));
+}
+
+void vma_iter_clear(struct mm_struct *mm, unsigned long start,
+		    unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += VMT_PAGE_SIZE)
+		sim_store(&mm->mm_mt[page_of(a)], 0, SIM_RELAXED,
+			  SIM_SITE("RCU_INIT_POINTER(slot, NULL)"));
+}
+
+bool mm_range_free(struct mm_struct *mm, unsigned long start,
+		   unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += VMT_PAGE_SIZE)
+		if (vma_lookup(mm, a))
+			return false;
+	return true;
+}
+
+/* ---- the vm_area_struct cache (SLAB_TYPESAFE_BY_RCU) ---- */
+
+/* First use of a pool object in this run: its locations are born. */
+static void vma_birth(struct vm_area_struct *vma)
+{
+	uint8_t i = vma->idx;
+
+	sim_plain_init(&vma->vm_start, 0, OBJ_VMA_RANGE, i, "vm_start");
+	sim_plain_init(&vma->vm_end, 0, OBJ_VMA_RANGE, i, "vm_end");
+	sim_plain_init(&vma->vm_mm, 0, OBJ_VMA_MM, i, "vm_mm");
+	sim_plain_init(&vma->vm_flags, 0, OBJ_VMA_PAYLOAD, i, "vm_flags");
+	sim_plain_init(&vma->vm_pgoff, 0, OBJ_VMA_PAYLOAD, i, "vm_pgoff");
+	sim_atomic_init(&vma->vm_lock_seq, -1, OBJ_VMA_LOCK_SEQ, i, "vm_lock_seq");
+	sim_atomic_init(&vma->vm_refcnt, 0, OBJ_VMA_REFCNT, i, "vm_refcnt");
+	vma->born = true;
+}
+
+static struct vm_area_struct *cache_take(unsigned reuse)
+{
+	if (world.nfree) {
+		unsigned k = world.nfree - 1 - reuse % world.nfree;
+		struct vm_area_struct *vma = &world.vma[world.free_list[k]];
+
+		memmove(&world.free_list[k], &world.free_list[k + 1],
+			world.nfree - 1 - k);
+		world.nfree--;
+		return vma;
+	}
+	if (world.nfresh < VMA_POOL_SIZE) {
+		struct vm_area_struct *vma = &world.vma[world.nfresh++];
+
+		vma_birth(vma);
+		return vma;
+	}
+	return NULL;
+}
+
+/*
+ * vm_area_alloc() and vma_init(): the object may be one just freed and
+ * still seen by RCU readers.  vm_refcnt is left alone (it is 0, and must
+ * never be raised but by vma_mark_attached()); the kernel's memset writes
+ * the other fields, which the caller sets here before publishing.
+ */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
+{
+	struct vm_area_struct *vma = cache_take(reuse);
+
+	if (!vma)
+		return NULL;
+	kdebug.vma_alloc(vma, mm);
+	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
+	PLAIN_WRITE(vma->vm_mm, mm);
+	vma_lock_init(vma, false);
+	return vma;
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	kdebug.vma_free(vma);
+	vma_assert_detached(vma);
+	sim_note("vm_area_free(#%u)", vma->idx);
+	/* The free pointer overlays vm_start/vm_end. */
+	PLAIN_WRITE(vma->vm_start, VMA_FREEPTR_POISON);
+	PLAIN_WRITE(vma->vm_end, VMA_FREEPTR_POISON);
+	VM_ASSERT(world.nfree < VMA_POOL_SIZE);
+	world.free_list[world.nfree++] = vma->idx;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm.h - the parts of the kernel the per-VMA lock leans on: the mm's life
+ * (mmgrab/mmdrop, mmget/mmput), the rcuwait writers sleep in, the address
+ * map RCU readers walk (the maple tree), and the vm_area_struct cache,
+ * which is type-safe by RCU (SLAB_TYPESAFE_BY_RCU).
+ *
+ * The world of a run: two mms and a pool of VMA objects.  VMA memory is
+ * never returned (an RCU reader may always hold a stale pointer, and the
+ * cache hands a freed object out again at once, to any mm); an mm is really
+ * freed at its last mmdrop: touching it afterwards is a finding, and in
+ * ASan builds its memory is poisoned as well.
+ */
+#ifndef VMLOCK_LOCK_MM_H
+#define VMLOCK_LOCK_MM_H
+
+#include "mm_types.h"
+
+struct lock_world {
+	struct mm_struct mm[MM_POOL_SIZE];
+	struct vm_area_struct vma[VMA_POOL_SIZE];
+	uint8_t free_list[VMA_POOL_SIZE];	/* freed objects, LIFO */
+	unsigned nfree;
+	unsigned nfresh;			/* objects never handed out */
+	bool mm_freed[MM_POOL_SIZE];
+};
+
+extern struct lock_world world;
+
+/* Start a run: small selects F = 4.  Called from main, before threads. */
+void lock_world_reset(bool small_limit);
+/* Set up mm idx with its first user; called from main. */
+struct mm_struct *mm_init_world(int idx);
+
+static inline struct vm_area_struct *vma_from_idx(int idx)
+{
+	return idx >= 0 && idx < VMA_POOL_SIZE ? &world.vma[idx] : NULL;
+}
+
+static inline struct mm_struct *vma_mm_peek(const struct vm_area_struct *vma)
+{
+	return (struct mm_struct *)sim_peek_plain(&vma->vm_mm);
+}
+
+/* kernel/fork.c: pins (mm_count) and users (mm_users). */
+void mmgrab(struct mm_struct *mm);
+void mmdrop(struct mm_struct *mm);
+void mmget(struct mm_struct *mm);
+/* mmput: the last user tears the address space down (exit_mmap). */
+void mmput(struct mm_struct *mm);
+
+/* include/linux/rcuwait.h, kernel/exit.c: one sleeper, its condition. */
+int rcuwait_wait_event(sim_atomic_t *w, bool (*cond)(void *), void *arg,
+		       int state);
+bool rcuwait_wake_up(sim_atomic_t *w);
+
+/* The address map: what the maple tree gives the lock. */
+struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long end);
+void vma_iter_clear(struct mm_struct *mm, unsigned long start,
+		    unsigned long end);
+/* Is [start, end) free in mm's map?  Under the mmap lock. */
+bool mm_range_free(struct mm_struct *mm, unsigned long start,
+		   unsigned long end);
+
+/* mm/vma_init.c: the vm_area_struct cache.  reuse picks which freed
+ * object comes back (0 = the most recently freed). */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse);
+void vm_area_free(struct vm_area_struct *vma);
+
+/* Readers' accessors for the plain fields. */
+#define vma_mm_of(vma) ((struct mm_struct *)PLAIN_READ((vma)->vm_mm))
+
+#endif /* VMLOCK_LOCK_MM_H */

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmap_lock.h - the per-VMA lock's header half, as Linux 7.0's
+ * include/linux/mmap_lock.h has it: one function per kernel function, the
+ * same names, the same orderings.  Read it side by side with the kernel.
+ * The out-of-line half is mmap_lock.c.
+ *
+ * Sync table (what may run concurrently with what, on one VMA):
+ *
+ *                  start_read  end_read   start_write   mark_attached  mark_detached
+ *   start_read     yes         yes        yes           yes: -EAGAIN   yes: -EAGAIN
+ *   end_read       yes         yes        yes: wakes    no (detached)  yes: wakes
+ *   start_write    yes         yes        no: the mmap write lock serialises writers
+ *   mark_attached  yes         no         no            no             no
+ *   mark_detached  yes         yes        no            no             no
+ */
+#ifndef VMLOCK_LOCK_MMAP_LOCK_H
+#define VMLOCK_LOCK_MMAP_LOCK_H
+
+#include "kshim.h"
+#include "mm.h"
+
+/* ---- mmap lock assertions (lockdep-precise: the rwsem knows owners) ---- */
+
+static inline void mmap_assert_locked(struct mm_struct *mm)
+{
+	const struct sim_rwsem *r = &mm->mmap_lock;
+
+	VM_WARN_ON_ONCE(r->writer != sim_self() &&
+			!(r->readers & (1u << sim_self())));
+}
+
+static inline void mmap_assert_write_locked(struct mm_struct *mm)
+{
+	VM_WARN_ON_ONCE(mm->mmap_lock.writer != sim_self());
+}
+
+/* ---- mm_lock_seq: a seqcount written by the mmap write-lock holder ---- */
+
+/* do_raw_write_seqcount_begin(): sequence++ then smp_wmb(). */
+static inline void mm_lock_seqcount_begin(struct mm_struct *mm)
+{
+	/* We hold the mmap write lock: nobody else writes the sequence. */
+	int32_t seq = sim_load(&mm->mm_lock_seq, SIM_RELAXED,
+			       SIM_SITE("mm->mm_lock_seq.sequence"));
+
+	WRITE_ONCE(mm->mm_lock_seq, seq + 1);
+	smp_wmb();
+}
+
+/* do_raw_write_seqcount_end(): smp_wmb() then sequence++. */
+static inline void mm_lock_seqcount_end(struct mm_struct *mm)
+{
+	int32_t seq = sim_load(&mm->mm_lock_seq, SIM_RELAXED,
+			       SIM_SITE("mm->mm_lock_seq.sequence"));
+
+	/* Orders the writer's VMA stores before the increment that
+	 * releases every VMA write lock.  Pairs with the acquire of
+	 * raw_read_seqcount() in vma_start_read(). */
+	smp_wmb();
+	WRITE_ONCE(mm->mm_lock_seq, seq + 1);
+}
+
+/* raw_read_seqcount(): smp_load_acquire() of the sequence. */
+#define raw_read_seqcount(mm)						\
+	smp_load_acquire(&(mm)->mm_lock_seq)
+
+static inline void vma_lock_init(struct vm_area_struct *vma, bool reset_refcnt)
+{
+	if (reset_refcnt)
+		refcount_set(&vma->vm_refcnt, 0);
+	WRITE_ONCE(vma->vm_lock_seq, UINT_MAX);
+}
+
+/* ---- lockdep on the VMA's dep map (which lives inside the VMA) ---- */
+
+#define __vma_lockdep_acquire_read(vma)					\
+	kdebug.lockdep(LOCKDEP_ACQUIRE_READ, (vma), __func__)
+#define __vma_lockdep_release_read(vma)					\
+	kdebug.lockdep(LOCKDEP_RELEASE_READ, (vma), __func__)
+#define __vma_lockdep_acquire_exclusive(vma)				\
+	kdebug.lockdep(LOCKDEP_ACQUIRE_EXCLUSIVE, (vma), __func__)
+#define __vma_lockdep_release_exclusive(vma)				\
+	kdebug.lockdep(LOCKDEP_RELEASE_EXCLUSIVE, (vma), __func__)
+
+/*
+ * Do the readers stand excluded at this count?  True at F + 1 (a writer's
+ * target) and at F (a detacher's target): for a detach this may say so one
+ * reader too early, a harmless spurious wake-up.
+ */
+static inline bool __vma_are_readers_excluded(int refcnt)
+{
+	if (variant(V_NARROW_WAKE))	/* S6: the detacher's F is missed */
+		return refcnt == VM_REFCNT_EXCLUDE_READERS_FLAG + 1;
+	return (refcnt & VM_REFCNT_EXCLUDE_READERS_FLAG) &&
+	       refcnt <= VM_REFCNT_EXCLUDE_READERS_FLAG + 1;
+}
+
+/* Decrement; return the count right after it (0: now detached). */
+static inline unsigned int __vma_refcount_put_return(struct vm_area_struct *vma)
+{
+	int oldcnt;
+
+	if (__refcount_dec_and_test(&vma->vm_refcnt, &oldcnt))
+		return 0;
+	return oldcnt - 1;
+}
+
+/*
+ * vma_refcount_put() - drop a read reference; if we were the last reader a
+ * writer waits for, wake it.  The wake-up is decided from the RMW's own
+ * result: a separate load could see a later value.
+ */
+static inline void vma_refcount_put(struct vm_area_struct *vma)
+{
+	/* Use a copy of vm_mm in case vma is freed after we drop vm_refcnt. */
+	struct mm_struct *mm = NULL;
+	int newcnt;
+
+	if (!variant(V_MM_AFTER_PUT))
+		mm = vma_mm_of(vma);
+	/* The dep map is inside the VMA: release it while we still may
+	 * touch the VMA. */
+	if (!variant(V_LOCKDEP_AFTER_PUT))
+		__vma_lockdep_release_read(vma);
+	newcnt = (int)__vma_refcount_put_return(vma);
+	if (variant(V_LOCKDEP_AFTER_PUT) && newcnt)	/* S4 */
+		__vma_lockdep_release_read(vma);
+
+	/*
+	 * __vma_start_exclude_readers() may be sleeping waiting for readers
+	 * to drop their reference count; wake it if we were the last one.
+	 * Racing temporary readers may make this a spurious wake-up.
+	 */
+	if (newcnt && __vma_are_readers_excluded(newcnt)) {
+		if (variant(V_MM_AFTER_PUT))	/* S3: read after the drop */
+			mm = vma_mm_of(vma);
+		rcuwait_wake_up(&mm->vma_writer_wait);
+	}
+}
+
+/*
+ * Take a read reference while holding the mmap lock, which guarantees no
+ * writer holds F and the VMA is attached; only the reader limit can make it
+ * fail.  Used to trade an mmap read lock for a VMA read lock.
+ */
+static inline bool vma_start_read_locked_nested(struct vm_area_struct *vma,
+						int subclass)
+{
+	int oldcnt;
+
+	(void)subclass;		/* lockdep uses subclass 0 either way */
+	mmap_assert_locked(vma_mm_of(vma));
+	/* Acquire: pairs with the release of vma_mark_attached() and of
+	 * every put, so this reader sees what earlier holders did. */
+	if (unlikely(!__refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt,
+							      &oldcnt,
+							      VM_REFCNT_LIMIT)))
+		return false;
+	__vma_lockdep_acquire_read(vma);
+	return true;
+}
+
+static inline bool vma_start_read_locked(struct vm_area_struct *vma)
+{
+	return vma_start_read_locked_nested(vma, 0);
+}
+
+static inline void vma_end_read(struct vm_area_struct *vma)
+{
+	vma_refcount_put(vma);
+}
+
+static inline unsigned int __vma_raw_mm_seqnum(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma_mm_of(vma);
+
+	/* Valid only under the mmap write lock: we own the sequence. */
+	mmap_assert_write_locked(mm);
+	return (unsigned int)sim_load(&mm->mm_lock_seq, SIM_RELAXED,
+				      SIM_SITE("mm->mm_lock_seq.sequence"));
+}
+
+/* Only under the mmap write lock. */
+static inline bool __is_vma_write_locked(struct vm_area_struct *vma)
+{
+	/* Neither sequence can change under us: we hold the mmap write lock. */
+	unsigned int seq = (unsigned int)sim_load(&vma->vm_lock_seq, SIM_RELAXED,
+						  SIM_SITE("vma->vm_lock_seq"));
+
+	return seq == __vma_raw_mm_seqnum(vma);
+}
+
+int __vma_start_write(struct vm_area_struct *vma, int state);
+
+/* Exclude readers until the mmap write lock is dropped or downgraded. */
+static inline void vma_start_write(struct vm_area_struct *vma)
+{
+	if (__is_vma_write_locked(vma))
+		return;
+	__vma_start_write(vma, TASK_UNINTERRUPTIBLE);
+}
+
+/* As vma_start_write(), but a fatal signal ends the wait: -EINTR. */
+static inline int vma_start_write_killable(struct vm_area_struct *vma)
+{
+	if (__is_vma_write_locked(vma))
+		return 0;
+	return __vma_start_write(vma, TASK_KILLABLE);
+}
+
+static inline void vma_assert_write_locked(struct vm_area_struct *vma)
+{
+	VM_WARN_ON_ONCE_VMA(!__is_vma_write_locked(vma), vma);
+}
+
+static inline bool vma_is_attached(struct vm_area_struct *vma)
+{
+	return refcount_read(&vma->vm_refcnt);
+}
+
+/*
+ * vma_assert_locked() - read- or write-locked, and not detached.  Lockdep
+ * knows whether we hold the read lock; only if we do not must it be the
+ * write lock.  Deciding from the count alone would misfire on a temporary
+ * reader of a detached VMA (F + 1 during a detach).
+ */
+static inline void vma_assert_locked(struct vm_area_struct *vma)
+{
+	unsigned int refcnt;
+
+	if (kdebug.lock_is_held) {	/* IS_ENABLED(CONFIG_LOCKDEP) */
+		if (!kdebug.lock_is_held(vma))
+			vma_assert_write_locked(vma);
+		return;
+	}
+	refcnt = (unsigned int)refcount_read(&vma->vm_refcnt);
+	/* Read-locked, write-locked with temporary readers, or excluding
+	 * readers: all locked. */
+	if (refcnt > 1)
+		return;
+	/* It is a bug for the VMA to be detached here. */
+	VM_WARN_ON_ONCE_VMA(!refcnt, vma);
+	/* 1: unlocked or write-locked; it must be write-locked. */
+	vma_assert_write_locked(vma);
+}
+
+static inline void vma_assert_attached(struct vm_area_struct *vma)
+{
+	WARN_ON_ONCE(!vma_is_attached(vma));
+}
+
+static inline void vma_assert_detached(struct vm_area_struct *vma)
+{
+	WARN_ON_ONCE(vma_is_attached(vma));
+}
+
+/* Attached: publish the VMA's initialised fields with the count. */
+static inline void vma_mark_attached(struct vm_area_struct *vma)
+{
+	vma_assert_write_locked(vma);
+	vma_assert_detached(vma);
+	/* Release: orders every initialising store before the count turns
+	 * 1.  Pairs with the acquire increment of the readers. */
+	refcount_set_release(&vma->vm_refcnt, 1);
+}
+
+void __vma_exclude_readers_for_detach(struct vm_area_struct *vma);
+
+static inline void vma_mark_detached(struct vm_area_struct *vma)
+{
+	vma_assert_write_locked(vma);
+	vma_assert_attached(vma);
+	/*
+	 * Still attached after our put (refcnt > 0) is unlikely: the VMA is
+	 * write-locked, so readers only hold a count briefly, until they see
+	 * vm_lock_seq and back off.
+	 */
+	if (likely(!__vma_refcount_put_return(vma)))
+		return;
+	if (variant(V_DETACH_NO_WAIT))	/* S5: no wait for those readers */
+		return;
+	__vma_exclude_readers_for_detach(vma);
+}
+
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
+					  unsigned long address);
+
+/* ---- the mmap lock ---- */
+
+/* Drop every VMA write lock of mm at once: the sequence moves on. */
+static inline void vma_end_write_all(struct mm_struct *mm)
+{
+	mmap_assert_write_locked(mm);
+	mm_lock_seqcount_end(mm);
+}
+
+static inline void mmap_write_lock(struct mm_struct *mm)
+{
+	sim_down_write(&mm->mmap_lock, SIM_SITE("down_write(mmap_lock)"));
+	mm_lock_seqcount_begin(mm);
+}
+
+static inline void mmap_write_unlock(struct mm_struct *mm)
+{
+	vma_end_write_all(mm);
+	sim_up_write(&mm->mmap_lock, SIM_SITE("up_write(mmap_lock)"));
+}
+
+static inline void mmap_write_downgrade(struct mm_struct *mm)
+{
+	vma_end_write_all(mm);
+	sim_downgrade_write(&mm->mmap_lock, SIM_SITE("downgrade_write(mmap_lock)"));
+}
+
+static inline void mmap_read_lock(struct mm_struct *mm)
+{
+	sim_down_read(&mm->mmap_lock, SIM_SITE("down_read(mmap_lock)"));
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+	sim_up_read(&mm->mmap_lock, SIM_SITE("up_read(mmap_lock)"));
+}
+
+#endif /* VMLOCK_LOCK_MMAP_LOCK_H */

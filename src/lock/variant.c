@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+#include "variant.h"
+
+#include <string.h>
+
+enum variant vmlock_variant = V_NONE;
+
+static const struct variant_info variants[V__COUNT] = {
+	[V_NONE] = { "none", "-", "the correct lock (Linux 7.0 semantics)" },
+	[V_NO_IDENTITY_CHECK] = { "no-identity-check", "S2",
+		"vma_start_read() skips the vm_mm check and lock_vma_under_rcu() the address check after the increment" },
+	[V_MM_AFTER_PUT] = { "mm-after-put", "S3",
+		"vma_refcount_put() reads vma->vm_mm after the decrement instead of copying it before" },
+	[V_LOCKDEP_AFTER_PUT] = { "lockdep-after-put", "S4",
+		"vma_refcount_put() releases the lockdep read acquire after the decrement, and only if the count did not reach zero" },
+	[V_DETACH_NO_WAIT] = { "detach-no-wait", "S5",
+		"vma_mark_detached() is a plain decrement that does not wait for temporary readers" },
+	[V_WRITE_WAITS_FOR_F] = { "write-waits-for-f", "S5",
+		"the exclusion routine of a write lock waits for F (the detach target) instead of F + 1" },
+	[V_DETACH_WAITS_FOR_F1] = { "detach-waits-for-f1", "S5",
+		"the exclusion routine of a detach waits for F + 1 (the write-lock target) instead of F" },
+	[V_NARROW_WAKE] = { "narrow-wake", "S6",
+		"vma_refcount_put() wakes the writer only at F + 1, never at F (the detach target)" },
+};
+
+const struct variant_info *variant_info(enum variant v)
+{
+	return (unsigned)v < V__COUNT ? &variants[v] : NULL;
+}
+
+enum variant variant_from_name(const char *name)
+{
+	if (!name || !*name)
+		return V_NONE;
+	for (unsigned i = 0; i < V__COUNT; i++)
+		if (strcmp(variants[i].name, name) == 0)
+			return (enum variant)i;
+	return V__COUNT;
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode.c - fuzz input bytes to a program.
+ *
+ * The decoder never rejects an input: every byte string, the empty one
+ * included, is a valid program.  Bytes past the end read as 0, counts are
+ * clipped to their limit and to the bytes left, and out-of-range values are
+ * folded by modulo instead of being skipped, so that a one-byte mutation
+ * changes one decision and the corpus keeps its meaning.
+ *
+ * A decoded program is canonical: every field an op kind does not use is 0
+ * (len 1), and every slot past a count is 0.  Two programs are then equal
+ * exactly when their structs are (memcmp), and the encoder and the .vmt
+ * printer can reproduce them without loss.
+ */
+#include "program.h"
+#include "../util/assert.h"
+
+#include <string.h>
+
+#define PAGE_MASK	(VMT_PAGES - 1)
+#define FLAGS_WRITE	(VMT_F_KILLABLE | VMT_F_DOWNGRADE)
+#define FLAGS_UNMAP	VMT_F_DOWNGRADE
+
+VM_STATIC_ASSERT((VMT_PAGES & (VMT_PAGES - 1)) == 0);
+VM_STATIC_ASSERT(VMT_PAGES == 8);		/* page is 3 bits */
+VM_STATIC_ASSERT(VMT_SLOTS == 4);		/* a layout is a nibble */
+VM_STATIC_ASSERT(VMT_OP__COUNT == 8);		/* kind is 3 bits */
+VM_STATIC_ASSERT(VMT_MAX_SCHED <= 255);		/* counts are one byte */
+VM_STATIC_ASSERT(VMT_MAX_OPS <= 255);
+VM_STATIC_ASSERT(VMT_MAX_OPS <= VMT_MAX_THREADS * VMT_MAX_OPS_PER_THREAD);
+
+/* A zstd-style byte producer: reads past the end return 0. */
+struct byte_reader {
+	const uint8_t *data;
+	size_t size;
+	size_t pos;
+};
+
+static uint8_t reader_byte(struct byte_reader *r)
+{
+	if (r->pos >= r->size)
+		return 0;
+	return r->data[r->pos++];
+}
+
+static size_t reader_left(const struct byte_reader *r)
+{
+	return r->size - r->pos;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static void decode_header(struct byte_reader *r, struct vmt_program *p)
+{
+	uint8_t b;
+	unsigned t;
+
+	/*
+	 * Byte 0 is the format version.  There is only version 1, and other
+	 * values decode as version 1 rather than being rejected; a later
+	 * version would switch on it here.
+	 */
+	(void)reader_byte(r);
+	p->version = VMT_FORMAT_VERSION;
+
+	b = reader_byte(r);
+	p->nthreads = (b & 3) + 1;
+	for (t = 0; t < p->nthreads; t++)
+		p->threads[t].mm = (b >> (2 + t)) & 1;
+	p->small_limit = (b >> 6) & 1;
+	/* Bit 7 is reserved: ignored, so it cannot change the program. */
+
+	b = reader_byte(r);
+	p->layout[0] = b & 15;
+	p->layout[1] = b >> 4;
+}
+
+/* KILL's target: any other thread, folded by modulo. */
+static uint8_t kill_target(unsigned arg, unsigned self, unsigned nthreads)
+{
+	unsigned target = arg % nthreads;
+
+	if (target == self)
+		target = (self + 1) % nthreads;
+	VM_ASSERT(target != self);
+	return (uint8_t)target;
+}
+
+/*
+ * Decode one op into `op`.  Returns 0 if the op is dropped: a KILL needs
+ * another thread to kill.
+ */
+static int decode_op_fields(const struct vmt_program *p, unsigned self,
+			    uint8_t b0, uint8_t b1, struct vmt_op *op)
+{
+	unsigned kind = (b0 >> 3) & 7;
+
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	op->len = 1;
+	switch (kind) {
+	case VMT_OP_WRITE:
+		op->flags = b0 & FLAGS_WRITE;
+		op->page = b1 & PAGE_MASK;
+		op->len = 1 + ((b1 >> 3) & 1);
+		break;
+	case VMT_OP_MAP:
+		op->page = b1 & PAGE_MASK;
+		op->len = 1 + ((b1 >> 3) & 1);
+		op->arg = b1 >> 4;
+		break;
+	case VMT_OP_UNMAP:
+		op->flags = b0 & FLAGS_UNMAP;
+		op->page = b1 & PAGE_MASK;
+		break;
+	case VMT_OP_KILL:
+		if (p->nthreads == 1)
+			return 0;
+		op->arg = kill_target(b1 >> 4, self, p->nthreads);
+		break;
+	case VMT_OP_EXIT:
+		break;
+	default:
+		/* FAULT, READ_LOCKED, REATTACH: an address and nothing else. */
+		op->page = b1 & PAGE_MASK;
+		break;
+	}
+	return 1;
+}
+
+static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1)
+{
+	unsigned self = (b0 >> 6) % p->nthreads;
+	struct vmt_thread *t = &p->threads[self];
+	struct vmt_op op;
+
+	/*
+	 * Dropped, not folded onto another thread: moving the op would make
+	 * one byte change the ops of two threads.
+	 */
+	if (t->nops == VMT_MAX_OPS_PER_THREAD)
+		return;
+	if (t->nops && t->ops[t->nops - 1].kind == VMT_OP_EXIT)
+		return;
+	if (!decode_op_fields(p, self, b0, b1, &op))
+		return;
+	t->ops[t->nops++] = op;
+}
+
+static void decode_ops(struct byte_reader *r, struct vmt_program *p)
+{
+	size_t n = reader_byte(r), i;
+
+	/* Only whole ops: the count never reaches into missing bytes. */
+	n = min_size(n, VMT_MAX_OPS);
+	n = min_size(n, reader_left(r) / 2);
+	for (i = 0; i < n; i++) {
+		uint8_t b0 = reader_byte(r);
+		uint8_t b1 = reader_byte(r);
+
+		decode_op(p, b0, b1);
+	}
+	VM_ASSERT(vmt_program_nops(p) <= VMT_MAX_OPS);
+}
+
+static void decode_schedule(struct byte_reader *r, struct vmt_program *p)
+{
+	size_t n = reader_byte(r), i;
+
+	n = min_size(n, VMT_MAX_SCHED);
+	n = min_size(n, reader_left(r));
+	for (i = 0; i < n; i++) {
+		uint8_t b = reader_byte(r);
+
+		p->sched[i].thread = (b & 3) % p->nthreads;
+		p->sched[i].steps = (b >> 2) + 1;
+	}
+	p->nsched = (uint8_t)n;
+}
+
+void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p)
+{
+	struct byte_reader r = { .data = data, .size = data ? size : 0 };
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	decode_header(&r, p);
+	decode_ops(&r, p);
+	decode_schedule(&r, p);
+
+	/* Whatever is left are choice bytes; the rest of the input is unused. */
+	n = min_size(reader_left(&r), VMT_MAX_CHOICES);
+	if (n)
+		memcpy(p->choices, data + r.pos, n);
+	p->nchoices = (uint8_t)n;
+
+	VM_ASSERT(p->nthreads >= 1 && p->nthreads <= VMT_MAX_THREADS);
+	VM_ASSERT(p->nsched <= VMT_MAX_SCHED);
+}

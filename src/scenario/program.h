@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * program.h - the concurrent program a fuzz input decodes into.
+ *
+ * A program is a few simulated threads, each bound to one mm and running a
+ * list of operations, plus the schedule (run lengths) that interleaves them
+ * and the choice bytes that later decisions (reads-from under weak memory)
+ * consume.  The same structure is produced by the byte decoder (decode.c),
+ * by the .vmt text parser (vmt.c), and consumed by the encoder, the printer
+ * and the harness.  This header is the single source of truth for the op set.
+ *
+ * Address model: each mm has VMT_PAGES pages; page p is the address
+ * (p + 1) * VMT_PAGE_SIZE.  The initial layout is a bitmask of VMT_SLOTS
+ * slots, slot i covering pages [2i, 2i + 2).
+ */
+#ifndef VMLOCK_SCENARIO_PROGRAM_H
+#define VMLOCK_SCENARIO_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMT_FORMAT_VERSION 1
+#define VMT_MAX_THREADS 4
+#define VMT_MAX_MMS 2
+#define VMT_MAX_OPS_PER_THREAD 16
+#define VMT_MAX_OPS 48		/* total over all threads */
+#define VMT_MAX_SCHED 64	/* run-length schedule entries */
+#define VMT_MAX_CHOICES 64	/* reads-from and other choice bytes */
+#define VMT_PAGES 8
+#define VMT_SLOTS 4
+#define VMT_PAGE_SIZE 0x1000UL
+
+/* Largest binary encoding: 5 header bytes, 2 per op, the schedule, choices. */
+#define VMT_MAX_INPUT (5 + 2 * VMT_MAX_OPS + VMT_MAX_SCHED + VMT_MAX_CHOICES)
+
+_Static_assert(VMT_MAX_THREADS <= 4, "thread id is 2 bits in the encoding");
+_Static_assert(VMT_SLOTS * 2 == VMT_PAGES, "slot i covers pages 2i, 2i+1");
+
+/* The operations.  Three bits in the encoding: exactly eight kinds. */
+enum vmt_op_kind {
+	/* lock_vma_under_rcu(mm, addr), read the VMA, vma_end_read();
+	 * on failure the mmap_read_lock() fallback. */
+	VMT_OP_FAULT = 0,
+	/* mmap_read_lock, vma_lookup, vma_start_read_locked, mmap_read_unlock,
+	 * read the VMA, vma_end_read. */
+	VMT_OP_READ_LOCKED = 1,
+	/* mmap_write_lock, vma_start_write(_killable) on each VMA in
+	 * [addr, addr + len), change its fields, mmap_write_unlock (or
+	 * mmap_write_downgrade then mmap_read_unlock). */
+	VMT_OP_WRITE = 2,
+	/* mmap_write_lock, vm_area_alloc (may reuse a freed object: the
+	 * realloc), fill, vma_start_write, insert, vma_mark_attached. */
+	VMT_OP_MAP = 3,
+	/* mmap_write_lock, vma_start_write, vma_mark_detached, remove from
+	 * the tree, (downgrade), vm_area_free. */
+	VMT_OP_UNMAP = 4,
+	/* As UNMAP up to the detach, then the unmap fails and the VMA is
+	 * attached again (vma_mark_attached). */
+	VMT_OP_REATTACH = 5,
+	/* Send a fatal signal to another thread (wakes a killable wait). */
+	VMT_OP_KILL = 6,
+	/* The thread exits now; the last thread of an mm tears it down. */
+	VMT_OP_EXIT = 7,
+	VMT_OP__COUNT = 8,
+};
+
+/* Op flags (three bits). */
+#define VMT_F_KILLABLE	0x1	/* WRITE: vma_start_write_killable() */
+#define VMT_F_DOWNGRADE	0x2	/* WRITE, UNMAP: mmap_write_downgrade() */
+
+struct vmt_op {
+	uint8_t kind;		/* enum vmt_op_kind */
+	uint8_t flags;		/* VMT_F_* */
+	uint8_t page;		/* 0 .. VMT_PAGES - 1 */
+	uint8_t len;		/* 1 or 2 pages (WRITE, MAP) */
+	uint8_t arg;		/* MAP: reuse index into the free list (0 =
+				 * most recently freed); KILL: target thread */
+};
+
+struct vmt_thread {
+	uint8_t mm;		/* 0 = mm A, 1 = mm B */
+	uint8_t nops;
+	struct vmt_op ops[VMT_MAX_OPS_PER_THREAD];
+};
+
+/* One run of the schedule: thread `thread` runs `steps` scheduling points. */
+struct vmt_run {
+	uint8_t thread;
+	uint8_t steps;		/* 1 .. 64 */
+};
+
+struct vmt_program {
+	uint8_t version;
+	uint8_t nthreads;	/* 1 .. VMT_MAX_THREADS */
+	uint8_t small_limit;	/* 1: F = 4, L = 3, so overflow is reachable */
+	uint8_t layout[VMT_MAX_MMS];	/* initial VMAs: bitmask of slots */
+	struct vmt_thread threads[VMT_MAX_THREADS];
+	uint8_t nsched;
+	struct vmt_run sched[VMT_MAX_SCHED];
+	uint8_t nchoices;
+	uint8_t choices[VMT_MAX_CHOICES];
+};
+
+/* Names used by the text format, the trace and the CLI. */
+const char *vmt_op_name(unsigned kind);
+int vmt_op_from_name(const char *name);	/* -1 if unknown */
+
+static inline unsigned long vmt_page_addr(unsigned page)
+{
+	return (page + 1) * VMT_PAGE_SIZE;
+}
+
+/* Total number of operations over all threads. */
+unsigned vmt_program_nops(const struct vmt_program *p);
+
+/*
+ * Binary form (decode.c, encode.c).
+ *
+ *   byte 0   format version (VMT_FORMAT_VERSION; any other value decodes
+ *            as version 1: the decoder never rejects an input)
+ *   byte 1   bits 0-1: nthreads - 1; bits 2-5: mm of T0..T3;
+ *            bit 6: small limit; bit 7: reserved
+ *   byte 2   initial layout: bits 0-3 mm A slots, bits 4-7 mm B slots
+ *   byte 3   number of ops N (clipped to VMT_MAX_OPS and to the whole
+ *            ops the bytes left hold)
+ *   N x 2    op: first byte bits 6-7 thread, bits 3-5 kind, bits 0-2 flags;
+ *            second byte bits 0-2 page, bit 3 len - 1, bits 4-7 arg
+ *   byte     number of schedule runs S (clipped)
+ *   S x 1    run: bits 0-1 thread, bits 2-7 steps - 1
+ *   rest     choice bytes (up to VMT_MAX_CHOICES)
+ *
+ * Missing bytes read as 0.  Fewer bytes mean fewer ops and fewer
+ * preemptions; a one-byte change changes one decision.  Thread numbers
+ * are taken modulo nthreads, and a KILL of its own thread kills the next
+ * one.  Ops of a thread after its EXIT, ops beyond a thread's limit, and
+ * a KILL in a one-thread program are dropped.  Fields an op kind does not
+ * use decode as 0 (len as 1), so a decoded program is canonical.
+ */
+void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p);
+size_t vmt_encode(const struct vmt_program *p, uint8_t *out, size_t cap);
+
+/*
+ * Text form (.vmt, vmt.c).  vmt_parse returns 0 on success, or -1 with a
+ * message "LINE:COL: what" in err.  Expectations (`expect:` lines) are
+ * returned in exp.
+ */
+#define VMT_MAX_EXPECT 8
+struct vmt_expect {
+	char variant[32];	/* "" = the correct lock */
+	char verdict[32];	/* "clean" or a verdict name */
+};
+struct vmt_meta {
+	unsigned nexpect;
+	struct vmt_expect expect[VMT_MAX_EXPECT];
+};
+int vmt_parse(const char *text, struct vmt_program *p, struct vmt_meta *meta,
+	      char *err, size_t errlen);
+/* Print a program as .vmt text; returns the length written (snprintf-like). */
+size_t vmt_print(const struct vmt_program *p, const struct vmt_meta *meta,
+		 char *out, size_t cap);
+
+#endif /* VMLOCK_SCENARIO_PROGRAM_H */

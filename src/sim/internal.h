@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - state shared by the runtime's own files (sched.c, memory.c,
+ * rwsem.c, trace.c).  Nothing outside src/sim/ includes it.
+ */
+#ifndef VMLOCK_SIM_INTERNAL_H
+#define VMLOCK_SIM_INTERNAL_H
+
+#include "fiber.h"
+#include "sim.h"
+#include "../util/assert.h"
+
+/* A vector clock: one component per simulated thread. */
+struct vclock {
+	uint32_t c[SIM_MAX_THREADS];
+};
+
+static inline void vclock_join(struct vclock *dst, const struct vclock *src)
+{
+	for (int i = 0; i < SIM_MAX_THREADS; i++)
+		if (src->c[i] > dst->c[i])
+			dst->c[i] = src->c[i];
+}
+
+enum sim_thread_state {
+	T_READY,
+	T_BLOCKED,		/* asleep: rwsem or schedule() */
+	T_SPINNING,		/* retry loop: waits for another thread's write */
+	T_DONE,
+};
+
+struct sim_thread {
+	struct fiber fib;
+	void (*fn)(void *);
+	void *arg;
+	uint8_t state;		/* enum sim_thread_state */
+	uint8_t task_state;	/* enum sim_task_state */
+	bool fatal;		/* a fatal signal is pending */
+	bool (*cond)(void *);	/* what a sleeper waits for */
+	void *cond_arg;
+	const struct sim_site *block_site;
+	struct vclock vc;	/* happens-before clock */
+	struct vclock rel_fence;	/* vc at the last release fence */
+	struct vclock acq_pending;	/* sync clocks read by relaxed loads */
+};
+
+struct sim_loc_state {
+	struct sim_loc_info info;
+	struct vclock sync;	/* release clock of the location */
+	int8_t w_tid;		/* plain: last writer, or -1 */
+	uint32_t w_clk;		/* plain: its epoch */
+	uint32_t r_clk[SIM_MAX_THREADS];	/* plain: last read epochs */
+};
+
+struct sim_state {
+	struct fiber main;
+	struct sim_thread th[SIM_MAX_THREADS];
+	int n;			/* threads spawned this run */
+	int cur;		/* running thread, or SIM_NO_THREAD in main */
+	int next;		/* chosen by a yielding fiber, or -1 */
+	unsigned ready;		/* bit mask of T_READY threads */
+	unsigned spinning;	/* bit mask of T_SPINNING threads */
+	bool stop;
+	struct sim_run_cfg cfg;
+	struct sim_result *res;
+	uint32_t steps;
+	uint32_t switches;
+	uint64_t hash;
+	struct vclock sc_clock;	/* seq_cst fences, in their total order */
+	unsigned nlocs;
+	struct sim_loc_state locs[SIM_MAX_LOCS];
+};
+
+extern struct sim_state sim;
+
+/* The running thread: only meaningful inside a fiber. */
+static inline struct sim_thread *sim_cur(void)
+{
+	VM_ASSERT(sim.cur >= 0 && sim.cur < sim.n);
+	return &sim.th[sim.cur];
+}
+
+static inline bool sim_in_fiber(void)
+{
+	return sim.cur != SIM_NO_THREAD;
+}
+
+/* sched.c */
+void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s);
+void sim_make_ready(int tid);
+void sim_progress(void);
+void sim_hash_mix(uint64_t v);
+uint32_t sim_site_hash(const struct sim_site *s);
+
+/* memory.c */
+void sim_memory_reset(void);
+void sim_report_access(struct sim_access *a, int phase);
+void sim_hb_acquire(const struct vclock *from);
+void sim_hb_release(struct vclock *to);
+void sim_hb_fence(enum sim_mo mo);
+
+/* trace.c */
+void sim_trace_reset(void);
+void sim_trace_access(const struct sim_access *a);
+void sim_trace_event(int tid, enum sim_event_kind kind);
+
+#endif /* VMLOCK_SIM_INTERNAL_H */

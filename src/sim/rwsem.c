@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rwsem.c - a sleeping reader/writer lock with acquire/release semantics.
+ *
+ * The mmap_lock is an rw_semaphore; its internals are not under test, so
+ * each operation is one atomic step here.  Waiters sleep and are all woken
+ * on release; each re-checks, so a wake-up with nothing to gain is harmless.
+ * The lock carries a release clock like an atomic location: unlock
+ * happens-before the next lock.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+struct rwsem_waiter {
+	struct sim_rwsem *r;
+	bool write;
+};
+
+void sim_rwsem_init(struct sim_rwsem *r, uint8_t obj_kind, uint8_t obj_idx,
+		    const char *name)
+{
+	sim_atomic_t a;
+
+	memset(r, 0, sizeof(*r));
+	r->writer = -1;
+	sim_atomic_init(&a, 0, obj_kind, obj_idx, name);
+	r->loc = a.loc;
+}
+
+static struct sim_loc_state *rwsem_loc(struct sim_rwsem *r)
+{
+	VM_ASSERT(r->loc > 0 && r->loc < sim.nlocs);
+	return &sim.locs[r->loc];
+}
+
+static bool rwsem_free_for(void *arg)
+{
+	const struct rwsem_waiter *w = arg;
+
+	return w->write ? w->r->count == 0 : w->r->count >= 0;
+}
+
+/* One lock-state step: the point, the oracles' look, the change. */
+/* mo is SIM_ACQUIRE for a lock, SIM_RELEASE for an unlock or downgrade. */
+static void rwsem_step(struct sim_rwsem *r, int64_t val, enum sim_mo mo,
+		       const struct sim_site *s, int phase)
+{
+	struct sim_access a = { .tid = sim.cur, .kind = SIM_A_LOCK,
+				.mo = mo, .loc = r->loc, .site = s,
+				.old = r->count, .val = val };
+	sim_report_access(&a, phase);
+}
+
+static void rwsem_acquire(struct sim_rwsem *r, bool write,
+			  const struct sim_site *s)
+{
+	struct rwsem_waiter w = { .r = r, .write = write };
+
+	if (!sim_in_fiber())
+		return;
+	sim_point(s);
+	rwsem_step(r, write ? -1 : r->count + 1, SIM_ACQUIRE, s, 1);
+	while (!rwsem_free_for(&w)) {
+		r->waiters |= 1u << sim.cur;
+		sim_block(rwsem_free_for, &w, s);
+	}
+	if (write) {
+		r->count = -1;
+		r->writer = (int8_t)sim.cur;
+	} else {
+		r->count++;
+		r->readers |= 1u << sim.cur;
+	}
+	sim_hb_acquire(&rwsem_loc(r)->sync);
+	rwsem_step(r, r->count, SIM_ACQUIRE, s, 2);
+}
+
+static void rwsem_wake_all(struct sim_rwsem *r)
+{
+	unsigned w = r->waiters;
+
+	r->waiters = 0;
+	while (w) {
+		int tid = __builtin_ctz(w);
+
+		w &= w - 1;
+		if (sim.th[tid].state == T_BLOCKED)
+			sim_make_ready(tid);
+	}
+}
+
+static void rwsem_release(struct sim_rwsem *r, bool write, bool downgrade,
+			  const struct sim_site *s)
+{
+	if (!sim_in_fiber())
+		return;
+	sim_point(s);
+	rwsem_step(r, r->count, SIM_RELEASE, s, 1);
+	if (write) {
+		VM_ASSERT(r->writer == sim.cur && r->count == -1);
+		r->writer = -1;
+		r->count = downgrade ? 1 : 0;
+		if (downgrade)
+			r->readers |= 1u << sim.cur;
+	} else {
+		VM_ASSERT(r->count > 0 && (r->readers & (1u << sim.cur)));
+		r->count--;
+		r->readers &= ~(1u << sim.cur);
+	}
+	sim_hb_release(&rwsem_loc(r)->sync);
+	rwsem_wake_all(r);
+	sim_progress();
+	rwsem_step(r, r->count, SIM_RELEASE, s, 2);
+}
+
+void sim_down_read(struct sim_rwsem *r, const struct sim_site *s)
+{
+	rwsem_acquire(r, false, s);
+}
+
+void sim_up_read(struct sim_rwsem *r, const struct sim_site *s)
+{
+	rwsem_release(r, false, false, s);
+}
+
+void sim_down_write(struct sim_rwsem *r, const struct sim_site *s)
+{
+	rwsem_acquire(r, true, s);
+}
+
+void sim_up_write(struct sim_rwsem *r, const struct sim_site *s)
+{
+	rwsem_release(r, true, false, s);
+}
+
+void sim_downgrade_write(struct sim_rwsem *r, const struct sim_site *s)
+{
+	rwsem_release(r, true, true, s);
+}

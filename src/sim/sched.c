@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched.c - simulated threads, scheduling points, sleeping and waking, and
+ * the liveness verdicts.
+ *
+ * The scheduler runs in the OS thread's own context ("main").  A fiber runs
+ * until a scheduling point where the strategy picks another thread, or until
+ * it sleeps, spins, ends or fails; it then switches back to main, which
+ * switches to the next thread.  So a context switch costs two fiber
+ * switches, and a scheduling point that keeps the same thread costs none.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIM_STACK_SIZE (128 * 1024)
+
+struct sim_state sim;
+struct sim_hooks sim_hooks;
+static void *stacks[SIM_MAX_THREADS];
+static bool setup_done;
+
+void sim_setup(void)
+{
+	if (setup_done)
+		return;
+	for (int i = 0; i < SIM_MAX_THREADS; i++) {
+		stacks[i] = aligned_alloc(64, SIM_STACK_SIZE);
+		VM_ASSERT(stacks[i] != NULL);
+	}
+	fiber_init_main(&sim.main);
+	sim.cur = SIM_NO_THREAD;
+	setup_done = true;
+}
+
+void sim_begin(const struct sim_run_cfg *cfg)
+{
+	VM_ASSERT(setup_done);
+	VM_ASSERT(!sim_in_fiber());
+	VM_ASSERT(cfg->strategy && cfg->strategy->pick);
+	for (int i = 0; i < SIM_MAX_THREADS; i++) {
+		struct fiber keep = sim.th[i].fib;
+
+		memset(&sim.th[i], 0, sizeof(sim.th[i]));
+		sim.th[i].fib = keep;
+	}
+	sim.n = 0;
+	sim.cur = SIM_NO_THREAD;
+	sim.next = -1;
+	sim.ready = 0;
+	sim.spinning = 0;
+	sim.stop = false;
+	sim.cfg = *cfg;
+	sim.res = NULL;
+	sim.steps = 0;
+	sim.switches = 0;
+	sim.hash = 0xcbf29ce484222325ULL;	/* FNV-1a offset basis */
+	sim_memory_reset();
+	sim_trace_reset();
+}
+
+static void thread_entry(void *arg);
+
+int sim_spawn(void (*fn)(void *), void *arg)
+{
+	VM_ASSERT(!sim_in_fiber());
+	VM_ASSERT(sim.n < SIM_MAX_THREADS);
+	int tid = sim.n++;
+	struct sim_thread *t = &sim.th[tid];
+
+	t->fn = fn;
+	t->arg = arg;
+	t->state = T_READY;
+	t->task_state = SIM_TASK_RUNNING;
+	t->vc.c[tid] = 1;
+	sim.ready |= 1u << tid;
+	fiber_make(&t->fib, stacks[tid], SIM_STACK_SIZE, thread_entry, t);
+	return tid;
+}
+
+int sim_self(void)
+{
+	return sim.cur;
+}
+
+int sim_nthreads(void)
+{
+	return sim.n;
+}
+
+bool sim_tracing(void)
+{
+	return sim.cfg.trace;
+}
+
+void sim_hash_mix(uint64_t v)
+{
+	sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
+}
+
+uint32_t sim_site_hash(const struct sim_site *s)
+{
+	if (!s->hash) {
+		uint32_t h = 2166136261u;
+
+		for (const char *p = s->func; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+		h = (h ^ s->line) * 16777619u;
+		((struct sim_site *)s)->hash = h ? h : 1;
+	}
+	return s->hash;
+}
+
+/* Leave the running fiber for main; `next` is the thread main runs next
+ * (-1: main asks the strategy). */
+static void yield_to_main(int next)
+{
+	struct sim_thread *t = sim_cur();
+
+	sim.next = next;
+	fiber_switch(&t->fib, &sim.main, 1);
+}
+
+static int choose_next(int cur)
+{
+	unsigned ready = sim.ready;
+
+	if (!ready)
+		return -1;
+	int t = sim.cfg.strategy->pick(sim.cfg.strategy_ctx, cur, ready);
+
+	VM_ASSERT(t >= 0 && t < sim.n && (ready & (1u << t)));
+	return t;
+}
+
+static void record_result(enum verdict v, int tid, const char *fmt,
+			  va_list ap)
+{
+	struct sim_result *r = sim.res;
+
+	if (sim.stop)
+		return;
+	sim.stop = true;
+	r->verdict = v;
+	r->fail_tid = tid;
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+}
+
+static void record_resultf(enum verdict v, int tid, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void record_resultf(enum verdict v, int tid, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record_result(v, tid, fmt, ap);
+	va_end(ap);
+}
+
+void sim_fail(enum verdict v, const char *fmt, ...)
+{
+	va_list ap;
+
+	VM_ASSERT(v != VERDICT_CLEAN);
+	va_start(ap, fmt);
+	record_result(v, sim.cur, fmt, ap);
+	va_end(ap);
+	if (sim_in_fiber()) {
+		yield_to_main(-1);
+		VM_ASSERT(!"a failed run resumed a fiber");
+	}
+}
+
+void sim_point(const struct sim_site *s)
+{
+	if (!sim_in_fiber())
+		return;		/* world setup in main: not part of the run */
+	VM_ASSERT(!sim.stop);
+	sim.steps++;
+	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+	if (sim.steps > sim.cfg.step_budget) {
+		sim.res->truncated = true;
+		sim.stop = true;
+		yield_to_main(-1);
+		VM_ASSERT(!"a truncated run resumed a fiber");
+	}
+	int next = choose_next(sim.cur);
+
+	if (next != sim.cur)
+		yield_to_main(next);
+}
+
+void sim_make_ready(int tid)
+{
+	struct sim_thread *t = &sim.th[tid];
+
+	VM_ASSERT(t->state == T_BLOCKED || t->state == T_SPINNING);
+	t->state = T_READY;
+	t->cond = NULL;
+	sim.ready |= 1u << tid;
+	sim.spinning &= ~(1u << tid);
+	if (sim.cfg.trace)
+		sim_trace_event(tid, SIM_EV_WAKE);
+}
+
+/* Some thread wrote shared memory: spinners may find things changed. */
+void sim_progress(void)
+{
+	unsigned others = sim.spinning & ~(1u << sim.cur);
+
+	while (others) {
+		int tid = __builtin_ctz(others);
+
+		others &= others - 1;
+		sim_make_ready(tid);
+	}
+}
+
+void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s)
+{
+	struct sim_thread *t = sim_cur();
+
+	t->state = T_BLOCKED;
+	t->cond = cond;
+	t->cond_arg = arg;
+	t->block_site = s;
+	sim.ready &= ~(1u << sim.cur);
+	if (sim.cfg.trace)
+		sim_trace_event(sim.cur, SIM_EV_BLOCK);
+	yield_to_main(-1);
+}
+
+void sim_spin(const struct sim_site *s)
+{
+	sim_point(s);
+	struct sim_thread *t = sim_cur();
+
+	t->state = T_SPINNING;
+	t->block_site = s;
+	sim.ready &= ~(1u << sim.cur);
+	sim.spinning |= 1u << sim.cur;
+	if (sim.cfg.trace)
+		sim_trace_event(sim.cur, SIM_EV_BLOCK);
+	yield_to_main(-1);
+}
+
+static void thread_entry(void *arg)
+{
+	struct sim_thread *t = arg;
+	int tid = (int)(t - sim.th);
+
+	t->fn(t->arg);
+	if (sim_hooks.thread_exit)
+		sim_hooks.thread_exit(tid);
+	t->state = T_DONE;
+	sim.ready &= ~(1u << tid);
+	if (sim.cfg.trace)
+		sim_trace_event(tid, SIM_EV_END);
+	yield_to_main(-1);
+	VM_ASSERT(!"a finished fiber was resumed");
+}
+
+/* Nobody can run: decide between done, lost wake-up, livelock, deadlock. */
+static void judge_stuck(void)
+{
+	unsigned blocked = 0;
+
+	for (int i = 0; i < sim.n; i++) {
+		struct sim_thread *t = &sim.th[i];
+
+		if (t->state == T_BLOCKED) {
+			blocked |= 1u << i;
+			if (t->cond && t->cond(t->cond_arg)) {
+				record_resultf(VERDICT_LOST_WAKEUP, i,
+					"T%d sleeps in %s() although the condition it waits for holds",
+					i, t->block_site->func);
+				return;
+			}
+		}
+	}
+	if (sim.spinning) {
+		int i = __builtin_ctz(sim.spinning);
+
+		record_resultf(VERDICT_LIVELOCK, i,
+			"T%d retries in %s() but no thread can make progress",
+			i, sim.th[i].block_site->func);
+		return;
+	}
+	if (blocked) {
+		int i = __builtin_ctz(blocked);
+
+		record_resultf(VERDICT_DEADLOCK, i,
+			"T%d sleeps in %s() and no thread can run to wake it",
+			i, sim.th[i].block_site->func);
+	}
+}
+
+/* Switch to tid; back here when it yields.  In main, sim.cur is always
+ * SIM_NO_THREAD, so accesses made from here (an oracle peeking through a
+ * wait condition) are not scheduling points. */
+static void run_thread(int tid, int last)
+{
+	if (tid != last)
+		sim.switches++;
+	sim.cur = tid;
+	sim.next = -1;
+	fiber_switch(&sim.main, &sim.th[tid].fib, 0);
+	sim.cur = SIM_NO_THREAD;
+}
+
+void sim_run(struct sim_result *res)
+{
+	VM_ASSERT(!sim_in_fiber());
+	memset(res, 0, sizeof(*res));
+	res->fail_tid = SIM_NO_THREAD;
+	sim.res = res;
+	int last = 0;
+	int next = choose_next(last);
+
+	while (!sim.stop) {
+		if (next < 0) {
+			judge_stuck();
+			break;
+		}
+		run_thread(next, last);
+		last = next;
+		next = sim.next >= 0 ? sim.next : choose_next(last);
+	}
+	res->steps = sim.steps;
+	res->switches = sim.switches;
+	sim_hash_mix(res->verdict);
+	res->hash = sim.hash;
+}
+
+void sim_note_(const char *fmt, ...)
+{
+	extern void sim_trace_note(int tid, const char *fmt, va_list ap);
+	va_list ap;
+
+	if (!sim_in_fiber())
+		return;		/* world setup is not part of the trace */
+	va_start(ap, fmt);
+	sim_trace_note(sim.cur, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- task state, schedule(), wake-ups, fatal signals ---- */
+
+void sim_set_current_state(enum sim_task_state st, const struct sim_site *s)
+{
+	sim_point(s);
+	sim_cur()->task_state = st;
+	/* set_current_state() implies smp_mb(): pairs with the full barrier
+	 * the waker issues before it reads the sleeper's task pointer. */
+	sim_hb_fence(SIM_SEQ_CST);
+}
+
+static bool task_woken(void *arg)
+{
+	(void)arg;
+	return false;	/* the lost-wake-up test uses the caller's cond */
+}
+
+void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
+{
+	sim_point(s);
+	struct sim_thread *t = sim_cur();
+
+	if (t->task_state == SIM_TASK_RUNNING)
+		return;		/* woken between set_current_state and here */
+	sim_block(cond ? cond : task_woken, arg, s);
+	VM_ASSERT(t->task_state == SIM_TASK_RUNNING);
+}
+
+bool sim_wake_up_process(int tid, const struct sim_site *s)
+{
+	sim_point(s);
+	VM_ASSERT(tid >= 0 && tid < sim.n);
+	struct sim_thread *t = &sim.th[tid];
+
+	sim_progress();
+	if (t->task_state == SIM_TASK_RUNNING)
+		return false;
+	t->task_state = SIM_TASK_RUNNING;
+	if (t->state == T_BLOCKED)
+		sim_make_ready(tid);
+	return true;
+}
+
+void sim_send_fatal_signal(int tid, const struct sim_site *s)
+{
+	sim_point(s);
+	VM_ASSERT(tid >= 0 && tid < sim.n);
+	struct sim_thread *t = &sim.th[tid];
+
+	sim_progress();
+	t->fatal = true;
+	/* signal_wake_up(): only a killable sleep is interrupted. */
+	if (t->task_state == SIM_TASK_KILLABLE) {
+		t->task_state = SIM_TASK_RUNNING;
+		if (t->state == T_BLOCKED)
+			sim_make_ready(tid);
+	}
+}
+
+bool sim_fatal_signal_pending(void)
+{
+	return sim_cur()->fatal;
+}
+
+void sim_set_task_running(void)
+{
+	sim_cur()->task_state = SIM_TASK_RUNNING;
+}

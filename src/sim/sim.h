@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.h - the deterministic runtime the lock model runs on.
+ *
+ * Simulated threads are fibers on one OS thread.  The model reaches shared
+ * memory only through this API: atomics with an explicit memory order, plain
+ * fields that the race detector watches, a sleeping reader/writer lock, and
+ * the task-state/wake-up pair rcuwait is built from.  Every such access is a
+ * scheduling point: before it runs, the strategy decides which thread makes
+ * the next access.  Nothing here knows about VMAs; objects are opaque
+ * (kind, index, field name) triples that the oracles interpret.
+ *
+ * Sync table (who may call what):
+ *
+ *                      main context    fiber (simulated thread)
+ *   sim_begin/run      yes             no
+ *   sim_*_init         yes             yes (object birth, e.g. vm_area_alloc)
+ *   accesses, waits    no-op points    yes
+ *   sim_fail           no              yes (never returns)
+ */
+#ifndef VMLOCK_SIM_SIM_H
+#define VMLOCK_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verdict.h"
+
+#define SIM_MAX_THREADS 4
+#define SIM_MAX_LOCS 384
+#define SIM_NO_THREAD (-1)
+
+/* C11 memory orders, named at every call: there are no defaults. */
+enum sim_mo {
+	SIM_RELAXED,
+	SIM_ACQUIRE,
+	SIM_RELEASE,
+	SIM_ACQ_REL,
+	SIM_SEQ_CST,
+};
+
+/*
+ * A site is one place in the model that touches shared memory.  It names
+ * the function and what happens there; the trace prints it and the trace
+ * hash is built from it (function name and line, so the hash is the same
+ * in every build of the same source).
+ */
+struct sim_site {
+	const char *func;
+	const char *what;
+	unsigned line;
+	uint32_t hash;		/* computed on first use */
+};
+
+#define SIM_SITE(what_)							\
+	({								\
+		static struct sim_site site_ = {			\
+			.func = __func__, .what = (what_),		\
+			.line = __LINE__,				\
+		};							\
+		&site_;							\
+	})
+
+/* A shared location: a 32-bit atomic, or a plain (non-atomic) field. */
+typedef struct {
+	int32_t v;		/* ATOMIC: only through sim_load/store/... */
+	uint16_t loc;
+} sim_atomic_t;
+
+typedef struct {
+	uintptr_t v;		/* only through sim_plain_read/write */
+	uint16_t loc;
+} sim_plain_t;
+
+struct sim_loc_info {
+	const char *field;	/* e.g. "vm_refcnt" */
+	uint8_t obj_kind;	/* opaque to the runtime */
+	uint8_t obj_idx;
+	uint8_t is_plain;
+};
+
+void sim_atomic_init(sim_atomic_t *a, int32_t v, uint8_t obj_kind,
+		     uint8_t obj_idx, const char *field);
+void sim_plain_init(sim_plain_t *p, uintptr_t v, uint8_t obj_kind,
+		    uint8_t obj_idx, const char *field);
+const struct sim_loc_info *sim_loc(uint16_t loc);
+/* Current value without a scheduling point: for oracles and reports only. */
+static inline int32_t sim_peek(const sim_atomic_t *a) { return a->v; }
+static inline uintptr_t sim_peek_plain(const sim_plain_t *p) { return p->v; }
+
+int32_t sim_load(sim_atomic_t *a, enum sim_mo mo, const struct sim_site *s);
+void sim_store(sim_atomic_t *a, int32_t v, enum sim_mo mo,
+	       const struct sim_site *s);
+/* Returns the old value. */
+int32_t sim_fetch_add(sim_atomic_t *a, int32_t delta, enum sim_mo mo,
+		      const struct sim_site *s);
+/* On failure *expected is updated to the value read. */
+bool sim_cmpxchg(sim_atomic_t *a, int32_t *expected, int32_t desired,
+		 enum sim_mo success, enum sim_mo failure,
+		 const struct sim_site *s);
+void sim_fence(enum sim_mo mo, const struct sim_site *s);
+uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s);
+void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s);
+
+/* What the oracles are shown of every access. */
+enum sim_access_kind {
+	SIM_A_LOAD,
+	SIM_A_STORE,
+	SIM_A_RMW,		/* fetch_add, or a successful cmpxchg */
+	SIM_A_CAS_FAIL,		/* a failed cmpxchg: a load */
+	SIM_A_FENCE,
+	SIM_A_PLAIN_READ,
+	SIM_A_PLAIN_WRITE,
+	SIM_A_LOCK,		/* rwsem acquire/release (loc = the rwsem) */
+};
+
+struct sim_access {
+	int tid;
+	uint8_t kind;		/* enum sim_access_kind */
+	uint8_t mo;
+	uint16_t loc;
+	const struct sim_site *site;
+	int64_t old;		/* value before (RMW, CAS, store, plain write) */
+	int64_t val;		/* value read or written */
+};
+
+/*
+ * Oracle hooks.  pre runs before the access touches memory (protection
+ * checks: is this thread allowed to touch the object at all), post after it
+ * (value invariants).  thread_exit runs in the fiber when its body returns.
+ */
+struct sim_hooks {
+	void (*pre)(const struct sim_access *a);
+	void (*post)(const struct sim_access *a);
+	void (*thread_exit)(int tid);
+};
+extern struct sim_hooks sim_hooks;
+
+/* Scheduling strategies (strategy.c). */
+struct sim_strategy {
+	const char *name;
+	/* Called before every access: which ready thread runs it.  ready is
+	 * a nonempty bit mask; cur is the thread that ran last (may not be
+	 * ready). */
+	int (*pick)(void *ctx, int cur, unsigned ready);
+	/* A bounded choice (0 .. bound - 1) for non-schedule decisions. */
+	unsigned (*choose)(void *ctx, unsigned bound);
+};
+
+struct sim_run_cfg {
+	const struct sim_strategy *strategy;
+	void *strategy_ctx;
+	uint32_t step_budget;	/* scheduling points before the run is cut */
+	bool trace;		/* record the event trace (slow path) */
+};
+
+struct sim_result {
+	enum verdict verdict;
+	int fail_tid;		/* thread that raised it, or SIM_NO_THREAD */
+	uint32_t steps;
+	uint32_t switches;	/* context switches between threads */
+	bool truncated;		/* the step budget ended the run */
+	uint64_t hash;		/* of the interleaving and the values seen */
+	char msg[320];
+};
+
+/* Once per process: stacks and fibers. */
+void sim_setup(void);
+/* Per run: forget everything of the previous run. */
+void sim_begin(const struct sim_run_cfg *cfg);
+int sim_spawn(void (*fn)(void *), void *arg);
+/* Run every spawned thread to the end or to the first violation. */
+void sim_run(struct sim_result *res);
+int sim_self(void);
+int sim_nthreads(void);
+bool sim_tracing(void);
+
+/* A scheduling point with no access (used by the access functions). */
+void sim_point(const struct sim_site *s);
+/* Stop the run with a verdict.  From a fiber: never returns. */
+void sim_fail(enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Called once per retry of a loop that waits for another thread (an
+ * -EAGAIN retry): the thread sleeps until some other thread writes shared
+ * memory, so a schedule that merely starves it is never reported. */
+void sim_spin(const struct sim_site *s);
+/* A human-readable line for the trace (no cost when not tracing). */
+void sim_note_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define sim_note(...)							\
+	do {								\
+		if (sim_tracing())					\
+			sim_note_(__VA_ARGS__);				\
+	} while (0)
+
+/* Task state and wake-up, as the kernel's scheduler offers them. */
+enum sim_task_state {
+	SIM_TASK_RUNNING,
+	SIM_TASK_UNINTERRUPTIBLE,
+	SIM_TASK_KILLABLE,
+};
+/* set_current_state(): the store and a full barrier. */
+void sim_set_current_state(enum sim_task_state st, const struct sim_site *s);
+/* schedule(): sleep while our state is not RUNNING.  cond tells the
+ * lost-wake-up detector what the sleeper waits for. */
+void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s);
+/* wake_up_process(): returns true if the task was sleeping. */
+bool sim_wake_up_process(int tid, const struct sim_site *s);
+void sim_send_fatal_signal(int tid, const struct sim_site *s);
+bool sim_fatal_signal_pending(void);
+/* __set_current_state(TASK_RUNNING): no barrier, no scheduling point. */
+void sim_set_task_running(void);
+
+/* A sleeping reader/writer lock (the mmap_lock's rw_semaphore). */
+struct sim_rwsem {
+	int32_t count;		/* -1: write-held, n > 0: n readers */
+	int8_t writer;		/* tid holding it for write, or -1 */
+	uint8_t readers;	/* bit mask of tids holding it for read */
+	uint8_t waiters;	/* bit mask of sleeping tids */
+	uint16_t loc;
+};
+void sim_rwsem_init(struct sim_rwsem *r, uint8_t obj_kind, uint8_t obj_idx,
+		    const char *name);
+void sim_down_read(struct sim_rwsem *r, const struct sim_site *s);
+void sim_up_read(struct sim_rwsem *r, const struct sim_site *s);
+void sim_down_write(struct sim_rwsem *r, const struct sim_site *s);
+void sim_up_write(struct sim_rwsem *r, const struct sim_site *s);
+void sim_downgrade_write(struct sim_rwsem *r, const struct sim_site *s);
+
+/* The recorded trace of the last run (when cfg.trace was set). */
+enum sim_event_kind {
+	SIM_EV_ACCESS,
+	SIM_EV_NOTE,
+	SIM_EV_BLOCK,		/* the thread went to sleep */
+	SIM_EV_WAKE,		/* the thread was made runnable again */
+	SIM_EV_END,		/* the thread's body returned */
+};
+struct sim_event {
+	uint32_t step;
+	int8_t tid;
+	uint8_t kind;		/* enum sim_event_kind */
+	struct sim_access a;	/* SIM_EV_ACCESS */
+	const char *note;	/* SIM_EV_NOTE: text in the trace arena */
+};
+size_t sim_trace(const struct sim_event **events);
+
+#endif /* VMLOCK_SIM_SIM_H */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+#include "strategy.h"
+
+#include <string.h>
+
+#include "../util/assert.h"
+
+uint64_t prng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The first ready thread at or after t, cyclically. */
+static int ready_from(int t, unsigned ready)
+{
+	for (int i = 0; i < SIM_MAX_THREADS; i++) {
+		int u = (t + i) % SIM_MAX_THREADS;
+
+		if (ready & (1u << u))
+			return u;
+	}
+	VM_ASSERT(!"pick with no ready thread");
+	return -1;
+}
+
+static int nth_ready(unsigned ready, unsigned n)
+{
+	for (;;) {
+		VM_ASSERT(ready);
+		int t = __builtin_ctz(ready);
+
+		if (n-- == 0)
+			return t;
+		ready &= ready - 1;
+	}
+}
+
+/* ---- bytes ---- */
+
+void strat_bytes_init(struct strat_bytes *c, const struct sim_sched_run *runs,
+		      unsigned nruns, const uint8_t *choices, unsigned nchoices)
+{
+	memset(c, 0, sizeof(*c));
+	c->runs = runs;
+	c->nruns = nruns;
+	c->choices = choices;
+	c->nchoices = nchoices;
+}
+
+static int bytes_pick(void *ctx, int cur, unsigned ready)
+{
+	struct strat_bytes *c = ctx;
+
+	if (c->remaining == 0) {
+		if (c->idx < c->nruns) {
+			c->target = c->runs[c->idx].thread;
+			c->remaining = c->runs[c->idx].steps;
+			c->idx++;
+		} else {
+			/* Runs used up: the running thread goes on. */
+			c->target = cur;
+			c->remaining = UINT32_MAX;
+		}
+	}
+	if (c->remaining != UINT32_MAX)
+		c->remaining--;
+	int t = ready_from(c->target, ready);
+
+	if (c->remaining == UINT32_MAX)
+		c->target = t;
+	return t;
+}
+
+static unsigned bytes_choose(void *ctx, unsigned bound)
+{
+	struct strat_bytes *c = ctx;
+
+	if (c->cidx >= c->nchoices || bound == 0)
+		return 0;
+	return c->choices[c->cidx++] % bound;
+}
+
+const struct sim_strategy strategy_bytes = {
+	.name = "bytes",
+	.pick = bytes_pick,
+	.choose = bytes_choose,
+};
+
+/* ---- prng ---- */
+
+void strat_prng_init(struct strat_prng *c, uint64_t seed)
+{
+	c->state = seed;
+}
+
+static int prng_pick(void *ctx, int cur, unsigned ready)
+{
+	struct strat_prng *c = ctx;
+	uint64_t r = prng_next(&c->state);
+
+	if ((ready & (1u << cur)) && (r & 3) != 0)
+		return cur;
+	return nth_ready(ready, (unsigned)((r >> 8) %
+				 (unsigned)__builtin_popcount(ready)));
+}
+
+static unsigned prng_choose(void *ctx, unsigned bound)
+{
+	struct strat_prng *c = ctx;
+
+	return bound ? (unsigned)(prng_next(&c->state) % bound) : 0;
+}
+
+const struct sim_strategy strategy_prng = {
+	.name = "prng",
+	.pick = prng_pick,
+	.choose = prng_choose,
+};
+
+/* ---- pct ---- */
+
+void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
+		    unsigned nthreads, uint32_t k)
+{
+	VM_ASSERT(depth >= 1 && depth <= PCT_MAX_DEPTH);
+	VM_ASSERT(nthreads <= SIM_MAX_THREADS && k > 0);
+	memset(c, 0, sizeof(*c));
+	c->rng = seed;
+	c->depth = depth;
+	/* Initial priorities: a random permutation of depth .. depth+n-1. */
+	for (unsigned i = 0; i < nthreads; i++)
+		c->prio[i] = depth + i;
+	for (unsigned i = nthreads; i > 1; i--) {
+		unsigned j = (unsigned)(prng_next(&c->rng) % i);
+		unsigned tmp = c->prio[i - 1];
+
+		c->prio[i - 1] = c->prio[j];
+		c->prio[j] = tmp;
+	}
+	for (unsigned i = 0; i + 1 < depth; i++)
+		c->change[i] = 1 + (uint32_t)(prng_next(&c->rng) % k);
+}
+
+static int pct_pick(void *ctx, int cur, unsigned ready)
+{
+	struct strat_pct *c = ctx;
+	int best = -1;
+
+	c->step++;
+	for (unsigned i = 0; i + 1 < c->depth; i++)
+		if (c->change[i] == c->step && cur >= 0)
+			c->prio[cur] = c->depth - 1 - i;	/* below all */
+	for (int t = 0; t < SIM_MAX_THREADS; t++)
+		if ((ready & (1u << t)) &&
+		    (best < 0 || c->prio[t] > c->prio[best]))
+			best = t;
+	return best;
+}
+
+static unsigned pct_choose(void *ctx, unsigned bound)
+{
+	struct strat_pct *c = ctx;
+
+	return bound ? (unsigned)(prng_next(&c->rng) % bound) : 0;
+}
+
+const struct sim_strategy strategy_pct = {
+	.name = "pct",
+	.pick = pct_pick,
+	.choose = pct_choose,
+};

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * strategy.h - who runs next.
+ *
+ * Three strategies behind struct sim_strategy:
+ *  - bytes: the schedule is data from the fuzz input, as run lengths
+ *    ("thread t makes the next n accesses"); when the runs are used up the
+ *    running thread goes on until it sleeps or ends.  The fuzzing default.
+ *  - prng: a seeded PRNG preempts at each point with probability 1/4.
+ *  - pct: PCT (priorities with d - 1 change points over k steps).
+ * All are deterministic functions of their inputs.
+ */
+#ifndef VMLOCK_SIM_STRATEGY_H
+#define VMLOCK_SIM_STRATEGY_H
+
+#include "sim.h"
+
+struct sim_sched_run {
+	uint8_t thread;
+	uint8_t steps;
+};
+
+struct strat_bytes {
+	const struct sim_sched_run *runs;
+	unsigned nruns;
+	const uint8_t *choices;
+	unsigned nchoices;
+	/* state */
+	unsigned idx, cidx;
+	uint32_t remaining;
+	int target;
+};
+
+struct strat_prng {
+	uint64_t state;
+};
+
+#define PCT_MAX_DEPTH 8
+struct strat_pct {
+	uint64_t rng;
+	unsigned depth;			/* d: bug depth aimed at */
+	uint32_t step;
+	uint32_t change[PCT_MAX_DEPTH];	/* steps where priorities drop */
+	unsigned prio[SIM_MAX_THREADS];
+};
+
+extern const struct sim_strategy strategy_bytes;
+extern const struct sim_strategy strategy_prng;
+extern const struct sim_strategy strategy_pct;
+
+void strat_bytes_init(struct strat_bytes *c, const struct sim_sched_run *runs,
+		      unsigned nruns, const uint8_t *choices,
+		      unsigned nchoices);
+void strat_prng_init(struct strat_prng *c, uint64_t seed);
+/* k: the number of steps the change points are spread over. */
+void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
+		    unsigned nthreads, uint32_t k);
+
+/* splitmix64: the project's PRNG (never libc rand). */
+uint64_t prng_next(uint64_t *state);
+
+#endif /* VMLOCK_SIM_STRATEGY_H */

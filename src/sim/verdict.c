@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#include "verdict.h"
+
+#include <string.h>
+
+static const struct {
+	const char *name;
+	const char *meaning;
+} verdicts[VERDICT__COUNT] = {
+	[VERDICT_CLEAN] = { "clean", "no violation" },
+	[VERDICT_DEADLOCK] = { "deadlock", "no thread can run and no waiter's condition holds" },
+	[VERDICT_LOST_WAKEUP] = { "lost-wakeup", "a sleeping waiter's condition holds but nobody woke it" },
+	[VERDICT_LIVELOCK] = { "livelock", "threads retry forever, waiting for progress no thread can make" },
+	[VERDICT_DATA_RACE] = { "data-race", "two accesses to a plain VMA field, one a write, not ordered by happens-before" },
+	[VERDICT_REFCNT_ENCODING] = { "refcnt-encoding", "vm_refcnt left {0} u [1, L] u [F, F + L] (invariant 1)" },
+	[VERDICT_INC_WHILE_EXCLUDED] = { "inc-while-excluded", "a reader raised vm_refcnt from 0 or while F was set (invariant 3)" },
+	[VERDICT_EXCLUSION] = { "exclusion", "a VMA was read-locked and write-locked at once (invariant 2)" },
+	[VERDICT_ATTACH_DISCIPLINE] = { "attach-discipline", "attach or detach from the wrong state or without the write lock (invariant 5)" },
+	[VERDICT_DETACH_WITH_READERS] = { "detach-with-readers", "vma_mark_detached returned while a thread still held an increment (invariant 5)" },
+	[VERDICT_FREE_WITH_REFS] = { "free-with-refs", "vm_area_free with vm_refcnt != 0 or an increment outstanding (invariant 6)" },
+	[VERDICT_LOOKUP_IDENTITY] = { "lookup-identity", "lock_vma_under_rcu returned a VMA that is not attached, not of the mm, or not covering the address (invariant 7)" },
+	[VERDICT_REF_BALANCE] = { "ref-balance", "a put without a matching get, or a get never put (invariant 8)" },
+	[VERDICT_USE_AFTER_DROP] = { "use-after-drop", "a VMA was touched by a thread holding no reference, lock or RCU right to it (invariant 9)" },
+	[VERDICT_MM_USE_AFTER_FREE] = { "mm-use-after-free", "an mm was touched after its last mmdrop, or without a pin (invariant 9)" },
+	[VERDICT_HELD_LOCK] = { "held-lock", "the held-lock record went out of balance (lockdep)" },
+	[VERDICT_SEQ_PARITY] = { "seq-parity", "mm_lock_seq parity disagrees with the mmap write lock (invariant 11)" },
+	[VERDICT_KILLABLE_STATE] = { "killable-state", "a killed vma_start_write_killable left the VMA locked or F set (invariant 13)" },
+	[VERDICT_LOCK_ORDER] = { "lock-order", "blocked on mmap_lock or a VMA write lock while holding a VMA read lock (invariant 15)" },
+	[VERDICT_UNLOCKED_MUTATION] = { "unlocked-mutation", "VMA fields changed while the VMA was attached and not write-locked (invariant 16)" },
+	[VERDICT_TORN_READ] = { "torn-read", "a reader saw a half-done update of the VMA (invariants 2, 12)" },
+	[VERDICT_RCU_SCOPE] = { "rcu-scope", "an RCU read section was left unbalanced or used after release (invariant 14)" },
+	[VERDICT_KERNEL_WARN] = { "kernel-warn", "a WARN_ON in the model fired" },
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < VERDICT__COUNT ? verdicts[v].name : "?";
+}
+
+const char *verdict_meaning(enum verdict v)
+{
+	return (unsigned)v < VERDICT__COUNT ? verdicts[v].meaning : "?";
+}
+
+enum verdict verdict_from_name(const char *name)
+{
+	for (unsigned i = 0; i < VERDICT__COUNT; i++)
+		if (strcmp(verdicts[i].name, name) == 0)
+			return (enum verdict)i;
+	return VERDICT__COUNT;
+}

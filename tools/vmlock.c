@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmlock - the command line: replay, trace, encode, decode, variants,
+ * explore.  Exit status: 0 clean, 1 a violation (or an expectation not
+ * met), 2 bad input or usage.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../src/harness/harness.h"
+
+#define MAX_FILE (1 << 20)
+
+static const char usage[] =
+	"usage: vmlock COMMAND [ARGS]\n"
+	"  replay [--expect] FILE|DIR...   run inputs (.vmt text or binary); exit 1 on a violation\n"
+	"                                  --expect: check each .vmt's 'expect' line for the variant\n"
+	"  trace [--all] FILE              print the program and its interleaving, even when clean\n"
+	"  hash FILE|DIR...                print each input's verdict and trace hash\n"
+	"  encode IN.vmt OUT               write the binary form\n"
+	"  decode IN                       print the .vmt text of a binary input\n"
+	"  variants                        list the bug variants\n"
+	"  explore [--strategy prng|pct] [--depth D] [--seed S] [--runs N] FILE\n"
+	"                                  search schedules of one program; exit 1 at the first violation\n"
+	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n";
+
+static int die_usage(void)
+{
+	fputs(usage, stderr);
+	return 2;
+}
+
+static bool is_vmt(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcmp(path + n - 4, ".vmt") == 0;
+}
+
+static size_t read_file(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		fprintf(stderr, "vmlock: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	size_t n = fread(buf, 1, cap - 1, f);
+
+	fclose(f);
+	buf[n] = 0;
+	return n;
+}
+
+/* Load a program from .vmt text or binary; exits 2 on a malformed .vmt. */
+static void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
+{
+	static char buf[MAX_FILE];
+	size_t n = read_file(path, buf, sizeof(buf));
+
+	memset(meta, 0, sizeof(*meta));
+	if (!is_vmt(path)) {
+		vmt_decode((const uint8_t *)buf, n, p);
+		return;
+	}
+	char err[256];
+
+	if (strlen(buf) != n || vmt_parse(buf, p, meta, err, sizeof(err))) {
+		fprintf(stderr, "%s:%s\n", path,
+			strlen(buf) != n ? "1:1: a NUL byte in a text file" : err);
+		exit(2);
+	}
+}
+
+static void opts_from_env(struct harness_opts *o)
+{
+	harness_opts_default(o);
+	o->variant = harness_variant_from_env();
+}
+
+/* The verdict a .vmt expects for the running variant, or NULL. */
+static const char *expected(const struct vmt_meta *meta, enum variant v)
+{
+	const char *name = v == V_NONE ? "" : variant_info(v)->name;
+
+	for (unsigned i = 0; i < meta->nexpect; i++)
+		if (strcmp(meta->expect[i].variant, name) == 0)
+			return meta->expect[i].verdict;
+	return NULL;
+}
+
+struct replay_ctx {
+	bool check_expect;
+	unsigned files, bugs, mismatches;
+};
+
+static void replay_one(struct replay_ctx *c, const char *path)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct harness_opts o;
+	struct sim_result res;
+
+	load(path, &p, &meta);
+	opts_from_env(&o);
+	harness_run(&p, &o, &res);
+	c->files++;
+	const char *got = verdict_name(res.verdict);
+	const char *want = expected(&meta, o.variant);
+
+	if (c->check_expect && want && strcmp(want, got) != 0) {
+		c->mismatches++;
+		printf("%s: %s, expected %s: %s\n", path, got, want, res.msg);
+	} else if (res.verdict != VERDICT_CLEAN) {
+		printf("%s: %s: %s\n", path, got, res.msg);
+	}
+	if (res.verdict != VERDICT_CLEAN)
+		c->bugs++;
+}
+
+static void for_each_input(const char *path, void (*fn)(void *, const char *),
+			   void *arg);
+
+static void replay_cb(void *arg, const char *path)
+{
+	replay_one(arg, path);
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct replay_ctx c = { 0 };
+	int i = 0;
+
+	if (i < argc && strcmp(argv[i], "--expect") == 0) {
+		c.check_expect = true;
+		i++;
+	}
+	if (i >= argc)
+		return die_usage();
+	for (; i < argc; i++)
+		for_each_input(argv[i], replay_cb, &c);
+	if (c.check_expect) {
+		printf("%u inputs, %u as expected, %u not\n", c.files,
+		       c.files - c.mismatches, c.mismatches);
+		return c.mismatches ? 1 : 0;
+	}
+	printf("%u inputs, %u clean, %u with a violation\n", c.files,
+	       c.files - c.bugs, c.bugs);
+	return c.bugs ? 1 : 0;
+}
+
+static void hash_cb(void *arg, const char *path)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct harness_opts o;
+	struct sim_result res;
+
+	(void)arg;
+	load(path, &p, &meta);
+	opts_from_env(&o);
+	harness_run(&p, &o, &res);
+	printf("%016llx %s %u %s\n", (unsigned long long)res.hash,
+	       verdict_name(res.verdict), res.steps, path);
+}
+
+static int cmd_hash(int argc, char **argv)
+{
+	if (argc < 1)
+		return die_usage();
+	for (int i = 0; i < argc; i++)
+		for_each_input(argv[i], hash_cb, NULL);
+	return 0;
+}
+
+static void print_program(const struct vmt_program *p,
+			  const struct vmt_meta *meta)
+{
+	static char text[1 << 16];
+
+	vmt_print(p, meta, text, sizeof(text));
+	fputs(text, stdout);
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct harness_opts o;
+	struct sim_result res;
+
+	if (argc < 1)
+		return die_usage();
+	load(argv[argc - 1], &p, &meta);
+	opts_from_env(&o);
+	o.trace = true;
+	harness_run(&p, &o, &res);
+	print_program(&p, &meta);
+	printf("\n");
+	if (res.verdict != VERDICT_CLEAN) {
+		harness_report(stdout, &p, &o, &res, argv[argc - 1]);
+		return 1;
+	}
+	harness_print_trace(stdout, &p);
+	printf("\nclean: %u steps, %u context switches, trace hash %016llx%s\n",
+	       res.steps, res.switches, (unsigned long long)res.hash,
+	       res.truncated ? " (cut by the step budget)" : "");
+	harness_print_state(stdout);
+	return 0;
+}
+
+static int cmd_encode(int argc, char **argv)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+	uint8_t out[VMT_MAX_INPUT];
+
+	if (argc != 2)
+		return die_usage();
+	load(argv[0], &p, &meta);
+	size_t n = vmt_encode(&p, out, sizeof(out));
+	FILE *f = fopen(argv[1], "wb");
+
+	if (!n || !f || fwrite(out, 1, n, f) != n) {
+		fprintf(stderr, "vmlock: cannot write %s\n", argv[1]);
+		return 2;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+
+	if (argc != 1)
+		return die_usage();
+	load(argv[0], &p, &meta);
+	print_program(&p, &meta);
+	return 0;
+}
+
+static int cmd_variants(void)
+{
+	for (unsigned v = 1; v < V__COUNT; v++) {
+		const struct variant_info *vi = variant_info((enum variant)v);
+
+		printf("%-22s %s  %s\n", vi->name, vi->seed, vi->change);
+	}
+	return 0;
+}
+
+static int cmd_explore(int argc, char **argv)
+{
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct harness_opts o;
+	struct sim_result res;
+	unsigned long runs = 10000;
+	int i;
+
+	opts_from_env(&o);
+	o.strategy = HS_PRNG;
+	for (i = 0; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--strategy") == 0)
+			o.strategy = strcmp(argv[i + 1], "pct") == 0 ? HS_PCT : HS_PRNG;
+		else if (strcmp(argv[i], "--depth") == 0)
+			o.pct_depth = (unsigned)strtoul(argv[i + 1], NULL, 0);
+		else if (strcmp(argv[i], "--seed") == 0)
+			o.seed = strtoull(argv[i + 1], NULL, 0);
+		else if (strcmp(argv[i], "--runs") == 0)
+			runs = strtoul(argv[i + 1], NULL, 0);
+		else
+			break;
+	}
+	if (i != argc - 1 || o.pct_depth < 1 || o.pct_depth > 8)
+		return die_usage();
+	load(argv[i], &p, &meta);
+	uint64_t seed0 = o.seed;
+
+	for (unsigned long r = 0; r < runs; r++) {
+		o.seed = seed0 + r;
+		harness_run(&p, &o, &res);
+		if (res.verdict != VERDICT_CLEAN) {
+			printf("run %lu (seed %llu): %s: %s\n", r,
+			       (unsigned long long)o.seed,
+			       verdict_name(res.verdict), res.msg);
+			return 1;
+		}
+	}
+	printf("%lu runs clean\n", runs);
+	return 0;
+}
+
+static void for_each_input(const char *path, void (*fn)(void *, const char *),
+			   void *arg)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "vmlock: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fn(arg, path);
+		return;
+	}
+	struct dirent **list;
+	int n = scandir(path, &list, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char full[4096];
+
+		if (list[i]->d_name[0] != '.') {
+			snprintf(full, sizeof(full), "%s/%s", path, list[i]->d_name);
+			for_each_input(full, fn, arg);
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return die_usage();
+	const char *cmd = argv[1];
+
+	argc -= 2;
+	argv += 2;
+	if (strcmp(cmd, "replay") == 0)
+		return cmd_replay(argc, argv);
+	if (strcmp(cmd, "trace") == 0)
+		return cmd_trace(argc, argv);
+	if (strcmp(cmd, "hash") == 0)
+		return cmd_hash(argc, argv);
+	if (strcmp(cmd, "encode") == 0)
+		return cmd_encode(argc, argv);
+	if (strcmp(cmd, "decode") == 0)
+		return cmd_decode(argc, argv);
+	if (strcmp(cmd, "variants") == 0)
+		return cmd_variants();
+	if (strcmp(cmd, "explore") == 0)
+		return cmd_explore(argc, argv);
+	return die_usage();
+}
