@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "../src/harness/harness.h"
+#include "../src/sim/strategy.h"
 
 #define MAX_FILE (1 << 20)
 
@@ -24,8 +25,9 @@ static const char usage[] =
 	"  encode IN.vmt OUT               write the binary form\n"
 	"  decode IN                       print the .vmt text of a binary input\n"
 	"  variants                        list the bug variants\n"
-	"  explore [--strategy prng|pct] [--depth D] [--seed S] [--runs N] FILE\n"
-	"                                  search schedules of one program; exit 1 at the first violation\n"
+	"  explore [--strategy runs|prng|pct] [--depth D] [--seed S] [--runs N] FILE\n"
+	"                                  search schedules of one program; exit 1 at the first\n"
+	"                                  violation (runs: prints the program with the schedule)\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n";
 
 static int die_usage(void)
@@ -255,45 +257,83 @@ static int cmd_variants(void)
 	return 0;
 }
 
-static int cmd_explore(int argc, char **argv)
+/* Random run-length schedules for p: the strategy the fuzzer's bytes
+ * drive, with a PRNG choosing the runs instead of a fuzzer. */
+static void random_schedule(struct vmt_program *p, uint64_t *rng)
 {
-	struct vmt_program p;
-	struct vmt_meta meta;
-	struct harness_opts o;
-	struct sim_result res;
-	unsigned long runs = 10000;
+	p->nsched = (uint8_t)(1 + prng_next(rng) % 12);
+	for (unsigned i = 0; i < p->nsched; i++) {
+		uint64_t r = prng_next(rng);
+
+		p->sched[i].thread = (uint8_t)(r % p->nthreads);
+		p->sched[i].steps = (uint8_t)(1 + (r >> 8) % 64);
+	}
+}
+
+struct explore_opts {
+	struct harness_opts h;
+	bool runs;		/* random run-length schedules */
+	unsigned long count;
+};
+
+/* Returns the index of the FILE argument, or -1. */
+static int explore_parse(int argc, char **argv, struct explore_opts *e)
+{
 	int i;
 
-	opts_from_env(&o);
-	o.strategy = HS_PRNG;
+	opts_from_env(&e->h);
+	e->runs = true;
+	e->count = 10000;
 	for (i = 0; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--strategy") == 0)
-			o.strategy = strcmp(argv[i + 1], "pct") == 0 ? HS_PCT : HS_PRNG;
-		else if (strcmp(argv[i], "--depth") == 0)
-			o.pct_depth = (unsigned)strtoul(argv[i + 1], NULL, 0);
-		else if (strcmp(argv[i], "--seed") == 0)
-			o.seed = strtoull(argv[i + 1], NULL, 0);
-		else if (strcmp(argv[i], "--runs") == 0)
-			runs = strtoul(argv[i + 1], NULL, 0);
-		else
-			break;
-	}
-	if (i != argc - 1 || o.pct_depth < 1 || o.pct_depth > 8)
-		return die_usage();
-	load(argv[i], &p, &meta);
-	uint64_t seed0 = o.seed;
+		const char *k = argv[i], *v = argv[i + 1];
 
-	for (unsigned long r = 0; r < runs; r++) {
-		o.seed = seed0 + r;
-		harness_run(&p, &o, &res);
-		if (res.verdict != VERDICT_CLEAN) {
-			printf("run %lu (seed %llu): %s: %s\n", r,
-			       (unsigned long long)o.seed,
-			       verdict_name(res.verdict), res.msg);
-			return 1;
+		if (strcmp(k, "--strategy") == 0) {
+			e->runs = strcmp(v, "runs") == 0;
+			e->h.strategy = strcmp(v, "pct") == 0 ? HS_PCT :
+					strcmp(v, "prng") == 0 ? HS_PRNG : HS_BYTES;
+		} else if (strcmp(k, "--depth") == 0) {
+			e->h.pct_depth = (unsigned)strtoul(v, NULL, 0);
+		} else if (strcmp(k, "--seed") == 0) {
+			e->h.seed = strtoull(v, NULL, 0);
+		} else if (strcmp(k, "--runs") == 0) {
+			e->count = strtoul(v, NULL, 0);
+		} else {
+			break;
 		}
 	}
-	printf("%lu runs clean\n", runs);
+	if (i != argc - 1 || e->h.pct_depth < 1 || e->h.pct_depth > 8)
+		return -1;
+	return i;
+}
+
+static int cmd_explore(int argc, char **argv)
+{
+	struct explore_opts e;
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct sim_result res;
+	int file = explore_parse(argc, argv, &e);
+
+	if (file < 0)
+		return die_usage();
+	load(argv[file], &p, &meta);
+	uint64_t seed0 = e.h.seed, rng = e.h.seed;
+
+	for (unsigned long r = 0; r < e.count; r++) {
+		e.h.seed = seed0 + r;
+		if (e.runs)
+			random_schedule(&p, &rng);
+		harness_run(&p, &e.h, &res);
+		if (res.verdict == VERDICT_CLEAN)
+			continue;
+		printf("# run %lu (seed %llu): %s: %s\n", r,
+		       (unsigned long long)e.h.seed, verdict_name(res.verdict),
+		       res.msg);
+		if (e.runs)
+			print_program(&p, NULL);
+		return 1;
+	}
+	printf("%lu runs clean\n", e.count);
 	return 0;
 }
 

@@ -93,6 +93,8 @@ void check_pre(const struct sim_access *a)
 				a->site->func);
 		return;
 	}
+	if (li->obj_kind == OBJ_SLAB)
+		return;		/* the allocator's lock: anyone may take it */
 	VM_ASSERT(obj_is_mm(li->obj_kind));
 	check_mm_touch(li->obj_idx, a);
 	if (a->kind != SIM_A_LOCK)

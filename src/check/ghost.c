@@ -135,14 +135,14 @@ static void g_vma_free(struct vm_area_struct *vma)
 	g->live = false;
 }
 
-static void g_mm_pin(struct mm_struct *mm, int delta)
+static void g_mm_pin(int mm_idx, int delta)
 {
-	int8_t *pins = &ghost.th[sim_self()].pins[mm->idx];
+	int8_t *pins = &ghost.th[sim_self()].pins[mm_idx];
 
 	*pins = (int8_t)(*pins + delta);
 	if (*pins < 0)
 		sim_fail(VERDICT_REF_BALANCE, "T%d: mmdrop(mm %c) without its mmgrab",
-			 sim_self(), 'A' + mm->idx);
+			 sim_self(), 'A' + mm_idx);
 }
 
 static void g_mm_free(struct mm_struct *mm)

@@ -65,7 +65,7 @@ static void fmt_access(const struct sim_access *a, bool all, char *buf,
 	} else if (li->obj_kind == OBJ_MM_SEQ && write) {
 		snprintf(buf, n, "mm %c mm_lock_seq %lld -> %lld",
 			 'A' + li->obj_idx, (long long)a->old, (long long)a->val);
-	} else if (a->kind == SIM_A_LOCK) {
+	} else if (a->kind == SIM_A_LOCK && li->obj_kind != OBJ_SLAB) {
 		snprintf(buf, n, "%s mm %c", a->site->what, 'A' + li->obj_idx);
 	} else if (all && a->kind != SIM_A_FENCE) {
 		snprintf(buf, n, "%s: %s #%u.%s = %lld", a->site->func,

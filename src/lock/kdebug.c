@@ -23,9 +23,9 @@ static void nop_vma(struct vm_area_struct *vma)
 	(void)vma;
 }
 
-static void nop_mm_pin(struct mm_struct *mm, int delta)
+static void nop_mm_pin(int mm_idx, int delta)
 {
-	(void)mm, (void)delta;
+	(void)mm_idx, (void)delta;
 }
 
 static void nop_mm(struct mm_struct *mm)

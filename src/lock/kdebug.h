@@ -31,7 +31,8 @@ struct kdebug_ops {
 	void (*rcu_read_unlock)(void);
 	void (*vma_alloc)(struct vm_area_struct *vma, struct mm_struct *mm);
 	void (*vma_free)(struct vm_area_struct *vma);
-	void (*mm_pin)(struct mm_struct *mm, int delta);	/* mmgrab/mmdrop */
+	/* mmgrab/mmdrop by index: after the drop the mm may be gone. */
+	void (*mm_pin)(int mm_idx, int delta);
 	void (*mm_free)(struct mm_struct *mm);
 };
 

@@ -24,6 +24,7 @@ void lock_world_reset(bool small_limit)
 					   : VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL);
 	for (int i = 0; i < VMA_POOL_SIZE; i++)
 		world.vma[i].idx = (uint8_t)i;
+	sim_rwsem_init(&world.slab_lock, OBJ_SLAB, 0, "slab_lock");
 }
 
 struct mm_struct *mm_init_world(int idx)
@@ -50,7 +51,7 @@ struct mm_struct *mm_init_world(int idx)
 void mmgrab(struct mm_struct *mm)
 {
 	sim_fetch_add(&mm->mm_count, 1, SIM_RELAXED, SIM_SITE("mmgrab"));
-	kdebug.mm_pin(mm, +1);
+	kdebug.mm_pin(mm->idx, +1);
 }
 
 static void __mmdrop(struct mm_struct *mm)
@@ -74,8 +75,10 @@ static void mm_count_put(struct mm_struct *mm)
 /* A thread's pin taken with mmgrab(). */
 void mmdrop(struct mm_struct *mm)
 {
-	kdebug.mm_pin(mm, -1);
-	mm_count_put(mm);
+	uint8_t idx = mm->idx;	/* the mm may be freed by our put */
+
+	mm_count_put(mm);	/* the pin covers its own decrement */
+	kdebug.mm_pin(idx, -1);
 }
 
 void mmget(struct mm_struct *mm)
@@ -264,8 +267,10 @@ static struct vm_area_struct *cache_take(unsigned reuse)
  */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 {
+	sim_down_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	struct vm_area_struct *vma = cache_take(reuse);
 
+	sim_up_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
 	kdebug.vma_alloc(vma, mm);
@@ -283,6 +288,8 @@ void vm_area_free(struct vm_area_struct *vma)
 	/* The free pointer overlays vm_start/vm_end. */
 	PLAIN_WRITE(vma->vm_start, VMA_FREEPTR_POISON);
 	PLAIN_WRITE(vma->vm_end, VMA_FREEPTR_POISON);
+	sim_down_write(&world.slab_lock, SIM_SITE("kmem_cache_free"));
 	VM_ASSERT(world.nfree < VMA_POOL_SIZE);
 	world.free_list[world.nfree++] = vma->idx;
+	sim_up_write(&world.slab_lock, SIM_SITE("kmem_cache_free"));
 }

@@ -23,6 +23,9 @@ struct lock_world {
 	unsigned nfree;
 	unsigned nfresh;			/* objects never handed out */
 	bool mm_freed[MM_POOL_SIZE];
+	/* The cache's lock: a free happens-before the alloc that reuses the
+	 * object, as the slab allocator's own synchronisation gives. */
+	struct sim_rwsem slab_lock;
 };
 
 extern struct lock_world world;

@@ -62,6 +62,7 @@ enum obj_kind {
 	OBJ_MM_WAIT,		/* mm->vma_writer_wait */
 	OBJ_MM_COUNT,		/* mm->mm_count, mm->mm_users */
 	OBJ_MM_TREE,		/* mm->mm_mt slots */
+	OBJ_SLAB,		/* the VMA cache's own lock */
 };
 
 static inline bool obj_is_vma(uint8_t kind)

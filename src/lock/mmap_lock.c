@@ -228,8 +228,10 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 					  unsigned long address)
 {
 	struct vm_area_struct *vma;
+	uint64_t mark;
 
 retry:
+	mark = sim_spin_mark();	/* the simulator's fairness, not the kernel's */
 	rcu_read_lock();
 	vma = mas_walk(mm, address);
 	if (!vma) {
@@ -241,7 +243,7 @@ retry:
 		/* Detached after we found it: walk again from the top.  The
 		 * writer holds the mmap lock and will remove it; wait for it
 		 * to make progress rather than spin. */
-		sim_spin(SIM_SITE("lock_vma_under_rcu: -EAGAIN, retry"));
+		sim_spin(mark, SIM_SITE("lock_vma_under_rcu: -EAGAIN, retry"));
 		goto retry;
 	}
 	if (!vma)

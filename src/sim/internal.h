@@ -42,6 +42,8 @@ struct sim_thread {
 	struct vclock vc;	/* happens-before clock */
 	struct vclock rel_fence;	/* vc at the last release fence */
 	struct vclock acq_pending;	/* sync clocks read by relaxed loads */
+	struct vclock wake_vc;	/* what wakers released to this thread */
+	bool at_point;		/* suspended inside sim_point() */
 };
 
 struct sim_loc_state {
@@ -61,12 +63,16 @@ struct sim_state {
 	unsigned ready;		/* bit mask of T_READY threads */
 	unsigned spinning;	/* bit mask of T_SPINNING threads */
 	bool stop;
+	/* A thread resumed away from a scheduling point (it starts, or
+	 * leaves a sleep or a spin): the choice that resumed it was for its
+	 * next access, so its next point makes no new one. */
+	int skip_pick;
+	uint64_t writes;	/* shared writes so far: spinners' progress */
 	struct sim_run_cfg cfg;
 	struct sim_result *res;
 	uint32_t steps;
 	uint32_t switches;
 	uint64_t hash;
-	struct vclock sc_clock;	/* seq_cst fences, in their total order */
 	unsigned nlocs;
 	struct sim_loc_state locs[SIM_MAX_LOCS];
 };

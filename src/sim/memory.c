@@ -20,7 +20,6 @@
 void sim_memory_reset(void)
 {
 	sim.nlocs = 1;		/* loc 0 = "not registered" */
-	memset(&sim.sc_clock, 0, sizeof(sim.sc_clock));
 }
 
 static uint16_t loc_new(uint8_t obj_kind, uint8_t obj_idx, const char *field,
@@ -120,12 +119,11 @@ void sim_hb_fence(enum sim_mo mo)
 {
 	struct sim_thread *t = sim_cur();
 
+	/* A seq_cst fence is an acquire and a release fence here: the total
+	 * order of seq_cst fences creates no happens-before by itself, only
+	 * through the values threads read from each other. */
 	if (is_acquire(mo))
 		vclock_join(&t->vc, &t->acq_pending);
-	if (mo == SIM_SEQ_CST) {
-		vclock_join(&t->vc, &sim.sc_clock);
-		vclock_join(&sim.sc_clock, &t->vc);
-	}
 	if (is_release(mo)) {
 		t->rel_fence = t->vc;
 		t->vc.c[sim.cur]++;

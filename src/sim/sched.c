@@ -52,6 +52,8 @@ void sim_begin(const struct sim_run_cfg *cfg)
 	sim.ready = 0;
 	sim.spinning = 0;
 	sim.stop = false;
+	sim.skip_pick = -1;
+	sim.writes = 0;
 	sim.cfg = *cfg;
 	sim.res = NULL;
 	sim.steps = 0;
@@ -178,6 +180,8 @@ void sim_point(const struct sim_site *s)
 	if (!sim_in_fiber())
 		return;		/* world setup in main: not part of the run */
 	VM_ASSERT(!sim.stop);
+	struct sim_thread *t = sim_cur();
+
 	sim.steps++;
 	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
 	if (sim.steps > sim.cfg.step_budget) {
@@ -186,10 +190,17 @@ void sim_point(const struct sim_site *s)
 		yield_to_main(-1);
 		VM_ASSERT(!"a truncated run resumed a fiber");
 	}
-	int next = choose_next(sim.cur);
+	if (sim.skip_pick == sim.cur) {
+		sim.skip_pick = -1;	/* the choice that resumed us */
+	} else {
+		int next = choose_next(sim.cur);
 
-	if (next != sim.cur)
-		yield_to_main(next);
+		if (next != sim.cur) {
+			t->at_point = true;
+			yield_to_main(next);
+			t->at_point = false;
+		}
+	}
 }
 
 void sim_make_ready(int tid)
@@ -210,6 +221,7 @@ void sim_progress(void)
 {
 	unsigned others = sim.spinning & ~(1u << sim.cur);
 
+	sim.writes++;
 	while (others) {
 		int tid = __builtin_ctz(others);
 
@@ -232,17 +244,25 @@ void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s)
 	yield_to_main(-1);
 }
 
-void sim_spin(const struct sim_site *s)
+uint64_t sim_spin_mark(void)
 {
-	sim_point(s);
+	return sim.writes;
+}
+
+void sim_spin(uint64_t mark, const struct sim_site *s)
+{
 	struct sim_thread *t = sim_cur();
 
+	/* Something changed since the iteration began: look again.  (No
+	 * scheduling point here: a write slipped in at one would be missed.) */
+	if (mark != sim.writes)
+		return;
+	if (sim.cfg.trace)
+		sim_note_("%s: waits for another thread's progress", s->func);
 	t->state = T_SPINNING;
 	t->block_site = s;
 	sim.ready &= ~(1u << sim.cur);
 	sim.spinning |= 1u << sim.cur;
-	if (sim.cfg.trace)
-		sim_trace_event(sim.cur, SIM_EV_BLOCK);
 	yield_to_main(-1);
 }
 
@@ -306,6 +326,7 @@ static void run_thread(int tid, int last)
 		sim.switches++;
 	sim.cur = tid;
 	sim.next = -1;
+	sim.skip_pick = sim.th[tid].at_point ? -1 : tid;
 	fiber_switch(&sim.main, &sim.th[tid].fib, 0);
 	sim.cur = SIM_NO_THREAD;
 }
@@ -372,6 +393,9 @@ void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
 		return;		/* woken between set_current_state and here */
 	sim_block(cond ? cond : task_woken, arg, s);
 	VM_ASSERT(t->task_state == SIM_TASK_RUNNING);
+	/* A wake-up orders the waker's past before the sleeper's future, as
+	 * the scheduler's locks do in try_to_wake_up(). */
+	sim_hb_acquire(&t->wake_vc);
 }
 
 bool sim_wake_up_process(int tid, const struct sim_site *s)
@@ -383,6 +407,7 @@ bool sim_wake_up_process(int tid, const struct sim_site *s)
 	sim_progress();
 	if (t->task_state == SIM_TASK_RUNNING)
 		return false;
+	sim_hb_release(&t->wake_vc);
 	t->task_state = SIM_TASK_RUNNING;
 	if (t->state == T_BLOCKED)
 		sim_make_ready(tid);
@@ -399,6 +424,7 @@ void sim_send_fatal_signal(int tid, const struct sim_site *s)
 	t->fatal = true;
 	/* signal_wake_up(): only a killable sleep is interrupted. */
 	if (t->task_state == SIM_TASK_KILLABLE) {
+		sim_hb_release(&t->wake_vc);
 		t->task_state = SIM_TASK_RUNNING;
 		if (t->state == T_BLOCKED)
 			sim_make_ready(tid);

@@ -181,10 +181,16 @@ void sim_point(const struct sim_site *s);
 /* Stop the run with a verdict.  From a fiber: never returns. */
 void sim_fail(enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Called once per retry of a loop that waits for another thread (an
- * -EAGAIN retry): the thread sleeps until some other thread writes shared
- * memory, so a schedule that merely starves it is never reported. */
-void sim_spin(const struct sim_site *s);
+/*
+ * Retry loops that wait for another thread (an -EAGAIN retry): take a mark
+ * where an iteration starts, and call sim_spin(mark) before retrying.  If
+ * no shared write happened since the mark, the retry would read the same
+ * values again, so the thread sleeps until another thread writes: a
+ * schedule that merely starves it is never reported, and a loop nobody can
+ * end is a livelock.
+ */
+uint64_t sim_spin_mark(void);
+void sim_spin(uint64_t mark, const struct sim_site *s);
 /* A human-readable line for the trace (no cost when not tracing). */
 void sim_note_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define sim_note(...)							\

@@ -55,8 +55,9 @@ static int bytes_pick(void *ctx, int cur, unsigned ready)
 {
 	struct strat_bytes *c = ctx;
 
-	if (c->remaining == 0) {
+	while (c->remaining == 0) {
 		if (c->idx < c->nruns) {
+			/* A zero-length run gives no steps: the loop skips it. */
 			c->target = c->runs[c->idx].thread;
 			c->remaining = c->runs[c->idx].steps;
 			c->idx++;
