@@ -13,9 +13,11 @@
  * Orderings.  With no schedule runs the bytes strategy is cooperative: a
  * thread runs until it sleeps, spins or ends, then the next ready one.
  * Threads order themselves at test level with WAIT_UNTIL (a sim_spin loop:
- * the spinner is made ready again by any other thread's shared write) and
- * set_phase (a phase number plus a harmless shared write, mmgrab/mmdrop of
- * the thread's own mm, to wake the spinners).  Where a thread must be
+ * the spinner sleeps until another thread writes shared memory, unless one
+ * did since its mark) and set_phase (a phase number plus a harmless shared
+ * write, mmgrab/mmdrop of the thread's own mm, to wake the spinners; it
+ * also orders the threads through mm_count, so tests about races do not
+ * use it between the racing threads).  Where a thread must be
  * stopped inside the model (between vma_start_read's early check and its
  * increment), the tests give explicit runs, whose lengths are measured by a
  * calibration run of the same code in the same world, not typed in.
@@ -87,8 +89,8 @@ static struct sim_sched_run runs[8];
 static struct mm_struct *mm_a, *mm_b;
 static struct vm_area_struct *va, *vb;	/* VMAs set up before the run */
 static int th_mm[SIM_MAX_THREADS];	/* each thread's own mm */
-static int phase;			/* test-level ordering, see set_phase */
-static bool flag_done;			/* a thread got past a blocking call */
+static volatile int phase;		/* test-level ordering, see set_phase */
+static volatile bool flag_done;		/* a thread got past a blocking call */
 
 /* sim_setup, strategy, sim_begin, a fresh world with mms A and B, no
  * oracles yet.  nr == 0: cooperative scheduling. */
@@ -195,11 +197,17 @@ static void mark(const char *name)
 	sim_note("mark:%s", name);
 }
 
-/* Spin (sim_spin) until cond holds: another thread's write re-tests it. */
+/* Spin until cond holds: sim_spin sleeps until another thread writes
+ * shared memory (unless one already did since the mark), then re-test. */
 #define WAIT_UNTIL(cond)						\
 	do {								\
-		while (!(cond))						\
-			sim_spin(SIM_SITE("test: wait until " #cond));	\
+		for (;;) {						\
+			uint64_t mark_ = sim_spin_mark();		\
+									\
+			if (cond)					\
+				break;					\
+			sim_spin(mark_, SIM_SITE("test: wait until " #cond)); \
+		}							\
 	} while (0)
 
 /* Move to phase p, and write shared memory so that spinners look again.
@@ -445,15 +453,15 @@ static uint32_t calibrate(void (*fn)(void *), bool seq_locked)
 }
 
 /* Runs: the reader makes exactly the accesses of lock_vma_under_rcu up to
- * and including the early check, then T1 has priority for 255 picks (a
- * run of n picks lets its thread make n - 1 accesses: the pick that
- * switches to it is its first; the first run also has sim_run's pick). */
+ * and including the early check (a run of n lets its thread make n
+ * scheduling points), then T1 has priority for 255 steps: whenever T1 is
+ * ready it runs, else the first ready thread after it. */
 static unsigned reader_then_writer(struct sim_sched_run *r)
 {
 	uint32_t early = calibrate(cal_early_check, true);
 
 	CHECK_EQ(early, 3);	/* mas_walk, READ_ONCE(vm_lock_seq), READ_ONCE(mm_lock_seq) */
-	r[0] = (struct sim_sched_run){ .thread = 0, .steps = (uint8_t)(early + 1) };
+	r[0] = (struct sim_sched_run){ .thread = 0, .steps = (uint8_t)early };
 	r[1] = (struct sim_sched_run){ .thread = 1, .steps = 255 };
 	return 2;
 }
@@ -1087,10 +1095,10 @@ TEST(lookup_eagain_then_null)
 	reader_then_writer(r);
 	detach = calibrate(cal_detach, false);
 	/* T1 stops right after vma_mark_detached; T0 makes its increment's
-	 * read (0: -EAGAIN) and reaches the retry's scheduling point; T1
-	 * removes, frees and ends; then T0 walks again. */
-	r[1].steps = (uint8_t)(detach + 1);
-	r[2] = (struct sim_sched_run){ .thread = 0, .steps = 2 };
+	 * read (0: -EAGAIN); at the retry's walk T1 removes, frees and ends;
+	 * then T0 walks again. */
+	r[1].steps = (uint8_t)detach;
+	r[2] = (struct sim_sched_run){ .thread = 0, .steps = 1 };
 	r[3] = (struct sim_sched_run){ .thread = 1, .steps = 255 };
 	world_begin(true, r, 4);
 	va = setup_vma(mm_a, 0, 1);
@@ -1118,13 +1126,16 @@ TEST(lookup_eagain_then_null)
  * The same reader, but the writer finishes its whole munmap (detach,
  * remove, free, unlock, exit) before the reader's increment: the increment
  * finds 0, -EAGAIN, and the retry walk must find nothing and return NULL
- * (spec 2.8).  Nothing else runs afterwards, so a retry that waits for
- * "another thread's write" waits for a write that already happened.
+ * (spec 2.8).  Nothing else runs afterwards: a retry that slept until
+ * "another thread writes" would wait for a write that already happened
+ * (a false livelock in the first-cut runtime).
  */
 TEST(lookup_eagain_after_writer_finished)
 {
 	struct sim_sched_run r[2];
 	unsigned nr = reader_then_writer(r);
+	const struct sim_access *a;
+	size_t i;
 
 	world_begin(true, r, nr);
 	va = setup_vma(mm_a, 0, 1);
@@ -1133,6 +1144,11 @@ TEST(lookup_eagain_after_writer_finished)
 	spawn(eagain_writer, mm_a);
 	run();
 	EXPECT_VERDICT(VERDICT_CLEAN);
+	/* the increment ran after the whole munmap and found 0 */
+	i = mark_at("removed", 0);
+	a = find_access(&i, 0, "vma_start_read", "refcount_read");
+	CHECK(a && a->val == 0);
+	CHECK_EQ(count_accesses(0, "mas_walk", NULL), 2);
 }
 
 /* ==== vma_start_read: the object was recycled for another mm ==== */

@@ -80,9 +80,41 @@ static void check_unlock_parity(int m, const struct sim_access *a)
 			 a->tid, 'A' + m, sim_peek(&mm->mm_lock_seq));
 }
 
+/*
+ * A local access claims nobody else may write the location now.  Verify
+ * it: a VMA field needs a reference, F or the mmap lock of its mm (RCU is
+ * not enough: the object may be recycled under us); mm_lock_seq needs
+ * the mm's write lock, the tree the mm's lock in any mode.  A false
+ * claim is a bug of the model, not a finding: abort.
+ */
+static void check_local_claim(const struct sim_access *a)
+{
+	const struct sim_loc_info *li = a->info;
+	int t = a->tid;
+	bool ok;
+
+	if (obj_is_vma(li->obj_kind)) {
+		const struct ghost_vma *g = &ghost.vma[li->obj_idx];
+
+		ok = g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner);
+	} else if (li->obj_kind == OBJ_MM_SEQ) {
+		ok = ghost_holds_mmap_write(t, li->obj_idx);
+	} else {
+		ok = li->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, li->obj_idx);
+	}
+	if (!ok) {
+		fprintf(stderr, "vmlock: %s() claims a local access to %s it may not make\n",
+			a->site->func, li->field);
+		VM_ASSERT(!"a local access that is not local");
+	}
+}
+
 void check_pre(const struct sim_access *a)
 {
-	const struct sim_loc_info *li = sim_loc(a->loc);
+	const struct sim_loc_info *li = a->info;
+
+	if (a->site->local)
+		check_local_claim(a);
 
 	if (obj_is_vma(li->obj_kind)) {
 		bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
@@ -238,9 +270,10 @@ static void lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a
 
 void check_post(const struct sim_access *a)
 {
-	if (a->kind == SIM_A_FENCE)
-		return;		/* fences touch no location */
-	const struct sim_loc_info *li = sim_loc(a->loc);
+	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
+	    a->kind == SIM_A_PLAIN_READ)
+		return;		/* no value changed */
+	const struct sim_loc_info *li = a->info;
 
 	switch (li->obj_kind) {
 	case OBJ_VMA_REFCNT:

@@ -10,33 +10,6 @@
 
 struct ghost ghost;
 
-bool ghost_holds_mmap(int t, int mm_idx)
-{
-	if (mm_idx < 0 || ghost.mm_freed[mm_idx])
-		return false;
-	const struct sim_rwsem *r = &world.mm[mm_idx].mmap_lock;
-
-	return r->writer == t || (r->readers & (1u << t));
-}
-
-bool ghost_holds_mmap_write(int t, int mm_idx)
-{
-	return mm_idx >= 0 && !ghost.mm_freed[mm_idx] &&
-	       world.mm[mm_idx].mmap_lock.writer == t;
-}
-
-bool ghost_write_locked(const struct vm_area_struct *vma)
-{
-	int m = gvma(vma)->owner;
-
-	if (m < 0 || ghost.mm_freed[m])
-		return false;
-	const struct mm_struct *mm = &world.mm[m];
-
-	return mm->mmap_lock.writer >= 0 &&
-	       sim_peek(&vma->vm_lock_seq) == sim_peek(&mm->mm_lock_seq);
-}
-
 /* ---- lockdep: a held-lock record per VMA dep map ---- */
 
 static void held_lock_fail(struct vm_area_struct *vma, const char *what,

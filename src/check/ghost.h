@@ -50,12 +50,35 @@ static inline int incs_total(const struct ghost_vma *g)
 	return n;
 }
 
+/* Does thread t hold mm idx's mmap lock (any mode)? */
+static inline bool ghost_holds_mmap(int t, int mm_idx)
+{
+	if (mm_idx < 0 || ghost.mm_freed[mm_idx])
+		return false;
+	const struct sim_rwsem *r = &world.mm[mm_idx].mmap_lock;
+
+	return r->writer == t || (r->readers & (1u << t));
+}
+
+static inline bool ghost_holds_mmap_write(int t, int mm_idx)
+{
+	return mm_idx >= 0 && !ghost.mm_freed[mm_idx] &&
+	       world.mm[mm_idx].mmap_lock.writer == t;
+}
+
 /* Is the VMA write-locked right now (the kernel's definition: its mm is
  * write-held and vm_lock_seq equals mm_lock_seq)?  Reads, no access. */
-bool ghost_write_locked(const struct vm_area_struct *vma);
-/* Does thread t hold mm idx's mmap lock (any mode)? */
-bool ghost_holds_mmap(int t, int mm_idx);
-bool ghost_holds_mmap_write(int t, int mm_idx);
+static inline bool ghost_write_locked(const struct vm_area_struct *vma)
+{
+	int m = gvma(vma)->owner;
+
+	if (m < 0 || ghost.mm_freed[m])
+		return false;
+	const struct mm_struct *mm = &world.mm[m];
+
+	return mm->mmap_lock.writer >= 0 &&
+	       sim_peek(&vma->vm_lock_seq) == sim_peek(&mm->mm_lock_seq);
+}
 
 /* access.c */
 void check_pre(const struct sim_access *a);

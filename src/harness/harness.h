@@ -28,6 +28,7 @@ struct harness_opts {
 	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
 	uint32_t step_budget;	/* 0: the default */
 	bool trace;		/* record events for a report */
+	bool record;		/* record the schedule (harness_recorded) */
 };
 
 #define HARNESS_STEP_BUDGET 20000
@@ -45,6 +46,20 @@ void harness_report(FILE *out, const struct vmt_program *p,
 void harness_print_trace(FILE *out, const struct vmt_program *p);
 /* The state of every VMA and mm at the end of the last run. */
 void harness_print_state(FILE *out);
+
+/*
+ * Shrink p in place while it fails with the same verdict: fewer ops,
+ * fewer and shorter schedule runs, fewer choices and initial VMAs.
+ * Returns the number of candidate runs tried (0 if p runs clean).
+ */
+unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o);
+
+/*
+ * The schedule the last run (with o->record) followed, as run lengths in
+ * p's schedule: false if it does not fit the encoding's limits.  The
+ * choice bytes are not recorded: only the bytes strategy consumes them.
+ */
+bool harness_recorded(struct vmt_program *p);
 
 /* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
 enum variant harness_variant_from_env(void);

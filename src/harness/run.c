@@ -95,6 +95,7 @@ static void spawn_threads(const struct vmt_program *p)
 	}
 }
 
+static struct strat_record srec;
 static struct strat_bytes sb;
 static struct strat_prng sp;
 static struct strat_pct spct;
@@ -137,6 +138,11 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	VM_ASSERT(p->nthreads >= 1 && p->nthreads <= VMT_MAX_THREADS);
 	sim_setup();
 	pick_strategy(p, o, &cfg);
+	if (o->record) {
+		strat_record_init(&srec, cfg.strategy, cfg.strategy_ctx);
+		cfg.strategy = &strategy_record;
+		cfg.strategy_ctx = &srec;
+	}
 	vmlock_variant = o->variant;
 	kdebug_reset();
 	sim_begin(&cfg);
@@ -144,4 +150,17 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	check_begin();
 	spawn_threads(p);
 	sim_run(res);
+}
+
+bool harness_recorded(struct vmt_program *p)
+{
+	if (srec.overflow || srec.nruns > VMT_MAX_SCHED)
+		return false;
+	p->nsched = (uint8_t)srec.nruns;
+	for (unsigned i = 0; i < srec.nruns; i++) {
+		p->sched[i].thread = srec.runs[i].thread;
+		p->sched[i].steps = srec.runs[i].steps;
+	}
+	p->nchoices = 0;
+	return true;
 }

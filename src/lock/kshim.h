@@ -44,6 +44,8 @@
 
 /* Plain fields of the VMA: each read or write is checked for races. */
 #define PLAIN_READ(f) sim_plain_read(&(f), SIM_SITE(#f))
+/* A plain read of a field nobody else may write now (see SIM_SITE_LOCAL). */
+#define PLAIN_READ_STABLE(f) sim_plain_read(&(f), SIM_SITE_LOCAL(#f))
 #define PLAIN_WRITE(f, v) sim_plain_write(&(f), (uintptr_t)(v), SIM_SITE(#f " ="))
 
 /* WARN_ON_ONCE in the model is a finding: the run stops with its text. */

@@ -50,6 +50,7 @@ struct mm_struct *mm_init_world(int idx)
 
 void mmgrab(struct mm_struct *mm)
 {
+	sim_note("mmgrab(mm %c)", 'A' + mm->idx);
 	sim_fetch_add(&mm->mm_count, 1, SIM_RELAXED, SIM_SITE("mmgrab"));
 	kdebug.mm_pin(mm->idx, +1);
 }
@@ -77,6 +78,7 @@ void mmdrop(struct mm_struct *mm)
 {
 	uint8_t idx = mm->idx;	/* the mm may be freed by our put */
 
+	sim_note("mmdrop(mm %c)", 'A' + idx);
 	mm_count_put(mm);	/* the pin covers its own decrement */
 	kdebug.mm_pin(idx, -1);
 }
@@ -99,8 +101,8 @@ static void exit_mmap(struct mm_struct *mm)
 			continue;
 		vma_start_write(vma);
 		vma_mark_detached(vma);
-		vma_iter_clear(mm, PLAIN_READ(vma->vm_start),
-			       PLAIN_READ(vma->vm_end));
+		vma_iter_clear(mm, PLAIN_READ_STABLE(vma->vm_start),
+			       PLAIN_READ_STABLE(vma->vm_end));
 		vm_area_free(vma);
 	}
 	mmap_write_unlock(mm);
@@ -194,7 +196,7 @@ struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr)
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
 	return slot_vma(sim_load(&mm->mm_mt[page_of(addr)], SIM_RELAXED,
-				 SIM_SITE("vma_lookup")));
+				 SIM_SITE_LOCAL("vma_lookup")));
 }
 
 void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -275,7 +277,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 		return NULL;
 	kdebug.vma_alloc(vma, mm);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
-	PLAIN_WRITE(vma->vm_mm, mm);
+	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
 	vma_lock_init(vma, false);
 	return vma;
 }

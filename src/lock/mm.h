@@ -40,9 +40,23 @@ static inline struct vm_area_struct *vma_from_idx(int idx)
 	return idx >= 0 && idx < VMA_POOL_SIZE ? &world.vma[idx] : NULL;
 }
 
+/*
+ * vm_mm holds an mm id (index + 1, 0 for none) rather than the pointer, so
+ * the values the trace hash sees are the same in every process and build.
+ */
+static inline uintptr_t mm_id(const struct mm_struct *mm)
+{
+	return mm ? (uintptr_t)mm->idx + 1 : 0;
+}
+
+static inline struct mm_struct *mm_from_id(uintptr_t id)
+{
+	return id ? &world.mm[id - 1] : NULL;
+}
+
 static inline struct mm_struct *vma_mm_peek(const struct vm_area_struct *vma)
 {
-	return (struct mm_struct *)sim_peek_plain(&vma->vm_mm);
+	return mm_from_id(sim_peek_plain(&vma->vm_mm));
 }
 
 /* kernel/fork.c: pins (mm_count) and users (mm_users). */
@@ -74,6 +88,10 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse);
 void vm_area_free(struct vm_area_struct *vma);
 
 /* Readers' accessors for the plain fields. */
-#define vma_mm_of(vma) ((struct mm_struct *)PLAIN_READ((vma)->vm_mm))
+/* vm_mm changes only when the object is reallocated, which needs vm_refcnt
+ * 0 and no increment: holding a reference, F or the mmap lock, it is
+ * stable.  The unstable read is for code that holds none of them. */
+#define vma_mm_of(vma) mm_from_id(PLAIN_READ_STABLE((vma)->vm_mm))
+#define vma_mm_unstable(vma) mm_from_id(PLAIN_READ((vma)->vm_mm))
 
 #endif /* VMLOCK_LOCK_MM_H */

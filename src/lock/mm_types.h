@@ -105,7 +105,7 @@ struct vm_area_struct {
 	 * them, and only them. */
 	sim_plain_t vm_start;
 	sim_plain_t vm_end;
-	sim_plain_t vm_mm;		/* struct mm_struct * */
+	sim_plain_t vm_mm;		/* struct mm_struct *, as mm_id() */
 	/* The payload writers change under the write lock and readers
 	 * read: a writer stores the same new value to both, so a reader
 	 * that sees them differ saw a half-done update. */

@@ -240,6 +240,7 @@ retry:
 	}
 	vma = vma_start_read(mm, vma);
 	if (vma == VMA_EAGAIN) {
+		sim_note("vma_start_read -> -EAGAIN: walk again");
 		/* Detached after we found it: walk again from the top.  The
 		 * writer holds the mmap lock and will remove it; wait for it
 		 * to make progress rather than spin. */
@@ -253,8 +254,8 @@ retry:
 
 	/* Is the VMA we locked the one that covers address? */
 	if (!variant(V_NO_IDENTITY_CHECK) &&	/* S2 skips the check */
-	    unlikely(address < PLAIN_READ(vma->vm_start) ||
-		     address >= PLAIN_READ(vma->vm_end))) {
+	    unlikely(address < PLAIN_READ_STABLE(vma->vm_start) ||
+		     address >= PLAIN_READ_STABLE(vma->vm_end))) {
 		vma_end_read(vma);
 		goto inval;
 	}

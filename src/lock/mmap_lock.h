@@ -37,14 +37,26 @@ static inline void mmap_assert_write_locked(struct mm_struct *mm)
 
 /* ---- mm_lock_seq: a seqcount written by the mmap write-lock holder ---- */
 
-/* do_raw_write_seqcount_begin(): sequence++ then smp_wmb(). */
+/*
+ * do_raw_write_seqcount_begin(): sequence++ then smp_wmb().
+ *
+ * The increment follows down_write()'s acquire.  A reader whose acquire
+ * load reads it must see what the previous write-lock holders did: LKMM
+ * gives that (reads-from between marked accesses is part of its
+ * happens-before, and the acquire orders the increment after everything
+ * before it), C11 does not for a relaxed store.  So the model makes the
+ * increment a release store: the same guarantee, in C11 terms (as the
+ * spec maps the writer's control dependency to an acquire).  It pairs with
+ * the acquire of raw_read_seqcount() in vma_start_read().
+ */
 static inline void mm_lock_seqcount_begin(struct mm_struct *mm)
 {
 	/* We hold the mmap write lock: nobody else writes the sequence. */
 	int32_t seq = sim_load(&mm->mm_lock_seq, SIM_RELAXED,
-			       SIM_SITE("mm->mm_lock_seq.sequence"));
+			       SIM_SITE_LOCAL("mm->mm_lock_seq.sequence"));
 
-	WRITE_ONCE(mm->mm_lock_seq, seq + 1);
+	sim_store(&mm->mm_lock_seq, seq + 1, SIM_RELEASE,
+		  SIM_SITE("mm->mm_lock_seq.sequence++"));
 	smp_wmb();
 }
 
@@ -52,7 +64,7 @@ static inline void mm_lock_seqcount_begin(struct mm_struct *mm)
 static inline void mm_lock_seqcount_end(struct mm_struct *mm)
 {
 	int32_t seq = sim_load(&mm->mm_lock_seq, SIM_RELAXED,
-			       SIM_SITE("mm->mm_lock_seq.sequence"));
+			       SIM_SITE_LOCAL("mm->mm_lock_seq.sequence"));
 
 	/* Orders the writer's VMA stores before the increment that
 	 * releases every VMA write lock.  Pairs with the acquire of
@@ -134,7 +146,7 @@ static inline void vma_refcount_put(struct vm_area_struct *vma)
 	 */
 	if (newcnt && __vma_are_readers_excluded(newcnt)) {
 		if (variant(V_MM_AFTER_PUT))	/* S3: read after the drop */
-			mm = vma_mm_of(vma);
+			mm = vma_mm_unstable(vma);
 		rcuwait_wake_up(&mm->vma_writer_wait);
 	}
 }
@@ -178,7 +190,7 @@ static inline unsigned int __vma_raw_mm_seqnum(struct vm_area_struct *vma)
 	/* Valid only under the mmap write lock: we own the sequence. */
 	mmap_assert_write_locked(mm);
 	return (unsigned int)sim_load(&mm->mm_lock_seq, SIM_RELAXED,
-				      SIM_SITE("mm->mm_lock_seq.sequence"));
+				      SIM_SITE_LOCAL("mm->mm_lock_seq.sequence"));
 }
 
 /* Only under the mmap write lock. */
@@ -186,7 +198,7 @@ static inline bool __is_vma_write_locked(struct vm_area_struct *vma)
 {
 	/* Neither sequence can change under us: we hold the mmap write lock. */
 	unsigned int seq = (unsigned int)sim_load(&vma->vm_lock_seq, SIM_RELAXED,
-						  SIM_SITE("vma->vm_lock_seq"));
+						  SIM_SITE_LOCAL("vma->vm_lock_seq"));
 
 	return seq == __vma_raw_mm_seqnum(vma);
 }

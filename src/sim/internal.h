@@ -10,16 +10,23 @@
 #include "sim.h"
 #include "../util/assert.h"
 
-/* A vector clock: one component per simulated thread. */
+/* A vector clock: one component per simulated thread.  Four threads fit
+ * one 16-byte vector, so a join is one load, one max and one store. */
+typedef uint32_t vclock_vec __attribute__((vector_size(16)));
 struct vclock {
-	uint32_t c[SIM_MAX_THREADS];
+	union {
+		uint32_t c[SIM_MAX_THREADS];
+		vclock_vec v;
+	};
 };
+VM_STATIC_ASSERT(SIM_MAX_THREADS == 4);
 
 static inline void vclock_join(struct vclock *dst, const struct vclock *src)
 {
-	for (int i = 0; i < SIM_MAX_THREADS; i++)
-		if (src->c[i] > dst->c[i])
-			dst->c[i] = src->c[i];
+	vclock_vec a = dst->v, b = src->v;
+	vclock_vec m = (vclock_vec)(a > b);	/* all ones where a wins */
+
+	dst->v = (a & m) | (b & ~m);
 }
 
 enum sim_thread_state {
@@ -82,7 +89,7 @@ extern struct sim_state sim;
 /* The running thread: only meaningful inside a fiber. */
 static inline struct sim_thread *sim_cur(void)
 {
-	VM_ASSERT(sim.cur >= 0 && sim.cur < sim.n);
+	VM_ASSERT((unsigned)sim.cur < SIM_MAX_THREADS);
 	return &sim.th[sim.cur];
 }
 
@@ -95,8 +102,17 @@ static inline bool sim_in_fiber(void)
 void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s);
 void sim_make_ready(int tid);
 void sim_progress(void);
-void sim_hash_mix(uint64_t v);
-uint32_t sim_site_hash(const struct sim_site *s);
+static inline void sim_hash_mix(uint64_t v)
+{
+	sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
+}
+
+uint32_t sim_site_hash_slow(const struct sim_site *s);
+
+static inline uint32_t sim_site_hash(const struct sim_site *s)
+{
+	return s->hash ? s->hash : sim_site_hash_slow(s);
+}
 
 /* memory.c */
 void sim_memory_reset(void);

@@ -47,7 +47,8 @@ static void rwsem_step(struct sim_rwsem *r, int64_t val, enum sim_mo mo,
 		       const struct sim_site *s, int phase)
 {
 	struct sim_access a = { .tid = sim.cur, .kind = SIM_A_LOCK,
-				.mo = mo, .loc = r->loc, .site = s,
+				.mo = mo, .loc = r->loc,
+				.info = &rwsem_loc(r)->info, .site = s,
 				.old = r->count, .val = val };
 	sim_report_access(&a, phase);
 }

@@ -97,12 +97,8 @@ bool sim_tracing(void)
 	return sim.cfg.trace;
 }
 
-void sim_hash_mix(uint64_t v)
-{
-	sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
-}
 
-uint32_t sim_site_hash(const struct sim_site *s)
+uint32_t sim_site_hash_slow(const struct sim_site *s)
 {
 	if (!s->hash) {
 		uint32_t h = 2166136261u;

@@ -50,17 +50,27 @@ struct sim_site {
 	const char *func;
 	const char *what;
 	unsigned line;
+	/*
+	 * A local access is no scheduling point: it commutes with every
+	 * access another thread can make at that moment (a read of a
+	 * location only this thread may write now, e.g. the mmap lock
+	 * holder reading mm_lock_seq), so preempting before it adds no
+	 * interleaving.  The oracles still see it, and verify the claim.
+	 */
+	bool local;
 	uint32_t hash;		/* computed on first use */
 };
 
-#define SIM_SITE(what_)							\
+#define SIM_SITE_(what_, local_)					\
 	({								\
 		static struct sim_site site_ = {			\
 			.func = __func__, .what = (what_),		\
-			.line = __LINE__,				\
+			.line = __LINE__, .local = (local_),		\
 		};							\
 		&site_;							\
 	})
+#define SIM_SITE(what_) SIM_SITE_(what_, false)
+#define SIM_SITE_LOCAL(what_) SIM_SITE_(what_, true)
 
 /* A shared location: a 32-bit atomic, or a plain (non-atomic) field. */
 typedef struct {
@@ -120,6 +130,7 @@ struct sim_access {
 	uint8_t kind;		/* enum sim_access_kind */
 	uint8_t mo;
 	uint16_t loc;
+	const struct sim_loc_info *info;	/* of loc; NULL for a fence */
 	const struct sim_site *site;
 	int64_t old;		/* value before (RMW, CAS, store, plain write) */
 	int64_t val;		/* value read or written */

@@ -17,7 +17,9 @@ uint64_t prng_next(uint64_t *state)
 /* The first ready thread at or after t, cyclically. */
 static int ready_from(int t, unsigned ready)
 {
-	for (int i = 0; i < SIM_MAX_THREADS; i++) {
+	if (ready & (1u << t))
+		return t;	/* the common case */
+	for (int i = 1; i < SIM_MAX_THREADS; i++) {
 		int u = (t + i) % SIM_MAX_THREADS;
 
 		if (ready & (1u << u))
@@ -173,4 +175,44 @@ const struct sim_strategy strategy_pct = {
 	.name = "pct",
 	.pick = pct_pick,
 	.choose = pct_choose,
+};
+
+/* ---- record ---- */
+
+void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
+		       void *inner_ctx)
+{
+	memset(c, 0, sizeof(*c));
+	c->inner = inner;
+	c->inner_ctx = inner_ctx;
+}
+
+static int record_pick(void *ctx, int cur, unsigned ready)
+{
+	struct strat_record *c = ctx;
+	int t = c->inner->pick(c->inner_ctx, cur, ready);
+	struct sim_sched_run *last = c->nruns ? &c->runs[c->nruns - 1] : NULL;
+
+	/* Runs are at most 64 steps: the encoding's limit. */
+	if (last && last->thread == t && last->steps < 64) {
+		last->steps++;
+	} else if (c->nruns < RECORD_MAX_RUNS) {
+		c->runs[c->nruns++] = (struct sim_sched_run){ (uint8_t)t, 1 };
+	} else {
+		c->overflow = true;
+	}
+	return t;
+}
+
+static unsigned record_choose(void *ctx, unsigned bound)
+{
+	struct strat_record *c = ctx;
+
+	return c->inner->choose(c->inner_ctx, bound);
+}
+
+const struct sim_strategy strategy_record = {
+	.name = "record",
+	.pick = record_pick,
+	.choose = record_choose,
 };

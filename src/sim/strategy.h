@@ -44,7 +44,21 @@ struct strat_pct {
 	unsigned prio[SIM_MAX_THREADS];
 };
 
+/*
+ * record: wraps another strategy and writes down its picks as runs, so any
+ * schedule (prng, pct) can be replayed by the bytes strategy and printed.
+ */
+#define RECORD_MAX_RUNS 256
+struct strat_record {
+	const struct sim_strategy *inner;
+	void *inner_ctx;
+	struct sim_sched_run runs[RECORD_MAX_RUNS];
+	unsigned nruns;
+	bool overflow;		/* more runs than fit */
+};
+
 extern const struct sim_strategy strategy_bytes;
+extern const struct sim_strategy strategy_record;
 extern const struct sim_strategy strategy_prng;
 extern const struct sim_strategy strategy_pct;
 
@@ -55,6 +69,9 @@ void strat_prng_init(struct strat_prng *c, uint64_t seed);
 /* k: the number of steps the change points are spread over. */
 void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 		    unsigned nthreads, uint32_t k);
+
+void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
+		       void *inner_ctx);
 
 /* splitmix64: the project's PRNG (never libc rand). */
 uint64_t prng_next(uint64_t *state);

@@ -1,0 +1,55 @@
+#!/bin/sh
+# find_variants.sh [FUZZER] [SEEDS] [MAX_RUNS] [CORPUS]
+#
+# For each bug variant and each seed 1..SEEDS, run the libFuzzer target from
+# an empty corpus (or from CORPUS, copied) until its first crash or MAX_RUNS
+# executions; print a markdown table of the runs and seconds to the first
+# find (median and max over the seeds) and the verdict found.  Also runs the
+# correct lock for the same budget, which must find nothing.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+fuzzer=${1:-$here/build/libfuzzer/vmlock_fuzz}
+seeds=${2:-5}
+max_runs=${3:-2000000}
+corpus=${4:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+variants="no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake"
+
+# one VARIANT SEED -> "runs seconds verdict" (runs = max_runs+ if not found)
+one() {
+	dir=$work/c.$1.$2
+	rm -rf "$dir" && mkdir -p "$dir"
+	[ -n "$corpus" ] && cp "$corpus"/* "$dir"/ 2>/dev/null || true
+	log=$work/log.$1.$2
+	start=$(date +%s.%N)
+	VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 \
+		-print_final_stats=1 -artifact_prefix="$work/" "$dir" >"$log" 2>&1 || true
+	end=$(date +%s.%N)
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	verdict=$(sed -n 's/^vmlock: \([a-z-]*\):.*/\1/p' "$log" | head -1)
+	if [ -z "$verdict" ]; then
+		verdict="-"
+		runs="${runs:-$max_runs}+"
+	fi
+	[ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+	echo "$runs $(echo "$end - $start" | bc) $verdict"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "| variant | seed bug | found | median runs | max runs | median s | max s | verdict |"
+echo "|---|---|---|---|---|---|---|---|"
+for v in none $variants; do
+	: >"$work/rows"
+	for s in $(seq 1 "$seeds"); do one "$v" "$s" >>"$work/rows"; done
+	found=$(grep -vc '+' "$work/rows" || true)
+	mr=$(cut -d' ' -f1 "$work/rows" | tr -d + | median)
+	xr=$(cut -d' ' -f1 "$work/rows" | tr -d + | sort -n | tail -1)
+	ms=$(cut -d' ' -f2 "$work/rows" | median)
+	xs=$(cut -d' ' -f2 "$work/rows" | sort -n | tail -1)
+	vd=$(cut -d' ' -f3 "$work/rows" | sort | uniq -c | sort -rn | awk '{printf "%s%s", (NR>1?", ":""), $2}')
+	seed=$(VMLOCK_VARIANT= "$here/build/default/vmlock" variants 2>/dev/null | awk -v v="$v" '$1==v {print $2}')
+	printf '| %s | %s | %s/%s | %s | %s | %.2f | %.2f | %s |\n' "$v" "${seed:--}" "$found" "$seeds" "$mr" "$xr" "$ms" "$xs" "$vd"
+done
