@@ -24,7 +24,7 @@ one() {
 	[ -n "$corpus" ] && cp "$corpus"/* "$dir"/ 2>/dev/null || true
 	log=$work/log.$1.$2
 	start=$(date +%s.%N)
-	VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 \
+	VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -reload=0 \
 		-print_final_stats=1 -artifact_prefix="$work/" "$dir" >"$log" 2>&1 || true
 	end=$(date +%s.%N)
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -1331,7 +1331,8 @@ TEST(hooks_see_every_access)
 	struct sim_result res;
 
 	nrec_pre = nrec_post = exits = 0;
-	sim_hooks = (struct sim_hooks){ hook_pre, hook_post, hook_exit };
+	sim_hooks = (struct sim_hooks){ .pre = hook_pre, .post = hook_post,
+					.thread_exit = hook_exit };
 	run_prefer(&prog_traced, &res);
 	sim_hooks = (struct sim_hooks){ 0 };
 	CHECK_VERDICT(res, VERDICT_CLEAN);

@@ -212,6 +212,38 @@ static void refcnt_encoding(struct vm_area_struct *vma,
 		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a, "leaves F set with no owner");
 }
 
+/* The spec's classes of vm_refcnt values, for the fuzzer's feedback. */
+static unsigned refcnt_class(int64_t v)
+{
+	const int64_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
+
+	if (v <= 1)
+		return (unsigned)(v < 0 ? 7 : v);	/* 0 detached, 1 attached */
+	if (v < VM_REFCNT_LIMIT)
+		return 2;				/* readers */
+	if (v == VM_REFCNT_LIMIT)
+		return 3;				/* at the limit */
+	return v == F ? 4 : v == F + 1 ? 5 : 6;		/* excluding readers */
+}
+
+/*
+ * A transition of vm_refcnt between classes, at its site, and whether the
+ * VMA is write-locked and how many threads hold increments: new ones are
+ * what the fuzzer should keep (a reader incrementing a write-locked VMA is
+ * one step from the detach races).
+ */
+static void refcnt_feedback(const struct vm_area_struct *vma,
+			    const struct sim_access *a)
+{
+	const struct ghost_vma *g = gvma(vma);
+	uint32_t state = (uint32_t)ghost_write_locked(vma) * 2 + (g->f_owner >= 0);
+
+	if (sim_hooks.feedback)
+		sim_hooks.feedback(sim_site_hash_of(a->site) * 1024 +
+				   (uint32_t)incs_total(g) * 256 + state * 64 +
+				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
+}
+
 static void refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 {
 	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
@@ -233,6 +265,7 @@ static void refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 	} else {
 		return;		/* loads */
 	}
+	refcnt_feedback(vma, a);
 	refcnt_encoding(vma, a);
 }
 

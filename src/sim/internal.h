@@ -51,6 +51,7 @@ struct sim_thread {
 	struct vclock acq_pending;	/* sync clocks read by relaxed loads */
 	struct vclock wake_vc;	/* what wakers released to this thread */
 	bool at_point;		/* suspended inside sim_point() */
+	const struct sim_site *stop_site;	/* where it last yielded */
 };
 
 struct sim_loc_state {

@@ -98,6 +98,11 @@ bool sim_tracing(void)
 }
 
 
+uint32_t sim_site_hash_of(const struct sim_site *s)
+{
+	return sim_site_hash(s);
+}
+
 uint32_t sim_site_hash_slow(const struct sim_site *s)
 {
 	if (!s->hash) {
@@ -193,6 +198,7 @@ void sim_point(const struct sim_site *s)
 
 		if (next != sim.cur) {
 			t->at_point = true;
+			t->stop_site = s;
 			yield_to_main(next);
 			t->at_point = false;
 		}
@@ -231,6 +237,7 @@ void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s)
 	struct sim_thread *t = sim_cur();
 
 	t->state = T_BLOCKED;
+	t->stop_site = s;
 	t->cond = cond;
 	t->cond_arg = arg;
 	t->block_site = s;
@@ -257,6 +264,7 @@ void sim_spin(uint64_t mark, const struct sim_site *s)
 		sim_note_("%s: waits for another thread's progress", s->func);
 	t->state = T_SPINNING;
 	t->block_site = s;
+	t->stop_site = s;
 	sim.ready &= ~(1u << sim.cur);
 	sim.spinning |= 1u << sim.cur;
 	yield_to_main(-1);
@@ -316,10 +324,25 @@ static void judge_stuck(void)
 /* Switch to tid; back here when it yields.  In main, sim.cur is always
  * SIM_NO_THREAD, so accesses made from here (an oracle peeking through a
  * wait condition) are not scheduling points. */
+/* A context switch from last to tid, as the fuzzer's feedback: the site
+ * where last stopped against the site where tid resumes. */
+static void switch_feedback(int tid, int last)
+{
+	const struct sim_site *from = sim.th[last].stop_site;
+	const struct sim_site *to = sim.th[tid].stop_site;
+	uint32_t key = (from ? sim_site_hash(from) : 0) * 31 +
+		       (to ? sim_site_hash(to) : 0);
+
+	sim_hooks.feedback(key ^ 0x9e3779b9u);
+}
+
 static void run_thread(int tid, int last)
 {
-	if (tid != last)
+	if (tid != last) {
 		sim.switches++;
+		if (sim_hooks.feedback)
+			switch_feedback(tid, last);
+	}
 	sim.cur = tid;
 	sim.next = -1;
 	sim.skip_pick = sim.th[tid].at_point ? -1 : tid;

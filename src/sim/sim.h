@@ -145,6 +145,9 @@ struct sim_hooks {
 	void (*pre)(const struct sim_access *a);
 	void (*post)(const struct sim_access *a);
 	void (*thread_exit)(int tid);
+	/* Concurrency feedback for the fuzzer: an abstract event (a context
+	 * switch between two sites, a state transition) as a hashed key. */
+	void (*feedback)(uint32_t key);
 };
 extern struct sim_hooks sim_hooks;
 
@@ -189,6 +192,8 @@ bool sim_tracing(void);
 
 /* A scheduling point with no access (used by the access functions). */
 void sim_point(const struct sim_site *s);
+/* A site's stable hash (function name and line). */
+uint32_t sim_site_hash_of(const struct sim_site *s);
 /* Stop the run with a verdict.  From a fiber: never returns. */
 void sim_fail(enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

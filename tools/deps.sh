@@ -1,0 +1,21 @@
+#!/bin/sh
+# deps.sh - install what vmlock-fuzz needs from Debian's packages, if any of
+# it is missing: cmake and ninja (build), clang with its sanitizer and
+# libFuzzer runtimes (libclang-rt-14-dev), AFL++ (afl-clang-fast,
+# libAFLDriver.a, afl-fuzz, afl-tmin), bc (benchmark arithmetic).
+set -eu
+need=""
+command -v cmake >/dev/null 2>&1 || need="$need cmake"
+command -v ninja >/dev/null 2>&1 || need="$need ninja-build"
+command -v clang >/dev/null 2>&1 || need="$need clang"
+command -v gcc >/dev/null 2>&1 || need="$need gcc"
+command -v afl-clang-fast >/dev/null 2>&1 || need="$need afl++"
+command -v bc >/dev/null 2>&1 || need="$need bc"
+ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+	need="$need libclang-rt-14-dev"
+[ -n "$need" ] || exit 0
+echo "deps: installing$need"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need >/dev/null

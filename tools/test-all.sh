@@ -1,0 +1,26 @@
+#!/bin/sh
+# test-all.sh - the whole test suite: installs what is missing, builds the
+# default (gcc, replay), libfuzzer (clang, ASan+UBSan) and afl presets, and
+# runs ctest in each.  The last line is "vmlock tests: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+tools/deps.sh || { echo "vmlock tests: 0 passed, 1 failed (dependencies)"; exit 1; }
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0 failed=0
+for preset in default libfuzzer afl; do
+	echo "=== preset $preset"
+	if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset"; then
+		echo "preset $preset: build failed"
+		failed=$((failed + 1))
+		continue
+	fi
+	log=build/$preset/ctest.log
+	ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
+	p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log")
+	total=${p% *} bad=${p#* }
+	[ -n "$p" ] || { total=1; bad=1; }
+	passed=$((passed + total - bad))
+	failed=$((failed + bad))
+done
+echo "vmlock tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
