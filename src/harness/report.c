@@ -12,8 +12,17 @@
 #include "../check/check.h"
 #include "../lock/mm.h"
 
-#define COL_WIDTH 44
 #define GUTTER 7
+
+/* Columns share about 180 characters; never narrower than 44. */
+static int col_width = 44;
+
+static void set_col_width(const struct vmt_program *p)
+{
+	int w = 180 / (p->nthreads ? p->nthreads : 1);
+
+	col_width = w < 44 ? 44 : w > 64 ? 64 : w;
+}
 
 /* vm_refcnt in the spec's words: 0, 1, n, F, F+n. */
 static void fmt_refcnt(char *buf, size_t n, int64_t v)
@@ -103,13 +112,13 @@ static void print_in_column(FILE *out, uint32_t step, int tid, const char *text)
 	bool first = true;
 
 	do {
-		size_t take = len > COL_WIDTH - 1 ? COL_WIDTH - 1 : len;
+		size_t take = len > (size_t)col_width - 1 ? (size_t)col_width - 1 : len;
 
 		if (first)
 			fprintf(out, "%*u ", GUTTER - 1, step);
 		else
 			fprintf(out, "%*s", GUTTER, "");
-		fprintf(out, "%*s%.*s\n", tid * COL_WIDTH, "", (int)take, text);
+		fprintf(out, "%*s%.*s\n", tid * col_width, "", (int)take, text);
 		text += take;
 		len -= take;
 		first = false;
@@ -120,11 +129,11 @@ static void print_header(FILE *out, const struct vmt_program *p)
 {
 	fprintf(out, "%*s", GUTTER, "step");
 	for (int t = 0; t < p->nthreads; t++) {
-		char h[COL_WIDTH + 1];
+		char h[65];
 
 		snprintf(h, sizeof(h), " CPU%d (T%d, mm %c)", t, t,
 			 'A' + p->threads[t].mm);
-		fprintf(out, "%-*s", COL_WIDTH, h);
+		fprintf(out, "%-*s", col_width, h);
 	}
 	fprintf(out, "\n");
 }
@@ -135,6 +144,7 @@ static void print_trace(FILE *out, const struct vmt_program *p, bool all)
 	size_t n = sim_trace(&ev);
 	char buf[256];
 
+	set_col_width(p);
 	print_header(out, p);
 	for (size_t i = 0; i < n; i++) {
 		fmt_event(&ev[i], all, buf, sizeof(buf));

@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench/run.sh [SEEDS] [MAX_RUNS] - build what is needed and print the
+# benchmark tables (markdown):
+#   1. executions per second on one core of the issue's reference input
+#      (3 threads, 24 operations, 12 schedule runs), per build;
+#   2. runs and seconds for libFuzzer to find each bug variant from an
+#      empty corpus, and from the shipped corpus (find_variants.sh).
+set -eu
+cd "$(dirname "$0")/.."
+seeds=${1:-5}
+max_runs=${2:-1000000}
+tools/deps.sh
+srcs=$(ls src/sim/*.c src/lock/*.c src/check/*.c src/harness/*.c src/scenario/*.c)
+mkdir -p build/bench
+build() {	# NAME COMPILER FLAGS...
+	name=$1 cc=$2
+	shift 2
+	$cc -std=gnu11 -O2 -g -fno-omit-frame-pointer -Isrc "$@" $srcs \
+		fuzz/vmlock_fuzz.c bench/bench_exec.c -o "build/bench/$name"
+}
+build gcc gcc
+build clang clang
+build clang-asan-ubsan clang -fsanitize=address,undefined
+cmake --preset default >/dev/null && cmake --build --preset default >/dev/null
+cmake --preset libfuzzer >/dev/null && cmake --build --preset libfuzzer >/dev/null
+
+echo "## Executions per second (one core, 5 s each)"
+echo
+echo "| build | exec/s |"
+echo "|---|---|"
+for b in gcc clang clang-asan-ubsan; do
+	echo "| $b | $(build/bench/$b 5 | cut -d' ' -f1) |"
+done
+lf=$(mktemp -d)
+cp build/libfuzzer/seed_corpus/* "$lf/"
+rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=0 \
+	"$lf" 2>&1 | grep -o 'exec/s: [0-9]*' | tail -1 | cut -d' ' -f2)
+rm -rf "$lf"
+echo "| libFuzzer, ASan+UBSan, fuzzing the shipped corpus (its own mutations) | $rate |"
+echo
+echo "## Runs and seconds to the first find, from an empty corpus ($seeds seeds, at most $max_runs runs)"
+echo
+bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs"
+echo
+echo "## The same, from the shipped corpus"
+echo
+bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs" build/libfuzzer/seed_corpus
