@@ -203,7 +203,9 @@ static int cmd_trace(int argc, char **argv)
 	struct harness_opts o;
 	struct sim_result res;
 
-	if (argc < 1)
+	bool all = argc == 2 && strcmp(argv[0], "--all") == 0;
+
+	if (argc != 1 && !all)
 		return die_usage();
 	load(argv[argc - 1], &p, &meta);
 	opts_from_env(&o);
@@ -215,7 +217,7 @@ static int cmd_trace(int argc, char **argv)
 		harness_report(stdout, &p, &o, &res, argv[argc - 1]);
 		return 1;
 	}
-	harness_print_trace(stdout, &p);
+	harness_print_trace(stdout, &p, all);
 	printf("\nclean: %u steps, %u context switches, trace hash %016llx%s\n",
 	       res.steps, res.switches, (unsigned long long)res.hash,
 	       res.truncated ? " (cut by the step budget)" : "");

@@ -42,8 +42,9 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 void harness_report(FILE *out, const struct vmt_program *p,
 		    const struct harness_opts *o, const struct sim_result *res,
 		    const char *input_name);
-/* The column trace only (vmlock trace). */
-void harness_print_trace(FILE *out, const struct vmt_program *p);
+/* The column trace only (vmlock trace); all: every access, not only the
+ * ones that change the lock's state. */
+void harness_print_trace(FILE *out, const struct vmt_program *p, bool all);
 /* The state of every VMA and mm at the end of the last run. */
 void harness_print_state(FILE *out);
 

@@ -182,8 +182,9 @@ static void op_unmap(struct op_ctx *c, const struct vmt_op *op)
 		mmap_write_unlock(mm);
 		return;
 	}
-	vma_iter_clear(mm, PLAIN_READ_STABLE(vma->vm_start),
-		       PLAIN_READ_STABLE(vma->vm_end));
+	unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+
+	vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
 	if (op->flags & VMT_F_DOWNGRADE) {
 		mmap_write_downgrade(mm);
 		vm_area_free(vma);

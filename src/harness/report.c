@@ -45,6 +45,9 @@ static void fmt_refcnt_access(const struct sim_access *a,
 	if (a->kind == SIM_A_CAS_FAIL)
 		snprintf(buf, n, "#%u refcnt %s: %s fails", li->obj_idx, v,
 			 a->site->func);
+	else if (a->kind == SIM_A_LOAD)
+		snprintf(buf, n, "#%u refcnt = %s (%s)", li->obj_idx, v,
+			 a->site->func);
 	else
 		snprintf(buf, n, "#%u refcnt %s -> %s (%s)", li->obj_idx, o, v,
 			 a->site->func);
@@ -76,7 +79,10 @@ static void fmt_access(const struct sim_access *a, bool all, char *buf,
 			 'A' + li->obj_idx, (long long)a->old, (long long)a->val);
 	} else if (a->kind == SIM_A_LOCK && li->obj_kind != OBJ_SLAB) {
 		snprintf(buf, n, "%s mm %c", a->site->what, 'A' + li->obj_idx);
-	} else if (all && a->kind != SIM_A_FENCE) {
+	} else if (all && obj_is_mm(li->obj_kind)) {
+		snprintf(buf, n, "%s: %s mm %c.%s = %lld", a->site->func,
+			 a->site->what, 'A' + li->obj_idx, li->field, (long long)a->val);
+	} else if (all) {
 		snprintf(buf, n, "%s: %s #%u.%s = %lld", a->site->func,
 			 a->site->what, li->obj_idx, li->field, (long long)a->val);
 	}
@@ -153,9 +159,9 @@ static void print_trace(FILE *out, const struct vmt_program *p, bool all)
 	}
 }
 
-void harness_print_trace(FILE *out, const struct vmt_program *p)
+void harness_print_trace(FILE *out, const struct vmt_program *p, bool all)
 {
-	print_trace(out, p, false);
+	print_trace(out, p, all);
 }
 
 void harness_print_state(FILE *out)
@@ -166,13 +172,14 @@ void harness_print_state(FILE *out)
 
 		if (!vma->born)
 			continue;
-		const struct mm_struct *mm = vma_mm_peek(vma);
+		/* By id: the mm may be freed (and poisoned) by now. */
+		uintptr_t mm = sim_peek_plain(&vma->vm_mm);
 
 		fmt_refcnt(refcnt, sizeof(refcnt), sim_peek(&vma->vm_refcnt));
 		check_describe_vma(vma, ghost_text, sizeof(ghost_text));
 		fprintf(out, "  #%d gen %u refcnt %s (%s) vm_mm=%c [%#lx, %#lx) vm_lock_seq=%d\n",
 			i, check_vma_gen(i), refcnt, ghost_text,
-			mm ? 'A' + mm->idx : '-',
+			mm ? (int)('A' + mm - 1) : '-',
 			(unsigned long)sim_peek_plain(&vma->vm_start),
 			(unsigned long)sim_peek_plain(&vma->vm_end),
 			sim_peek(&vma->vm_lock_seq));

@@ -101,8 +101,9 @@ static void exit_mmap(struct mm_struct *mm)
 			continue;
 		vma_start_write(vma);
 		vma_mark_detached(vma);
-		vma_iter_clear(mm, PLAIN_READ_STABLE(vma->vm_start),
-			       PLAIN_READ_STABLE(vma->vm_end));
+		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+
+		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
 		vm_area_free(vma);
 	}
 	mmap_write_unlock(mm);

@@ -161,13 +161,18 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm,
 					     struct vm_area_struct *vma)
 {
 	struct mm_struct *other_mm;
+	int32_t vm_seq;
 	int oldcnt;
 
 	/*
 	 * Check before locking; a race only gives a false "locked".  No
 	 * ordering needed: the mm_lock_seq read we rely on is below.
+	 * (Every shared access is its own statement: C leaves the order of
+	 * an operator's operands open, and the model's order must not
+	 * depend on the compiler.)
 	 */
-	if (READ_ONCE(vma->vm_lock_seq) == READ_ONCE(mm->mm_lock_seq)) {
+	vm_seq = READ_ONCE(vma->vm_lock_seq);
+	if (vm_seq == READ_ONCE(mm->mm_lock_seq)) {
 		vma = NULL;
 		goto err;
 	}
@@ -196,8 +201,8 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm,
 	 * only after it was unlocked.  Pairs with the release in
 	 * vma_end_write_all().
 	 */
-	if (unlikely((unsigned int)READ_ONCE(vma->vm_lock_seq) ==
-		     (unsigned int)raw_read_seqcount(mm))) {
+	vm_seq = READ_ONCE(vma->vm_lock_seq);
+	if (unlikely((unsigned int)vm_seq == (unsigned int)raw_read_seqcount(mm))) {
 		vma_refcount_put(vma);
 		vma = NULL;
 		goto err;

@@ -106,11 +106,15 @@ uint32_t sim_site_hash_of(const struct sim_site *s)
 uint32_t sim_site_hash_slow(const struct sim_site *s)
 {
 	if (!s->hash) {
+		/* Function name and label, not __LINE__: inside a macro call
+		 * that spans lines, gcc and clang give different lines. */
 		uint32_t h = 2166136261u;
 
 		for (const char *p = s->func; *p; p++)
 			h = (h ^ (uint8_t)*p) * 16777619u;
-		h = (h ^ s->line) * 16777619u;
+		h = (h ^ '/') * 16777619u;
+		for (const char *p = s->what; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
 		((struct sim_site *)s)->hash = h ? h : 1;
 	}
 	return s->hash;

@@ -43,7 +43,7 @@ enum sim_mo {
 /*
  * A site is one place in the model that touches shared memory.  It names
  * the function and what happens there; the trace prints it and the trace
- * hash is built from it (function name and line, so the hash is the same
+ * hash is built from it (function name and label, so the hash is the same
  * in every build of the same source).
  */
 struct sim_site {
