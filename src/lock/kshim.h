@@ -67,13 +67,17 @@
 #define refcount_set_release(r, v)					\
 	sim_store((r), (v), SIM_RELEASE, SIM_SITE("refcount_set_release"))
 
-/* Add i unless the count is 0 or would pass limit; mo orders success. */
+/*
+ * Add i unless the count is 0 or would pass limit.  mo orders the success;
+ * read_mo orders the reads that decide (the first load, a failed CAS).
+ */
 static inline bool
 refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
-				 enum sim_mo mo, const struct sim_site *ld,
+				 enum sim_mo mo, enum sim_mo read_mo,
+				 const struct sim_site *ld,
 				 const struct sim_site *cas)
 {
-	int32_t old = sim_load(r, SIM_RELAXED, ld);
+	int32_t old = sim_load(r, read_mo, ld);
 
 	do {
 		if (!old)
@@ -83,7 +87,7 @@ refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
 				*oldp = old;
 			return false;
 		}
-	} while (!sim_cmpxchg(r, &old, old + i, mo, SIM_RELAXED, cas));
+	} while (!sim_cmpxchg(r, &old, old + i, mo, read_mo, cas));
 	if (oldp)
 		*oldp = old;
 	return old != 0;
@@ -91,13 +95,20 @@ refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
 
 #define __refcount_inc_not_zero_limited_acquire(r, oldp, limit)		\
 	refcount_add_not_zero_limited_mo((r), 1, (oldp), (limit), SIM_ACQUIRE, \
-		SIM_SITE("refcount_read"),					\
+		SIM_RELAXED, SIM_SITE("refcount_read"),			\
 		SIM_SITE("atomic_try_cmpxchg_acquire(vm_refcnt, +1)"))
 
-/* refcount_add_not_zero: no limit but INT_MAX, no ordering. */
+/*
+ * refcount_add_not_zero: no limit but INT_MAX, and no memory ordering but
+ * a control dependency, which "orders future stores" (refcount.h).  C11
+ * has no control dependencies: as for the writer's poll, the model makes
+ * the deciding reads acquires (spec section 5.1).  A detacher whose add
+ * fails on 0 then frees the VMA after the last reader's put, as the
+ * kernel's control dependency guarantees.
+ */
 #define refcount_add_not_zero(i, r)					\
-	refcount_add_not_zero_limited_mo((r), (i), NULL, INT_MAX, SIM_RELAXED, \
-		SIM_SITE("refcount_read"),					\
+	refcount_add_not_zero_limited_mo((r), (i), NULL, INT_MAX, SIM_ACQUIRE, \
+		SIM_ACQUIRE, SIM_SITE("refcount_read"),			\
 		SIM_SITE("atomic_try_cmpxchg_relaxed(vm_refcnt, +" #i ")"))
 
 static inline bool refcount_sub_and_test_site(int i, sim_atomic_t *r, int *oldp,

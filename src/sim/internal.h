@@ -117,7 +117,10 @@ static inline uint32_t sim_site_hash(const struct sim_site *s)
 
 /* memory.c */
 void sim_memory_reset(void);
-void sim_report_access(struct sim_access *a, int phase);
+/* The oracles' look before an access touches memory, and the record
+ * (hash, trace, oracles) after it. */
+void sim_access_pre(const struct sim_access *a);
+void sim_access_post(const struct sim_access *a);
 void sim_hb_acquire(const struct vclock *from);
 void sim_hb_release(struct vclock *to);
 void sim_hb_fence(enum sim_mo mo);

@@ -165,14 +165,14 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 
 /* ---- reporting to the oracles and the trace ---- */
 
-/* phase 1: before the access (pre hook); phase 2: after (trace, post). */
-void sim_report_access(struct sim_access *a, int phase)
+void sim_access_pre(const struct sim_access *a)
 {
-	if (phase == 1) {
-		if (sim_hooks.pre)
-			sim_hooks.pre(a);
-		return;
-	}
+	if (sim_hooks.pre)
+		sim_hooks.pre(a);
+}
+
+void sim_access_post(const struct sim_access *a)
+{
 	if (a->kind != SIM_A_FENCE)
 		sim_hash_mix((uint64_t)(uint32_t)a->val << 8 | a->kind);
 	if (sim.cfg.trace)
@@ -200,7 +200,7 @@ static bool begin_access(struct sim_access *a, uint16_t loc,
 	a->site = s;
 	a->old = 0;
 	a->val = 0;
-	sim_report_access(a, 1);
+	sim_access_pre(a);
 	return true;
 }
 
@@ -212,7 +212,7 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 		return x->v;
 	a.val = x->v;
 	hb_read(loc_of(x->loc), mo);
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 	return (int32_t)a.val;
 }
 
@@ -231,7 +231,7 @@ void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	x->v = v;
 	hb_write(loc_of(x->loc), mo, false);
 	sim_progress();
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 }
 
 int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
@@ -251,7 +251,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	hb_read(loc_of(x->loc), mo);
 	hb_write(loc_of(x->loc), mo, true);
 	sim_progress();
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 	return old;
 }
 
@@ -278,7 +278,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 		a.val = x->v;
 		*expected = x->v;
 		hb_read(loc_of(x->loc), failure);
-		sim_report_access(&a, 2);
+		sim_access_post(&a);
 		return false;
 	}
 	x->v = desired;
@@ -286,7 +286,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 	hb_read(loc_of(x->loc), success);
 	hb_write(loc_of(x->loc), success, true);
 	sim_progress();
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 	return true;
 }
 
@@ -302,7 +302,7 @@ void sim_fence(enum sim_mo mo, const struct sim_site *s)
 	a = (struct sim_access){ .tid = sim.cur, .kind = SIM_A_FENCE,
 				 .mo = mo, .site = s };
 	sim_hb_fence(mo);
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 }
 
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
@@ -313,7 +313,7 @@ uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
 		return p->v;
 	race_check_read(loc_of(p->loc), s);
 	a.val = (int64_t)p->v;
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 	return p->v;
 }
 
@@ -330,5 +330,5 @@ void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 	a.val = (int64_t)v;
 	p->v = v;
 	sim_progress();
-	sim_report_access(&a, 2);
+	sim_access_post(&a);
 }

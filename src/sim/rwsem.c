@@ -42,15 +42,20 @@ static bool rwsem_free_for(void *arg)
 }
 
 /* One lock-state step: the point, the oracles' look, the change. */
-/* mo is SIM_ACQUIRE for a lock, SIM_RELEASE for an unlock or downgrade. */
+/* mo is SIM_ACQUIRE for a lock, SIM_RELEASE for an unlock or downgrade;
+ * pre: before the change (the oracles' look), else after it (the record). */
 static void rwsem_step(struct sim_rwsem *r, int64_t val, enum sim_mo mo,
-		       const struct sim_site *s, int phase)
+		       const struct sim_site *s, bool pre)
 {
 	struct sim_access a = { .tid = sim.cur, .kind = SIM_A_LOCK,
 				.mo = mo, .loc = r->loc,
 				.info = &rwsem_loc(r)->info, .site = s,
 				.old = r->count, .val = val };
-	sim_report_access(&a, phase);
+
+	if (pre)
+		sim_access_pre(&a);
+	else
+		sim_access_post(&a);
 }
 
 static void rwsem_acquire(struct sim_rwsem *r, bool write,
@@ -61,7 +66,7 @@ static void rwsem_acquire(struct sim_rwsem *r, bool write,
 	if (!sim_in_fiber())
 		return;
 	sim_point(s);
-	rwsem_step(r, write ? -1 : r->count + 1, SIM_ACQUIRE, s, 1);
+	rwsem_step(r, write ? -1 : r->count + 1, SIM_ACQUIRE, s, true);
 	while (!rwsem_free_for(&w)) {
 		r->waiters |= 1u << sim.cur;
 		sim_block(rwsem_free_for, &w, s);
@@ -74,7 +79,7 @@ static void rwsem_acquire(struct sim_rwsem *r, bool write,
 		r->readers |= 1u << sim.cur;
 	}
 	sim_hb_acquire(&rwsem_loc(r)->sync);
-	rwsem_step(r, r->count, SIM_ACQUIRE, s, 2);
+	rwsem_step(r, r->count, SIM_ACQUIRE, s, false);
 }
 
 static void rwsem_wake_all(struct sim_rwsem *r)
@@ -97,7 +102,7 @@ static void rwsem_release(struct sim_rwsem *r, bool write, bool downgrade,
 	if (!sim_in_fiber())
 		return;
 	sim_point(s);
-	rwsem_step(r, r->count, SIM_RELEASE, s, 1);
+	rwsem_step(r, r->count, SIM_RELEASE, s, true);
 	if (write) {
 		VM_ASSERT(r->writer == sim.cur && r->count == -1);
 		r->writer = -1;
@@ -112,7 +117,7 @@ static void rwsem_release(struct sim_rwsem *r, bool write, bool downgrade,
 	sim_hb_release(&rwsem_loc(r)->sync);
 	rwsem_wake_all(r);
 	sim_progress();
-	rwsem_step(r, r->count, SIM_RELEASE, s, 2);
+	rwsem_step(r, r->count, SIM_RELEASE, s, false);
 }
 
 void sim_down_read(struct sim_rwsem *r, const struct sim_site *s)
