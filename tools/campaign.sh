@@ -26,8 +26,8 @@ set +e
 "$fuzzer" -fork="$jobs" -max_total_time="$seconds" -max_len=128 \
 	-artifact_prefix="$out/artifacts/" -print_final_stats=1 \
 	"$out/corpus" 2>&1 | tee "$out/fuzz.log" |
-	grep --line-buffered -E '^#[0-9]+.*(NEW|pulse|REDUCE)|^vmlock:|INFO: fuzzed|crash|DONE' |
-	grep --line-buffered -vE 'INFO: -fork' | sed -u 's/^/  /' | awk 'NR % 10 == 1 || /vmlock:|crash|DONE/'
+	grep --line-buffered -E '^#[0-9]+: cov|^vmlock:|crash-|INFO: exiting' |
+	sed -u 's/^/  /'
 set -e
 end=$(date +%s)
 # Keep the corpus small between runs: merge the new inputs into it.
@@ -37,8 +37,8 @@ if [ "$(ls "$out/merged" | wc -l)" -gt 0 ]; then
 	rm -rf "$out/corpus" && mv "$out/merged" "$out/corpus"
 fi
 rm -rf "$out/merged"
-execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/fuzz.log" | awk '{s+=$2} END {print s+0}')
-[ "$execs" -gt 0 ] || execs=$(grep -o '^#[0-9]*' "$out/fuzz.log" | tail -1 | tr -d '#')
+# The last fork-mode status line counts every job's executions.
+execs=$(grep -o '^#[0-9]*: cov' "$out/fuzz.log" | tail -1 | tr -dc '0-9')
 crashes=$(ls "$out/artifacts" | grep -c '^crash-' || true)
 echo
 echo "campaign summary"
@@ -49,8 +49,7 @@ echo "  corpus:      $before -> $(ls "$out/corpus" | wc -l) inputs (merged, kept
 echo "  findings:    $crashes"
 for c in "$out"/artifacts/crash-*; do
 	[ -e "$c" ] || continue
-	v=$(VMLOCK_VARIANT=$variant build/default/vmlock replay "$c" 2>/dev/null | head -1 || true)
-	[ -x build/default/vmlock ] || v=$("$fuzzer" "$c" 2>&1 | grep -m1 '^vmlock:')
+	v=$(VMLOCK_VARIANT=$variant build/libfuzzer/vmlock replay "$c" 2>/dev/null | head -1 || true)
 	echo "    $c: $v"
 	echo "    minimize: VMLOCK_VARIANT=$variant build/libfuzzer/vmlock minimize $c"
 done
