@@ -5,7 +5,8 @@
 # an empty corpus (or from CORPUS, copied) until its first crash or MAX_RUNS
 # executions; print a markdown table of the runs and seconds to the first
 # find (median and max over the seeds) and the verdict found.  Also runs the
-# correct lock for the same budget, which must find nothing.
+# correct lock for the same budget, which must find nothing.  ROWS="a b"
+# runs only those rows.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 fuzzer=${1:-$here/build/libfuzzer/vmlock_fuzz}
@@ -41,7 +42,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 echo "| variant | seed bug | found | median runs | max runs | median s | max s | verdict |"
 echo "|---|---|---|---|---|---|---|---|"
-for v in none $variants; do
+# ROWS may name the rows to run (default: the correct lock, then every variant).
+for v in ${ROWS:-none $variants}; do
 	: >"$work/rows"
 	for s in $(seq 1 "$seeds"); do one "$v" "$s" >>"$work/rows"; done
 	found=$(grep -vc '+' "$work/rows" || true)
