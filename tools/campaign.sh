@@ -50,7 +50,7 @@ echo "  findings:    $crashes"
 for c in "$out"/artifacts/crash-*; do
 	[ -e "$c" ] || continue
 	v=$(VMLOCK_VARIANT=$variant build/libfuzzer/vmlock replay "$c" 2>/dev/null | head -1 || true)
-	echo "    $c: $v"
+	echo "    ${v:-$c}"
 	echo "    minimize: VMLOCK_VARIANT=$variant build/libfuzzer/vmlock minimize $c"
 done
 [ "$crashes" -eq 0 ]
