@@ -43,7 +43,7 @@ static void check_mm_touch(int m, const struct sim_access *a)
 	if (ghost.mm_freed[m])
 		sim_fail(VERDICT_MM_USE_AFTER_FREE,
 			 "T%d touches mm %c.%s in %s() after its last mmdrop",
-			 t, 'A' + m, sim_loc(a->loc)->field, a->site->func);
+			 t, 'A' + m, a->info->field, a->site->func);
 	if (ghost.th[t].mm == m || ghost.th[t].pins[m] > 0)
 		return;
 	for (int i = 0; i < VMA_POOL_SIZE; i++) {
@@ -54,7 +54,7 @@ static void check_mm_touch(int m, const struct sim_access *a)
 	}
 	sim_fail(VERDICT_MM_USE_AFTER_FREE,
 		 "T%d touches mm %c.%s in %s() without a pin: it may be freed under it",
-		 t, 'A' + m, sim_loc(a->loc)->field, a->site->func);
+		 t, 'A' + m, a->info->field, a->site->func);
 }
 
 /* Invariant 15: never sleep on the mmap lock holding a VMA read lock. */
@@ -239,7 +239,7 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 	uint32_t state = (uint32_t)ghost_write_locked(vma) * 2 + (g->f_owner >= 0);
 
 	if (sim_hooks.feedback)
-		sim_hooks.feedback(sim_site_hash_of(a->site) * 1024 +
+		sim_hooks.feedback(sim_site_hash(a->site) * 1024 +
 				   (uint32_t)incs_total(g) * 256 + state * 64 +
 				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
 }

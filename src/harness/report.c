@@ -63,7 +63,7 @@ static void fmt_access(const struct sim_access *a, bool all, char *buf,
 			snprintf(buf, n, "%s (%s)", a->site->what, a->site->func);
 		return;
 	}
-	const struct sim_loc_info *li = sim_loc(a->loc);
+	const struct sim_loc_info *li = a->info;
 	bool write = a->kind == SIM_A_STORE || a->kind == SIM_A_RMW ||
 		     a->kind == SIM_A_PLAIN_WRITE;
 

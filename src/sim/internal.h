@@ -108,11 +108,10 @@ static inline void sim_hash_mix(uint64_t v)
 	sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
 }
 
-uint32_t sim_site_hash_slow(const struct sim_site *s);
-
-static inline uint32_t sim_site_hash(const struct sim_site *s)
+/* The running thread reached site s: part of the trace hash. */
+static inline void sim_hash_site(const struct sim_site *s)
 {
-	return s->hash ? s->hash : sim_site_hash_slow(s);
+	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
 }
 
 /* memory.c */

@@ -190,7 +190,7 @@ static bool begin_access(struct sim_access *a, uint16_t loc,
 	if (!s->local)
 		sim_point(s);
 	else
-		sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+		sim_hash_site(s);
 	/* Field by field: no zeroing of the whole record per access. */
 	a->tid = sim.cur;
 	a->kind = (uint8_t)kind;
@@ -298,7 +298,7 @@ void sim_fence(enum sim_mo mo, const struct sim_site *s)
 		return;
 	/* No scheduling point: a fence touches no shared location, so no
 	 * interleaving differs by preempting before it. */
-	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+	sim_hash_site(s);
 	a = (struct sim_access){ .tid = sim.cur, .kind = SIM_A_FENCE,
 				 .mo = mo, .site = s };
 	sim_hb_fence(mo);

@@ -98,11 +98,6 @@ bool sim_tracing(void)
 }
 
 
-uint32_t sim_site_hash_of(const struct sim_site *s)
-{
-	return sim_site_hash(s);
-}
-
 uint32_t sim_site_hash_slow(const struct sim_site *s)
 {
 	if (!s->hash) {
@@ -188,7 +183,7 @@ void sim_point(const struct sim_site *s)
 	struct sim_thread *t = sim_cur();
 
 	sim.steps++;
-	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+	sim_hash_site(s);
 	if (sim.steps > sim.cfg.step_budget) {
 		sim.res->truncated = true;
 		sim.stop = true;

@@ -192,8 +192,13 @@ bool sim_tracing(void);
 
 /* A scheduling point with no access (used by the access functions). */
 void sim_point(const struct sim_site *s);
-/* A site's stable hash (function name and line). */
-uint32_t sim_site_hash_of(const struct sim_site *s);
+/* A site's stable hash (function name and label), computed once. */
+uint32_t sim_site_hash_slow(const struct sim_site *s);
+
+static inline uint32_t sim_site_hash(const struct sim_site *s)
+{
+	return s->hash ? s->hash : sim_site_hash_slow(s);
+}
 /* Stop the run with a verdict.  From a fiber: never returns. */
 void sim_fail(enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
