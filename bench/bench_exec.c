@@ -4,7 +4,7 @@
  *
  * Runs the fuzz target's entry point over a fixed set of inputs: the
  * program the issue's target names (3 threads, 24 operations, a schedule
- * of preemptions), generated from a fixed seed, plus any files given.
+ * of preemptions, 16 choice bytes), generated from a fixed seed.
  * Benchmarks may read clocks; the runtime never does.
  */
 #include <stdint.h>
@@ -57,6 +57,11 @@ static size_t make_input(uint64_t seed, uint8_t *out, size_t cap)
 		p.sched[i].thread = (uint8_t)(r % 3);
 		p.sched[i].steps = (uint8_t)(1 + (r >> 8) % 40);
 	}
+	/* Choice bytes keep the weak-memory simulation busy for the whole
+	 * run (VMLOCK_MEMORY=sc measures it off). */
+	p.nchoices = 16;
+	for (int i = 0; i < 16; i++)
+		p.choices[i] = (uint8_t)(prng_next(&rng) >> 56);
 	return vmt_encode(&p, out, cap);
 }
 

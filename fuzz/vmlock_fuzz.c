@@ -8,6 +8,7 @@
  * tracing (runs are deterministic, so it is the same run), the report goes
  * to stderr, and the target aborts so the engine keeps the input.
  * VMLOCK_VARIANT selects a bug variant; the default is the correct lock.
+ * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ static void init_once(void)
 		return;
 	harness_opts_default(&opts);
 	opts.variant = harness_variant_from_env();
+	opts.sc_only = harness_sc_only_from_env();
 	sim_hooks.feedback = feedback;
 	initialised = 1;
 }

@@ -143,7 +143,7 @@ static struct vm_area_struct *setup_vma(struct mm_struct *mm, unsigned page,
 	vma->vm_end.v = end;
 	vma->vm_flags.v = 0x100;
 	vma->vm_pgoff.v = 0x100;
-	vma->vm_refcnt.v = 1;
+	sim_store(&vma->vm_refcnt, 1, SIM_RELAXED, SIM_SITE("setup"));
 	vma_iter_store(mm, vma, start, end);
 	return vma;
 }
@@ -452,8 +452,8 @@ static uint32_t calibrate(void (*fn)(void *), bool seq_locked)
 	world_begin(true, NULL, 0);
 	va = setup_vma(mm_a, 0, 1);
 	if (seq_locked) {
-		mm_a->mm_lock_seq.v = 1;
-		va->vm_lock_seq.v = 1;
+		sim_store(&mm_a->mm_lock_seq, 1, SIM_RELAXED, SIM_SITE("setup"));
+		sim_store(&va->vm_lock_seq, 1, SIM_RELAXED, SIM_SITE("setup"));
 	}
 	spawn(fn, mm_a);
 	run();

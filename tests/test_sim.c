@@ -146,17 +146,16 @@ static int prefer_pick(void *ctx, int cur, unsigned ready)
 	return __builtin_ctz(ready);
 }
 
-static unsigned prefer_choose(void *ctx, unsigned bound)
+static int prefer_choice(void *ctx)
 {
 	(void)ctx;
-	(void)bound;
-	return 0;
+	return -1;
 }
 
 static const struct sim_strategy strategy_prefer = {
 	.name = "prefer",
 	.pick = prefer_pick,
-	.choose = prefer_choose,
+	.choice = prefer_choice,
 };
 
 static struct strat_bytes g_sb;
@@ -369,10 +368,10 @@ TEST(bytes_choices)
 	struct strat_bytes c;
 
 	strat_bytes_init(&c, NULL, 0, ch, NELEM(ch));
-	CHECK(strategy_bytes.choose(&c, 5) == 2);
-	CHECK(strategy_bytes.choose(&c, 2) == 1);
-	CHECK(strategy_bytes.choose(&c, 9) == 0);	/* used up */
-	CHECK(strategy_bytes.choose(&c, 0) == 0);
+	CHECK(strategy_bytes.choice(&c) == ch[0]);
+	CHECK(strategy_bytes.choice(&c) == ch[1]);
+	CHECK(strategy_bytes.choice(&c) == -1);	/* used up */
+	CHECK(strategy_bytes.choice(&c) == -1);
 }
 
 /* Three threads of fetch_adds on one shared atomic: the values each

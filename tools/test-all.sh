@@ -1,13 +1,13 @@
 #!/bin/sh
 # test-all.sh - the whole test suite: installs what is missing, builds the
-# default (gcc, replay), libfuzzer (clang, ASan+UBSan) and afl presets, and
+# default (gcc, replay), libfuzzer (clang, ASan+UBSan), afl and tsan presets, and
 # runs ctest in each.  The last line is "vmlock tests: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 tools/deps.sh || { echo "vmlock tests: 0 passed, 1 failed (dependencies)"; exit 1; }
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0 failed=0
-for preset in default libfuzzer afl; do
+for preset in default libfuzzer afl tsan; do
 	echo "=== preset $preset"
 	if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset"; then
 		echo "preset $preset: build failed"

@@ -30,7 +30,8 @@ static const char usage[] =
 	"  explore [--strategy runs|prng|pct] [--depth D] [--seed S] [--runs N] FILE\n"
 	"                                  search schedules of one program; exit 1 at the first\n"
 	"                                  violation, printed as a program with its schedule\n"
-	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n";
+	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
+	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n";
 
 static int die_usage(void)
 {
@@ -84,6 +85,7 @@ static void opts_from_env(struct harness_opts *o)
 {
 	harness_opts_default(o);
 	o->variant = harness_variant_from_env();
+	o->sc_only = harness_sc_only_from_env();
 }
 
 /* The verdict a .vmt expects for the running variant, or NULL. */

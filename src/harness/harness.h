@@ -29,6 +29,8 @@ struct harness_opts {
 	uint32_t step_budget;	/* 0: the default */
 	bool trace;		/* record events for a report */
 	bool record;		/* record the schedule (harness_recorded) */
+	bool sc_only;		/* weak-memory simulation off: loads read
+				 * the latest store, choices are ignored */
 };
 
 #define HARNESS_STEP_BUDGET 20000
@@ -56,13 +58,19 @@ void harness_print_state(FILE *out);
 unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o);
 
 /*
- * The schedule the last run (with o->record) followed, as run lengths in
- * p's schedule: false if it does not fit the encoding's limits.  The
- * choice bytes are not recorded: only the bytes strategy consumes them.
+ * The schedule and choice bytes the last run (with o->record) followed,
+ * as run lengths and choices in p: false if they do not fit the
+ * encoding's limits.
  */
 bool harness_recorded(struct vmt_program *p);
 
+/* Reports ThreadSanitizer made so far in this process (0 in other builds). */
+unsigned harness_tsan_reports(void);
+
 /* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
 enum variant harness_variant_from_env(void);
+/* VMLOCK_MEMORY from the environment: "weak" (the default) or "sc";
+ * exits 2 on anything else.  Returns true for "sc". */
+bool harness_sc_only_from_env(void);
 
 #endif /* VMLOCK_HARNESS_HARNESS_H */

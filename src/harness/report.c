@@ -53,6 +53,25 @@ static void fmt_refcnt_access(const struct sim_access *a,
 			 a->site->func);
 }
 
+/* A load that read an older store (weak memory): always shown. */
+static void fmt_stale_read(const struct sim_access *a,
+			   const struct sim_loc_info *li, char *buf, size_t n)
+{
+	char obj[32], from[24];
+
+	if (obj_is_mm(li->obj_kind))
+		snprintf(obj, sizeof(obj), "mm %c", 'A' + li->obj_idx);
+	else
+		snprintf(obj, sizeof(obj), "#%u", li->obj_idx);
+	if (a->rf_tid >= 0)
+		snprintf(from, sizeof(from), "T%d", a->rf_tid);
+	else
+		snprintf(from, sizeof(from), "init");
+	snprintf(buf, n, "%s.%s = %lld stale: %s #%u, %u newer (%s)", obj,
+		 li->field, (long long)a->val, from, a->rf_idx, a->rf_stale,
+		 a->site->func);
+}
+
 /* One line of text for an access, or "" if the trace leaves it out. */
 static void fmt_access(const struct sim_access *a, bool all, char *buf,
 		       size_t n)
@@ -68,7 +87,9 @@ static void fmt_access(const struct sim_access *a, bool all, char *buf,
 		     a->kind == SIM_A_PLAIN_WRITE;
 
 	buf[0] = 0;
-	if (li->obj_kind == OBJ_VMA_REFCNT &&
+	if (a->rf_stale) {
+		fmt_stale_read(a, li, buf, n);
+	} else if (li->obj_kind == OBJ_VMA_REFCNT &&
 	    (write || a->kind == SIM_A_CAS_FAIL || all)) {
 		fmt_refcnt_access(a, li, buf, n);
 	} else if (li->obj_kind == OBJ_VMA_LOCK_SEQ && write) {

@@ -36,6 +36,18 @@ enum variant harness_variant_from_env(void)
 	return v;
 }
 
+bool harness_sc_only_from_env(void)
+{
+	const char *m = getenv("VMLOCK_MEMORY");
+
+	if (!m || !*m || strcmp(m, "weak") == 0)
+		return false;
+	if (strcmp(m, "sc") == 0)
+		return true;
+	fprintf(stderr, "vmlock: unknown VMLOCK_MEMORY '%s' (weak or sc)\n", m);
+	exit(2);
+}
+
 /* An initial VMA, attached before any thread runs (main context: no
  * scheduling points, no oracles yet). */
 static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
@@ -49,7 +61,8 @@ static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
 	vma->vm_end.v = end;
 	vma->vm_flags.v = payload;
 	vma->vm_pgoff.v = payload;
-	vma->vm_refcnt.v = 1;
+	/* Main context: a store every thread sees, no scheduling point. */
+	sim_store(&vma->vm_refcnt, 1, SIM_RELAXED, SIM_SITE("setup_vma"));
 	vma_iter_store(mm, vma, start, end);
 }
 
@@ -127,12 +140,31 @@ static void pick_strategy(const struct vmt_program *p,
 	cfg->strategy_ctx = &sb;
 }
 
+/* TSan's reports of this run: the verdict if the oracles found nothing,
+ * a note on the oracles' verdict otherwise. */
+static void tsan_verdict(struct sim_result *res, unsigned reports)
+{
+	size_t len = strlen(res->msg);
+
+	if (!reports)
+		return;
+	if (res->verdict != VERDICT_CLEAN) {
+		snprintf(res->msg + len, sizeof(res->msg) - len,
+			 " [ThreadSanitizer reported too]");
+		return;
+	}
+	res->verdict = VERDICT_TSAN_REPORT;
+	snprintf(res->msg, sizeof(res->msg),
+		 "ThreadSanitizer reported %u race(s) in this run", reports);
+}
+
 void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 		 struct sim_result *res)
 {
 	struct sim_run_cfg cfg = {
 		.step_budget = o->step_budget ? o->step_budget : HARNESS_STEP_BUDGET,
 		.trace = o->trace,
+		.sc_only = o->sc_only,
 	};
 
 	VM_ASSERT(p->nthreads >= 1 && p->nthreads <= VMT_MAX_THREADS);
@@ -149,18 +181,23 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	setup_world(p);
 	check_begin();
 	spawn_threads(p);
+	unsigned tsan_before = harness_tsan_reports();
+
 	sim_run(res);
+	tsan_verdict(res, harness_tsan_reports() - tsan_before);
 }
 
 bool harness_recorded(struct vmt_program *p)
 {
-	if (srec.overflow || srec.nruns > VMT_MAX_SCHED)
+	if (srec.overflow || srec.nruns > VMT_MAX_SCHED ||
+	    srec.nchoices > VMT_MAX_CHOICES)
 		return false;
 	p->nsched = (uint8_t)srec.nruns;
 	for (unsigned i = 0; i < srec.nruns; i++) {
 		p->sched[i].thread = srec.runs[i].thread;
 		p->sched[i].steps = srec.runs[i].steps;
 	}
-	p->nchoices = 0;
+	p->nchoices = (uint8_t)srec.nchoices;
+	memcpy(p->choices, srec.choices, srec.nchoices);
 	return true;
 }

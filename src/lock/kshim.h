@@ -93,6 +93,13 @@ refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
 	return old != 0;
 }
 
+/* The relaxed form, as vma_start_read() used it before the acquire was
+ * added (seed S1: the relaxed-inc variant). */
+#define __refcount_inc_not_zero_limited(r, oldp, limit)			\
+	refcount_add_not_zero_limited_mo((r), 1, (oldp), (limit), SIM_RELAXED, \
+		SIM_RELAXED, SIM_SITE("refcount_read"),			\
+		SIM_SITE("atomic_try_cmpxchg_relaxed(vm_refcnt, +1)"))
+
 #define __refcount_inc_not_zero_limited_acquire(r, oldp, limit)		\
 	refcount_add_not_zero_limited_mo((r), 1, (oldp), (limit), SIM_ACQUIRE, \
 		SIM_RELAXED, SIM_SITE("refcount_read"),			\

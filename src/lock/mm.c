@@ -19,6 +19,7 @@ int vm_refcnt_flag = 1 << VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL;
 void lock_world_reset(bool small_limit)
 {
 	VM_UNPOISON(world.mm, sizeof(world.mm));
+	san_fresh_pages(&world, sizeof(world));
 	memset(&world, 0, sizeof(world));
 	vm_refcnt_flag = 1 << (small_limit ? VM_REFCNT_EXCLUDE_READERS_BIT_SMALL
 					   : VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL);

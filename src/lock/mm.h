@@ -15,6 +15,7 @@
 #define VMLOCK_LOCK_MM_H
 
 #include "mm_types.h"
+#include "../util/sanitizer.h"
 
 struct lock_world {
 	struct mm_struct mm[MM_POOL_SIZE];
@@ -26,7 +27,7 @@ struct lock_world {
 	/* The cache's lock: a free happens-before the alloc that reuses the
 	 * object, as the slab allocator's own synchronisation gives. */
 	struct sim_rwsem slab_lock;
-};
+} SAN_PAGE_ALIGNED;	/* tsan: whole pages, renewed per run */
 
 extern struct lock_world world;
 

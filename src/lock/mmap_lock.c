@@ -162,6 +162,7 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm,
 {
 	struct mm_struct *other_mm;
 	int32_t vm_seq;
+	bool locked;
 	int oldcnt;
 
 	/*
@@ -181,9 +182,14 @@ static struct vm_area_struct *vma_start_read(struct mm_struct *mm,
 	 * the later reads of vm_lock_seq and of the VMA's fields must not
 	 * be satisfied before the increment (seed S1).
 	 */
-	if (unlikely(!__refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt,
-							      &oldcnt,
-							      VM_REFCNT_LIMIT))) {
+	if (variant(V_RELAXED_INC))	/* S1: no acquire */
+		locked = __refcount_inc_not_zero_limited(&vma->vm_refcnt,
+							 &oldcnt, VM_REFCNT_LIMIT);
+	else
+		locked = __refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt,
+								 &oldcnt,
+								 VM_REFCNT_LIMIT);
+	if (unlikely(!locked)) {
 		/* -EAGAIN if the VMA got detached from under us. */
 		vma = oldcnt ? NULL : VMA_EAGAIN;
 		goto err;

@@ -7,6 +7,8 @@ enum variant vmlock_variant = V_NONE;
 
 static const struct variant_info variants[V__COUNT] = {
 	[V_NONE] = { "none", "-", "the correct lock (Linux 7.0 semantics)" },
+	[V_RELAXED_INC] = { "relaxed-inc", "S1",
+		"vma_start_read()'s limited increment is relaxed instead of acquire: the later reads of vm_lock_seq and of the VMA may be satisfied before it" },
 	[V_NO_IDENTITY_CHECK] = { "no-identity-check", "S2",
 		"vma_start_read() skips the vm_mm check and lock_vma_under_rcu() the address check after the increment" },
 	[V_MM_AFTER_PUT] = { "mm-after-put", "S3",

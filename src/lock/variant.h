@@ -15,6 +15,7 @@
 
 enum variant {
 	V_NONE = 0,
+	V_RELAXED_INC,		/* S1 */
 	V_NO_IDENTITY_CHECK,	/* S2 */
 	V_MM_AFTER_PUT,		/* S3 */
 	V_LOCKDEP_AFTER_PUT,	/* S4 */

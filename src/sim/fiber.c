@@ -53,6 +53,7 @@
 #endif
 #ifdef FIBER_TSAN
 #include <sanitizer/tsan_interface.h>
+void __tsan_ignore_thread_begin(void);
 #endif
 
 /* No sanitizer instrumentation: see the rules at the top of the file. */
@@ -149,6 +150,19 @@ FIBER_INLINE void tsan_acquire_start(struct fiber *f)
 {
 #ifdef FIBER_TSAN
 	__tsan_acquire(f);
+#else
+	(void)f;
+#endif
+}
+
+/* Once per TSan fiber: the ignore stays in force across restarts. */
+FIBER_INLINE void tsan_hide_once(struct fiber *f)
+{
+#ifdef FIBER_TSAN
+	if (f->tsan_hide && !f->tsan_hidden) {
+		__tsan_ignore_thread_begin();
+		f->tsan_hidden = true;
+	}
 #else
 	(void)f;
 #endif
@@ -367,6 +381,7 @@ void fiber_start(struct fiber *f, struct fiber *from)
 		fiber_leave(f);
 	f->restart = FIBER_RUN;
 	tsan_acquire_start(f);
+	tsan_hide_once(f);
 	f->entry(f->arg);
 	VM_ASSERT(!"a fiber's entry function returned");
 	abort();
@@ -386,8 +401,10 @@ static void make_new(struct fiber *f, void *stack, size_t size)
 	__asan_unpoison_memory_region(stack, size);
 #endif
 #ifdef FIBER_TSAN
-	if (!f->tsan_fiber)
+	if (!f->tsan_fiber) {
 		f->tsan_fiber = __tsan_create_fiber(0);
+		f->tsan_hidden = false;
+	}
 #endif
 	arch_make(f);
 }

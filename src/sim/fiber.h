@@ -33,6 +33,7 @@
 #define VMLOCK_SIM_FIBER_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #if !defined(__x86_64__) || defined(FIBER_USE_UCONTEXT)
@@ -52,6 +53,11 @@ struct fiber {
 	void *arg;
 	int state;		/* enum fiber_state (fiber.c) */
 	int restart;		/* a fiber_make is waiting for the switch-in */
+	/* TSan: set by the user before fiber_make to have TSan ignore the
+	 * fiber's memory accesses from its first start on (it can open
+	 * windows with __tsan_ignore_thread_end/begin pairs). */
+	bool tsan_hide;
+	bool tsan_hidden;	/* the ignore is in force (fiber.c) */
 	jmp_buf top;		/* the start frame, target of restarts */
 #ifdef FIBER_UCONTEXT
 	ucontext_t uc;

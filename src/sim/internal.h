@@ -9,6 +9,7 @@
 #include "fiber.h"
 #include "sim.h"
 #include "../util/assert.h"
+#include "../util/sanitizer.h"
 
 /* A vector clock: one component per simulated thread.  Four threads fit
  * one 16-byte vector, so a join is one load, one max and one store. */
@@ -54,9 +55,33 @@ struct sim_thread {
 	const struct sim_site *stop_site;	/* where it last yielded */
 };
 
+/*
+ * The weak-memory record of an atomic location: its last SIM_HISTORY
+ * stores in modification order (mo), each with what an acquire reading it
+ * synchronises with.  Store number i (1 = the initial value) lives in
+ * hist[i % SIM_HISTORY]; older stores are out of reach.
+ */
+#define SIM_HISTORY 4
+struct sim_store_rec {
+	struct vclock sync;	/* release clock an acquire of it joins */
+	int32_t val;
+	int8_t tid;		/* the writer, or -1: before every thread */
+	uint32_t clk;		/* the writer's epoch at the store */
+};
+
+/* A thread's last reads of a location in two epochs: a later reader
+ * that happens after one of them may not read an older store (CoRR). */
+struct sim_read_rec {
+	uint32_t idx, clk;		/* in the thread's current epoch */
+	uint32_t prev_idx, prev_clk;	/* in an earlier epoch */
+};
+
 struct sim_loc_state {
 	struct sim_loc_info info;
-	struct vclock sync;	/* release clock of the location */
+	struct vclock sync;	/* a lock's release clock (rwsem) */
+	uint32_t nstores;	/* atomics: mo number of the latest store */
+	struct sim_store_rec hist[SIM_HISTORY];
+	struct sim_read_rec rd[SIM_MAX_THREADS];
 	int8_t w_tid;		/* plain: last writer, or -1 */
 	uint32_t w_clk;		/* plain: its epoch */
 	uint32_t r_clk[SIM_MAX_THREADS];	/* plain: last read epochs */
@@ -83,6 +108,16 @@ struct sim_state {
 	uint64_t hash;
 	unsigned nlocs;
 	struct sim_loc_state locs[SIM_MAX_LOCS];
+	/* Weak memory (history.c).  seen: per thread and location, the
+	 * newest store (mo number) it has read or written; sc_view: the
+	 * same, published by seq_cst fences in their total order. */
+	uint32_t seen[SIM_MAX_THREADS][SIM_MAX_LOCS];
+	uint32_t sc_view[SIM_MAX_LOCS];
+	struct sim_rf_cursor {
+		int byte;	/* the pending choice byte, or -1: none left */
+		unsigned gap;	/* candidate loads still to read the latest */
+	} rf;
+	uint32_t stale_reads;	/* loads that read an older store */
 };
 
 extern struct sim_state sim;
@@ -123,6 +158,34 @@ void sim_access_post(const struct sim_access *a);
 void sim_hb_acquire(const struct vclock *from);
 void sim_hb_release(struct vclock *to);
 void sim_hb_fence(enum sim_mo mo);
+
+/* history.c: store histories, reads-from choices, seq_cst fences. */
+void sim_history_reset(void);
+void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v);
+/* The store a load reads: the latest, or an older one that coherence and
+ * happens-before allow, as the input's choice bytes say. */
+const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
+					     uint16_t loc, bool latest,
+					     struct sim_access *a);
+/* A new store at the end of modification order; rmw continues the
+ * release sequence of the store it read. */
+struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
+					int32_t v);
+void sim_history_sc_fence(void);
+
+/* The runtime's own synchronisation (a lock, a wake-up): the clocks, and
+ * TSan told of the same edge. */
+static inline void sim_sync_acquire(struct vclock *c)
+{
+	sim_hb_acquire(c);
+	san_acquire(c);
+}
+
+static inline void sim_sync_release(struct vclock *c)
+{
+	san_release(c);
+	sim_hb_release(c);
+}
 
 /* trace.c */
 void sim_trace_reset(void);

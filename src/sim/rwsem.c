@@ -78,7 +78,7 @@ static void rwsem_acquire(struct sim_rwsem *r, bool write,
 		r->count++;
 		r->readers |= 1u << sim.cur;
 	}
-	sim_hb_acquire(&rwsem_loc(r)->sync);
+	sim_sync_acquire(&rwsem_loc(r)->sync);
 	rwsem_step(r, r->count, SIM_ACQUIRE, s, false);
 }
 
@@ -114,7 +114,7 @@ static void rwsem_release(struct sim_rwsem *r, bool write, bool downgrade,
 		r->count--;
 		r->readers &= ~(1u << sim.cur);
 	}
-	sim_hb_release(&rwsem_loc(r)->sync);
+	sim_sync_release(&rwsem_loc(r)->sync);
 	rwsem_wake_all(r);
 	sim_progress();
 	rwsem_step(r, r->count, SIM_RELEASE, s, false);

@@ -78,6 +78,8 @@ int sim_spawn(void (*fn)(void *), void *arg)
 	t->task_state = SIM_TASK_RUNNING;
 	t->vc.c[tid] = 1;
 	sim.ready |= 1u << tid;
+	/* TSan sees only the model's accesses (sanitizer.h). */
+	t->fib.tsan_hide = true;
 	fiber_make(&t->fib, stacks[tid], SIM_STACK_SIZE, thread_entry, t);
 	return tid;
 }
@@ -246,9 +248,12 @@ void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s)
 	yield_to_main(-1);
 }
 
+/* Writes and stale reads only grow: the sum moves if either does.  A
+ * stale read since the mark means the retry may read newer values even
+ * if nobody writes (choice bytes are finite, so this ends). */
 uint64_t sim_spin_mark(void)
 {
-	return sim.writes;
+	return sim.writes + sim.stale_reads;
 }
 
 void sim_spin(uint64_t mark, const struct sim_site *s)
@@ -257,7 +262,7 @@ void sim_spin(uint64_t mark, const struct sim_site *s)
 
 	/* Something changed since the iteration began: look again.  (No
 	 * scheduling point here: a write slipped in at one would be missed.) */
-	if (mark != sim.writes)
+	if (mark != sim_spin_mark())
 		return;
 	if (sim.cfg.trace)
 		sim_note_("%s: waits for another thread's progress", s->func);
@@ -355,6 +360,10 @@ void sim_run(struct sim_result *res)
 	memset(res, 0, sizeof(*res));
 	res->fail_tid = SIM_NO_THREAD;
 	sim.res = res;
+	/* Everything main set up, also after a spawn, happens before every
+	 * thread's start (fiber.c acquires this at the switch-in). */
+	for (int i = 0; i < sim.n; i++)
+		san_release(&sim.th[i].fib);
 	int last = 0;
 	int next = choose_next(last);
 
@@ -413,7 +422,7 @@ void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
 	VM_ASSERT(t->task_state == SIM_TASK_RUNNING);
 	/* A wake-up orders the waker's past before the sleeper's future, as
 	 * the scheduler's locks do in try_to_wake_up(). */
-	sim_hb_acquire(&t->wake_vc);
+	sim_sync_acquire(&t->wake_vc);
 }
 
 bool sim_wake_up_process(int tid, const struct sim_site *s)
@@ -425,7 +434,7 @@ bool sim_wake_up_process(int tid, const struct sim_site *s)
 	sim_progress();
 	if (t->task_state == SIM_TASK_RUNNING)
 		return false;
-	sim_hb_release(&t->wake_vc);
+	sim_sync_release(&t->wake_vc);
 	t->task_state = SIM_TASK_RUNNING;
 	if (t->state == T_BLOCKED)
 		sim_make_ready(tid);
@@ -442,7 +451,7 @@ void sim_send_fatal_signal(int tid, const struct sim_site *s)
 	t->fatal = true;
 	/* signal_wake_up(): only a killable sleep is interrupted. */
 	if (t->task_state == SIM_TASK_KILLABLE) {
-		sim_hb_release(&t->wake_vc);
+		sim_sync_release(&t->wake_vc);
 		t->task_state = SIM_TASK_RUNNING;
 		if (t->state == T_BLOCKED)
 			sim_make_ready(tid);

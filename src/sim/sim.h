@@ -134,6 +134,12 @@ struct sim_access {
 	const struct sim_site *site;
 	int64_t old;		/* value before (RMW, CAS, store, plain write) */
 	int64_t val;		/* value read or written */
+	/* Loads: the store read (its writer, -1 for the initial value, and
+	 * its number in modification order) and how many newer stores the
+	 * load did not see (0: the latest). */
+	int8_t rf_tid;
+	uint8_t rf_stale;
+	uint32_t rf_idx;
 };
 
 /*
@@ -158,8 +164,10 @@ struct sim_strategy {
 	 * a nonempty bit mask; cur is the thread that ran last (may not be
 	 * ready). */
 	int (*pick)(void *ctx, int cur, unsigned ready);
-	/* A bounded choice (0 .. bound - 1) for non-schedule decisions. */
-	unsigned (*choose)(void *ctx, unsigned bound);
+	/* The next choice byte for non-schedule decisions (which store a
+	 * load reads), or -1 when there are none left: then every later
+	 * decision takes its default. */
+	int (*choice)(void *ctx);
 };
 
 struct sim_run_cfg {
@@ -167,6 +175,10 @@ struct sim_run_cfg {
 	void *strategy_ctx;
 	uint32_t step_budget;	/* scheduling points before the run is cut */
 	bool trace;		/* record the event trace (slow path) */
+	/* Sequentially consistent loads only: every load reads the latest
+	 * store and no choice bytes are taken (the weak-memory simulation
+	 * off; for measuring what it costs). */
+	bool sc_only;
 };
 
 struct sim_result {

@@ -78,19 +78,17 @@ static int bytes_pick(void *ctx, int cur, unsigned ready)
 	return t;
 }
 
-static unsigned bytes_choose(void *ctx, unsigned bound)
+static int bytes_choice(void *ctx)
 {
 	struct strat_bytes *c = ctx;
 
-	if (c->cidx >= c->nchoices || bound == 0)
-		return 0;
-	return c->choices[c->cidx++] % bound;
+	return c->cidx < c->nchoices ? c->choices[c->cidx++] : -1;
 }
 
 const struct sim_strategy strategy_bytes = {
 	.name = "bytes",
 	.pick = bytes_pick,
-	.choose = bytes_choose,
+	.choice = bytes_choice,
 };
 
 /* ---- prng ---- */
@@ -98,6 +96,7 @@ const struct sim_strategy strategy_bytes = {
 void strat_prng_init(struct strat_prng *c, uint64_t seed)
 {
 	c->state = seed;
+	c->nchoices = 0;
 }
 
 static int prng_pick(void *ctx, int cur, unsigned ready)
@@ -111,17 +110,26 @@ static int prng_pick(void *ctx, int cur, unsigned ready)
 				 (unsigned)__builtin_popcount(ready)));
 }
 
-static unsigned prng_choose(void *ctx, unsigned bound)
+/* Random choice bytes, as many as an input can carry. */
+static int random_choice(uint64_t *rng, unsigned *used)
+{
+	if (*used >= STRAT_MAX_CHOICES)
+		return -1;
+	(*used)++;
+	return (int)(prng_next(rng) >> 56);
+}
+
+static int prng_choice(void *ctx)
 {
 	struct strat_prng *c = ctx;
 
-	return bound ? (unsigned)(prng_next(&c->state) % bound) : 0;
+	return random_choice(&c->state, &c->nchoices);
 }
 
 const struct sim_strategy strategy_prng = {
 	.name = "prng",
 	.pick = prng_pick,
-	.choose = prng_choose,
+	.choice = prng_choice,
 };
 
 /* ---- pct ---- */
@@ -164,17 +172,17 @@ static int pct_pick(void *ctx, int cur, unsigned ready)
 	return best;
 }
 
-static unsigned pct_choose(void *ctx, unsigned bound)
+static int pct_choice(void *ctx)
 {
 	struct strat_pct *c = ctx;
 
-	return bound ? (unsigned)(prng_next(&c->rng) % bound) : 0;
+	return random_choice(&c->rng, &c->nchoices);
 }
 
 const struct sim_strategy strategy_pct = {
 	.name = "pct",
 	.pick = pct_pick,
-	.choose = pct_choose,
+	.choice = pct_choice,
 };
 
 /* ---- record ---- */
@@ -204,15 +212,22 @@ static int record_pick(void *ctx, int cur, unsigned ready)
 	return t;
 }
 
-static unsigned record_choose(void *ctx, unsigned bound)
+static int record_choice(void *ctx)
 {
 	struct strat_record *c = ctx;
+	int b = c->inner->choice ? c->inner->choice(c->inner_ctx) : -1;
 
-	return c->inner->choose(c->inner_ctx, bound);
+	if (b < 0)
+		return b;
+	if (c->nchoices < STRAT_MAX_CHOICES)
+		c->choices[c->nchoices++] = (uint8_t)b;
+	else
+		c->overflow = true;
+	return b;
 }
 
 const struct sim_strategy strategy_record = {
 	.name = "record",
 	.pick = record_pick,
-	.choose = record_choose,
+	.choice = record_choice,
 };

@@ -8,6 +8,8 @@
  *    running thread goes on until it sleeps or ends.  The fuzzing default.
  *  - prng: a seeded PRNG preempts at each point with probability 1/4.
  *  - pct: PCT (priorities with d - 1 change points over k steps).
+ * Choice bytes (which store a load reads, history.c) come from the input
+ * for bytes, and from the PRNG for prng and pct.
  * All are deterministic functions of their inputs.
  */
 #ifndef VMLOCK_SIM_STRATEGY_H
@@ -31,8 +33,13 @@ struct strat_bytes {
 	int target;
 };
 
+/* PRNG strategies hand out as many choice bytes as an input can hold, so
+ * the recording of their run replays. */
+#define STRAT_MAX_CHOICES 64
+
 struct strat_prng {
 	uint64_t state;
+	unsigned nchoices;	/* choice bytes handed out */
 };
 
 #define PCT_MAX_DEPTH 8
@@ -42,6 +49,7 @@ struct strat_pct {
 	uint32_t step;
 	uint32_t change[PCT_MAX_DEPTH];	/* steps where priorities drop */
 	unsigned prio[SIM_MAX_THREADS];
+	unsigned nchoices;	/* choice bytes handed out */
 };
 
 /*
@@ -54,7 +62,9 @@ struct strat_record {
 	void *inner_ctx;
 	struct sim_sched_run runs[RECORD_MAX_RUNS];
 	unsigned nruns;
-	bool overflow;		/* more runs than fit */
+	uint8_t choices[STRAT_MAX_CHOICES];	/* the choice bytes taken */
+	unsigned nchoices;
+	bool overflow;		/* more runs or choices than fit */
 };
 
 extern const struct sim_strategy strategy_bytes;

@@ -12,6 +12,7 @@ static const struct {
 	[VERDICT_LOST_WAKEUP] = { "lost-wakeup", "a sleeping waiter's condition holds but nobody woke it" },
 	[VERDICT_LIVELOCK] = { "livelock", "threads retry forever, waiting for progress no thread can make" },
 	[VERDICT_DATA_RACE] = { "data-race", "two accesses to a plain VMA field, one a write, not ordered by happens-before" },
+	[VERDICT_TSAN_REPORT] = { "tsan-report", "ThreadSanitizer reported a race between simulated threads (its report is above)" },
 	[VERDICT_REFCNT_ENCODING] = { "refcnt-encoding", "vm_refcnt left {0} u [1, L] u [F, F + L] (invariant 1)" },
 	[VERDICT_INC_WHILE_EXCLUDED] = { "inc-while-excluded", "a reader raised vm_refcnt from 0 or while F was set (invariant 3)" },
 	[VERDICT_EXCLUSION] = { "exclusion", "a VMA was read-locked and write-locked at once (invariant 2)" },

@@ -18,6 +18,7 @@ enum verdict {
 	VERDICT_LIVELOCK,		/* spinners wait for progress nobody can make */
 	/* races (runtime) */
 	VERDICT_DATA_RACE,		/* plain accesses not ordered by happens-before */
+	VERDICT_TSAN_REPORT,		/* ThreadSanitizer reported (tsan build) */
 	/* the lock's invariants (oracles) */
 	VERDICT_REFCNT_ENCODING,	/* vm_refcnt outside {0} u [1,L] u [F,F+L] */
 	VERDICT_INC_WHILE_EXCLUDED,	/* a reader incremented from 0 or with F set */

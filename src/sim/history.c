@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * history.c - the weak-memory simulation: which store a load reads.
+ *
+ * Every atomic location keeps its last SIM_HISTORY stores in modification
+ * order (mo), which is the order the simulation executes them in.  A load
+ * may read any of them that is not older than its coherence floor:
+ *
+ *  - the newest store that happens before the load (write-read coherence,
+ *    through the vector clocks: store epoch <= the reader's clock of the
+ *    writer);
+ *  - the newest store this thread has read or written (read-read and
+ *    write-read coherence), and the newest store another thread read in a
+ *    read that happens before this load (CoRR through happens-before;
+ *    kept for that thread's last two epochs);
+ *  - what seq_cst fences published: each fence, in the order the
+ *    simulation runs them (their total order S), joins the thread's view
+ *    of every location with the global one and publishes the result, as
+ *    the SC fences of the promising semantics (Kang et al. 2017) do.
+ *
+ * RMWs and failed CASes read the latest store.  seq_cst loads read the
+ * latest store too (stronger than C11, which lets a seq_cst load read a
+ * non-seq_cst store that is not the latest; the model has no seq_cst
+ * loads).  What is not modelled: load buffering (a load reads only stores
+ * that were already executed, so no value comes from the future, and no
+ * out-of-thin-air value either), and stores placed in mo before a store
+ * already executed.  Relacy and loom make the same choice; CDSChecker and
+ * GenMC also explore load buffering.  See README "Weak memory".
+ *
+ * The choice is data: the strategy's choice bytes (from the fuzz input,
+ * or a PRNG).  One byte = bits 0-5 "gap", bits 6-7 "depth - 1": the next
+ * `gap` loads that have a choice read the latest store, the one after
+ * reads `depth` stores back (at most as far as its floor allows); then
+ * the next byte.  With no bytes left every load reads the latest store,
+ * so an input without choice bytes runs sequentially consistent.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static void rf_next_byte(void)
+{
+	const struct sim_strategy *s = sim.cfg.strategy;
+
+	sim.rf.byte = -1;
+	if (!sim.cfg.sc_only && s->choice)
+		sim.rf.byte = s->choice(sim.cfg.strategy_ctx);
+	sim.rf.gap = sim.rf.byte < 0 ? 0 : (unsigned)sim.rf.byte & 63;
+}
+
+void sim_history_reset(void)
+{
+	memset(sim.sc_view, 0, sizeof(sim.sc_view));
+	sim.stale_reads = 0;
+	rf_next_byte();
+}
+
+void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v)
+{
+	for (int t = 0; t < SIM_MAX_THREADS; t++)
+		sim.seen[t][loc] = 0;
+	sim.sc_view[loc] = 0;
+	l->nstores = 0;
+	sim_history_write(l, loc, v);
+}
+
+/* The oldest store still in the history. */
+static uint32_t oldest(const struct sim_loc_state *l)
+{
+	return l->nstores > SIM_HISTORY ? l->nstores - SIM_HISTORY + 1 : 1;
+}
+
+static bool store_hb(const struct sim_store_rec *r, const struct vclock *vc)
+{
+	return r->tid < 0 || r->clk <= vc->c[r->tid];
+}
+
+/* The newest read of another thread that happens before us. */
+static uint32_t reads_floor(const struct sim_loc_state *l,
+			    const struct vclock *vc)
+{
+	uint32_t lo = 0;
+
+	for (int u = 0; u < sim.n; u++) {
+		const struct sim_read_rec *r = &l->rd[u];
+
+		if (u == sim.cur)
+			continue;
+		if (r->idx > lo && r->clk <= vc->c[u])
+			lo = r->idx;
+		else if (r->prev_idx > lo && r->prev_clk <= vc->c[u])
+			lo = r->prev_idx;
+	}
+	return lo;
+}
+
+/* The oldest store the running thread may read. */
+static uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
+{
+	const struct vclock *vc = &sim_cur()->vc;
+	uint32_t lo = sim.seen[sim.cur][loc];
+
+	/* The common cases first: nothing newer than what we saw, or the
+	 * latest store happens before us. */
+	if (lo == l->nstores || store_hb(&l->hist[l->nstores % SIM_HISTORY], vc))
+		return l->nstores;
+	uint32_t r = reads_floor(l, vc);
+
+	lo = r > lo ? r : lo;
+	for (uint32_t i = l->nstores; i > lo && i >= oldest(l); i--)
+		if (store_hb(&l->hist[i % SIM_HISTORY], vc))
+			return i;
+	return lo > oldest(l) ? lo : oldest(l);
+}
+
+/* How many stores back from the latest to read, of ncand candidates. */
+static unsigned rf_pick(unsigned ncand)
+{
+	if (sim.rf.gap > 0) {
+		sim.rf.gap--;
+		return 0;
+	}
+	unsigned depth = 1 + ((unsigned)sim.rf.byte >> 6);
+
+	rf_next_byte();
+	return depth < ncand ? depth : ncand - 1;
+}
+
+static void note_read(struct sim_loc_state *l, uint16_t loc, uint32_t idx)
+{
+	struct sim_read_rec *r = &l->rd[sim.cur];
+	uint32_t now = sim_cur()->vc.c[sim.cur];
+
+	sim.seen[sim.cur][loc] = idx;
+	if (r->clk != now && r->idx) {
+		r->prev_idx = r->idx;
+		r->prev_clk = r->clk;
+	}
+	r->idx = idx;
+	r->clk = now;
+}
+
+const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
+					     uint16_t loc, bool latest,
+					     struct sim_access *a)
+{
+	uint32_t idx = l->nstores;
+
+	if (sim.rf.byte >= 0 && !latest) {
+		uint32_t lo = floor_of(l, loc);
+
+		if (lo < idx) {
+			idx -= rf_pick(idx - lo + 1);
+			if (idx != l->nstores && a->site->local) {
+				/* A local access reads a location nobody
+				 * else may write now: no choice exists. */
+				VM_ASSERT(!"a local load with a stale store");
+			}
+		}
+		note_read(l, loc, idx);
+	}
+	const struct sim_store_rec *r = &l->hist[idx % SIM_HISTORY];
+
+	a->rf_tid = r->tid;
+	a->rf_idx = idx;
+	a->rf_stale = (uint8_t)(l->nstores - idx);
+	if (a->rf_stale)
+		sim.stale_reads++;
+	return r;
+}
+
+struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
+					int32_t v)
+{
+	struct sim_store_rec *r = &l->hist[++l->nstores % SIM_HISTORY];
+	bool fiber = sim_in_fiber();
+
+	r->val = v;
+	r->tid = (int8_t)(fiber ? sim.cur : -1);
+	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
+	memset(&r->sync, 0, sizeof(r->sync));
+	if (fiber)
+		sim.seen[sim.cur][loc] = l->nstores;
+	return r;
+}
+
+/*
+ * A seq_cst fence: the thread's view of every atomic location (what it
+ * read or wrote, and the newest store that happens before it) joins the
+ * view earlier fences published, and is published for later ones.
+ */
+void sim_history_sc_fence(void)
+{
+	if (sim.rf.byte < 0)
+		return;		/* no stale read can follow: views unused */
+	for (uint16_t loc = 1; loc < sim.nlocs; loc++) {
+		struct sim_loc_state *l = &sim.locs[loc];
+
+		if (l->nstores < 2)
+			continue;	/* plain, or only the initial value */
+		uint32_t v = floor_of(l, loc);
+
+		if (sim.sc_view[loc] > v)
+			v = sim.sc_view[loc];
+		sim.seen[sim.cur][loc] = v;
+		sim.sc_view[loc] = v;
+	}
+}
