@@ -2,7 +2,9 @@
 # deps.sh - install what vmlock-fuzz needs from Debian's packages, if any of
 # it is missing: cmake and ninja (build), clang with its sanitizer and
 # libFuzzer runtimes (libclang-rt-14-dev), AFL++ (afl-clang-fast,
-# libAFLDriver.a, afl-fuzz, afl-tmin), bc (benchmark arithmetic).
+# libAFLDriver.a, afl-fuzz, afl-tmin), bc (benchmark arithmetic), zip and
+# unzip (build.sh's seed corpus), python3-yaml (the CI files' test), llvm
+# (llvm-profdata and llvm-cov for tools/coverage.sh).
 set -eu
 need=""
 command -v cmake >/dev/null 2>&1 || need="$need cmake"
@@ -13,6 +15,10 @@ command -v afl-clang-fast >/dev/null 2>&1 || need="$need afl++"
 command -v bc >/dev/null 2>&1 || need="$need bc"
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need="$need libclang-rt-14-dev"
+command -v zip >/dev/null 2>&1 || need="$need zip"
+command -v unzip >/dev/null 2>&1 || need="$need unzip"
+command -v llvm-cov-14 >/dev/null 2>&1 || need="$need llvm"
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
 [ -n "$need" ] || exit 0
 echo "deps: installing$need"
 sudo=""

@@ -1,0 +1,115 @@
+#!/bin/sh
+# ossfuzz_build.sh REPO DIR CONFIG
+#
+# Runs build.sh the way OSS-Fuzz's `compile` does (the same variables, with
+# Debian's clang-14 and AFL++ in place of OSS-Fuzz's images), into DIR/out,
+# then checks what landed in $OUT and runs the target as the runners do.
+# CONFIG is ENGINE-SANITIZER: libfuzzer-address, libfuzzer-undefined,
+# libfuzzer-memory, libfuzzer-coverage or afl-address.
+#
+# Checks: the four files are in $OUT; the core library and the target were
+# compiled with $CFLAGS and without the engine, the target linked by $CXX
+# with the engine; the sanitizer's runtime is in the binary; every seed of
+# the zip runs clean (libFuzzer: -runs=0, then a bounded mutation run with
+# the .options flags and the dictionary; the AFL++ driver: each file); and a
+# bug variant's repro still aborts, so the build checks what it should.
+set -eu
+repo=$1 dir=$2 config=$3
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+engine=${config%%-*} sanitizer=${config#*-}
+
+fail() { echo "ossfuzz $config: $*"; exit 1; }
+
+# OSS-Fuzz's base CFLAGS and its SANITIZER_FLAGS_* (base-builder); clang-14
+# accepts the whole undefined list for C (vptr and function are no-ops).
+base="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
+ub=array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow
+ub_tail=unreachable,vla-bound,vptr
+case $sanitizer in
+address) san="-fsanitize=address -fsanitize-address-use-after-scope" rt=__asan_init ;;
+undefined) san="-fsanitize=$ub,unsigned-integer-overflow,$ub_tail -fno-sanitize-recover=$ub,$ub_tail"
+	rt=__ubsan_handle_ ;;
+memory) san="-fsanitize=memory -fsanitize-memory-track-origins" rt=__msan_init ;;
+coverage) san="-fprofile-instr-generate -fcoverage-mapping" rt=__llvm_profile_runtime ;;
+*) fail "unknown sanitizer" ;;
+esac
+case $engine in
+libfuzzer) CC=clang CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+	cov="-fsanitize=fuzzer-no-link" ;;
+afl) CC=afl-clang-fast CXX=afl-clang-fast++ LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a
+	cov="" AFL_QUIET=1; export AFL_QUIET ;;
+*) fail "unknown engine" ;;
+esac
+CFLAGS="$base $san $cov"
+# OSS-Fuzz adds -stdlib=libc++ to CXXFLAGS; Debian has no libc++ headers
+# here, and nothing C++ is compiled, so the link uses the default library.
+CXXFLAGS=$CFLAGS
+OUT=$dir/out WORK=$dir/work SRC=$repo
+export CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE OUT SRC WORK
+export SANITIZER=$sanitizer FUZZING_ENGINE=$engine FUZZING_LANGUAGE=c ARCHITECTURE=x86_64
+# As the runners have it: unsigned wrap-around (hashes) is not a finding.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:silence_unsigned_overflow=1
+export MSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=1
+export LLVM_PROFILE_FILE="$dir/profile/%p.profraw"
+
+rm -rf "$dir"
+mkdir -p "$dir"
+# OSS-Fuzz runs it as `bash -eux $SRC/build.sh`.
+bash -eu "$repo/build.sh" >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log"; fail "build.sh failed"; }
+
+for f in vmlock_fuzz vmlock_fuzz_seed_corpus.zip vmlock_fuzz.dict vmlock_fuzz.options; do
+	[ -s "$OUT/$f" ] || fail "\$OUT/$f is missing"
+done
+[ -x "$OUT/vmlock_fuzz" ] || fail "vmlock_fuzz is not executable"
+nm "$OUT/vmlock_fuzz" | grep -q " T LLVMFuzzerTestOneInput$" || fail "no LLVMFuzzerTestOneInput"
+nm "$OUT/vmlock_fuzz" | grep -q "$rt" || fail "no $rt: \$CFLAGS did not reach the link"
+if [ "$engine" = afl ]; then
+	nm "$OUT/vmlock_fuzz" | grep -q __afl_area_ptr || fail "no AFL++ instrumentation"
+fi
+
+# Every compile got $CFLAGS, none got the engine; the link is $CXX's.
+cmds=$(ninja -C "$WORK/fuzz" -t commands vmlock_fuzz)
+for src in src/lock/mmap_lock.c src/sim/fiber.c fuzz/vmlock_fuzz.c; do
+	line=$(printf '%s\n' "$cmds" | grep -F -- "-c $repo/$src") || fail "no compile of $src"
+	case $line in *"$CFLAGS"*) ;; *) fail "$src compiled without \$CFLAGS" ;; esac
+	case " $line " in *" $LIB_FUZZING_ENGINE "*) fail "$src compiled with the engine" ;; esac
+done
+link=$(printf '%s\n' "$cmds" | tail -1) cxx=$(command -v "$CXX")
+case $link in *" $cxx "*"$LIB_FUZZING_ENGINE"*) ;; *) fail "not linked by \$CXX with the engine: $link" ;; esac
+
+# The seeds are the encoded corpus, one per .vmt.
+seeds=$dir/seeds
+mkdir -p "$seeds"
+unzip -q "$OUT/vmlock_fuzz_seed_corpus.zip" -d "$seeds"
+n=$(ls "$seeds" | wc -l) nvmt=$(ls "$repo"/corpus/*.vmt | wc -l)
+[ "$n" -eq "$nvmt" ] || fail "$n seeds for $nvmt corpus files"
+
+# The [libfuzzer] section as flags, as the runner passes them.
+opts=$(sed -n '/^\[libfuzzer\]/,/^\[/s/^\([a-z_]*\) *= *\(.*\)$/-\1=\2/p' "$OUT/vmlock_fuzz.options")
+opts=$(printf '%s\n' "$opts" | sed "s|^-dict=|-dict=$OUT/|" | tr '\n' ' ')
+
+cd "$dir"
+if [ "$engine" = libfuzzer ]; then
+	"$OUT/vmlock_fuzz" -runs=0 $opts "$seeds" >run.log 2>&1 || { tail -40 run.log; fail "seed corpus not clean"; }
+	grep -q "Dictionary: [1-9]" run.log || fail "the dictionary was not loaded"
+	mkdir -p corpus && cp "$seeds"/* corpus/
+	"$OUT/vmlock_fuzz" -runs=3000 -seed=1 $opts -artifact_prefix="$dir/" corpus >fuzz.log 2>&1 ||
+		{ tail -40 fuzz.log; fail "3000 runs from the seeds found something on the correct lock"; }
+	run_one() { "$OUT/vmlock_fuzz" -runs=1 -artifact_prefix="$dir/" "$1"; }
+else
+	for f in "$seeds"/*; do
+		"$OUT/vmlock_fuzz" "$f" >run.log 2>&1 || { tail -40 run.log; fail "$f not clean"; }
+	done
+	run_one() { "$OUT/vmlock_fuzz" "$1"; }
+fi
+if [ "$sanitizer" = coverage ]; then
+	ls "$dir"/profile/*.profraw >/dev/null 2>&1 || fail "no profile written"
+fi
+
+# The checks are in the build: a variant's repro aborts with its verdict.
+if VMLOCK_VARIANT=lockdep-after-put run_one "$seeds/single-fault" >variant.log 2>&1; then
+	fail "lockdep-after-put's repro ran clean"
+fi
+grep -q "^vmlock: use-after-drop:" variant.log || { tail -20 variant.log; fail "no use-after-drop report"; }
+echo "ossfuzz $config: built, $n seeds clean, variant repro caught"
