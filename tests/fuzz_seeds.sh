@@ -5,7 +5,11 @@
 # libAFLDriver run every seed once; libFuzzer runs the seeds and then
 # fuzzes RUNS inputs (a count, never a clock) from seed 1, into a scratch
 # corpus so the seed directories are never written.  Any crash, sanitizer
-# report or broken check of the target fails the test.
+# report or broken check of the target fails the test, and so does what
+# libFuzzer reports on its own: a leak (LeakSanitizer after every input
+# that allocated more than it freed), a single allocation over 64 MB, an
+# RSS over 2 GB, or an input still running after 25 s (a run takes well
+# under a millisecond: that is a hang detector, not a budget).
 set -eu
 engine=$1 fuzzer=$2 runs=$3 max_len=$4
 shift 4
@@ -29,6 +33,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
 set +e
 "$fuzzer" -seed=1 -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
+	-detect_leaks=1 -malloc_limit_mb=64 -rss_limit_mb=2048 -timeout=25 \
 	-artifact_prefix="$work/" "$work/corpus" "$@" >"$work/log" 2>&1
 rc=$?
 set -e
