@@ -3,12 +3,17 @@
 # Both binaries must give every input the same verdict, step count and trace
 # hash (the same binary twice, or two builds: gcc replay, clang libFuzzer,
 # AFL++), under the correct lock and every variant `vmlock variants` lists.
-# Exit 77 (skipped) when either binary is not built.
+# Exit 77 (skipped) when either binary is not built, or, with
+# VMLOCK_SOURCE_DIR set, older than a source of it (another preset's build
+# that was not rebuilt yet: comparing it would report the source change).
 set -eu
 a=$1 b=$2
 shift 2
 for x in "$a" "$b"; do
 	[ -x "$x" ] || { echo "determinism: $x not built: skipped"; exit 77; }
+	[ -z "${VMLOCK_SOURCE_DIR:-}" ] ||
+	[ -z "$(find "$VMLOCK_SOURCE_DIR/src" "$VMLOCK_SOURCE_DIR/tools" -name '*.[ch]' -newer "$x" | head -1)" ] ||
+		{ echo "determinism: $x is older than the sources: skipped"; exit 77; }
 done
 out_a=$(mktemp) out_b=$(mktemp) one=$(mktemp)
 trap 'rm -f "$out_a" "$out_b" "$one"' EXIT
