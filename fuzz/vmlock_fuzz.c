@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../src/harness/harness.h"
 #include "../src/util/assert.h"
@@ -42,6 +43,59 @@ static void feedback(uint32_t key)
 static struct harness_opts opts;
 static int initialised;
 
+/*
+ * Warm-up programs: four threads over both mms, every op kind on every
+ * page, once with a switch at every step and once with long runs (so that
+ * threads also sleep and wake each other).
+ */
+#define WARMUP_OPS 48
+static void warmup_input(uint8_t *in, size_t *n, unsigned steps)
+{
+	static const uint8_t kinds[] = {
+		VMT_OP_FAULT, VMT_OP_READ_LOCKED, VMT_OP_WRITE, VMT_OP_MAP,
+		VMT_OP_UNMAP, VMT_OP_REATTACH, VMT_OP_KILL, VMT_OP_WRITE,
+	};
+	size_t k = 0;
+
+	in[k++] = VMT_FORMAT_VERSION;
+	in[k++] = 3 | 0x5 << 2;		/* four threads: mm A, B, A, B */
+	in[k++] = 0x5a;			/* half of each mm's slots mapped */
+	in[k++] = WARMUP_OPS;
+	for (unsigned i = 0; i < WARMUP_OPS; i++) {
+		in[k++] = (uint8_t)((i % 4) << 6 | kinds[(i / 4 + i) % 8] << 3 | (i / 8) % 4);
+		in[k++] = (uint8_t)((i * 3) % 8 | ((i / 5) % 2) << 3 | (i % 16) << 4);
+	}
+	in[k++] = VMT_MAX_SCHED;
+	for (unsigned i = 0; i < VMT_MAX_SCHED; i++)
+		in[k++] = (uint8_t)((i * 7 / 3) % 4 | (steps - 1) << 2);
+	*n = k;
+}
+
+/*
+ * The runtime builds a fiber the first time a thread slot is used and
+ * hashes a site the first time it is reached: one-time paths, so the first
+ * run of an input that reaches them covers edges its later runs do not,
+ * which an engine sees as unstable coverage (AFL++ marks the edges
+ * variable).  Two runs of the warm-up programs before the engine's first
+ * input take these paths once for all: every fiber is made, and most
+ * sites are hashed (the rest stay lazy, see tests/CMakeLists.txt,
+ * fuzz.stability).  AFL++ starts its fork server after
+ * LLVMFuzzerInitialize, so every child inherits the warm state.
+ */
+static void warm_up(void)
+{
+	uint8_t in[VMT_MAX_INPUT];
+	struct vmt_program p;
+	struct sim_result res;
+	size_t n;
+
+	for (unsigned steps = 1; steps <= 64; steps += 63) {
+		warmup_input(in, &n, steps);
+		vmt_decode(in, n, &p);
+		harness_run(&p, &opts, &res);
+	}
+}
+
 static void init_once(void)
 {
 	if (initialised)
@@ -49,6 +103,7 @@ static void init_once(void)
 	harness_opts_default(&opts);
 	opts.variant = harness_variant_from_env();
 	opts.sc_only = harness_sc_only_from_env();
+	warm_up();
 	sim_hooks.feedback = feedback;
 	initialised = 1;
 }
@@ -82,6 +137,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sim_result res;
 
 	init_once();
+	/*
+	 * Each run counts from zero.  libFuzzer clears the counters itself;
+	 * other engines do not know them, and counts carried over from earlier
+	 * runs would saturate and change what this run covers.
+	 */
+	memset(feedback_counters, 0, sizeof(feedback_counters));
 	vmt_decode(data, size, &p);
 	harness_run(&p, &opts, &res);
 	if (res.verdict != VERDICT_CLEAN)

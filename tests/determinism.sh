@@ -1,18 +1,36 @@
 #!/bin/sh
 # determinism.sh VMLOCK_A VMLOCK_B CORPUS...
 # Both binaries must give every input the same verdict, step count and trace
-# hash (the same binary twice, or two builds: gcc replay vs clang libFuzzer).
-# Exit 77 (skipped) when VMLOCK_B does not exist.
+# hash (the same binary twice, or two builds: gcc replay, clang libFuzzer,
+# AFL++), under the correct lock and every variant `vmlock variants` lists.
+# Exit 77 (skipped) when either binary is not built, or, with
+# VMLOCK_SOURCE_DIR set, older than a source of it (another preset's build
+# that was not rebuilt yet: comparing it would report the source change).
 set -eu
 a=$1 b=$2
 shift 2
-[ -x "$b" ] || { echo "determinism: $b not built: skipped"; exit 77; }
-out_a=$(mktemp) out_b=$(mktemp)
-trap 'rm -f "$out_a" "$out_b"' EXIT
-for v in none no-identity-check mm-after-put lockdep-after-put detach-no-wait \
-	 write-waits-for-f detach-waits-for-f1 narrow-wake; do
-	VMLOCK_VARIANT=$v "$a" hash "$@" | sed "s/^/$v /" >>"$out_a"
-	VMLOCK_VARIANT=$v "$b" hash "$@" | sed "s/^/$v /" >>"$out_b"
+for x in "$a" "$b"; do
+	[ -x "$x" ] || { echo "determinism: $x not built: skipped"; exit 77; }
+	[ -z "${VMLOCK_SOURCE_DIR:-}" ] ||
+	[ -z "$(find "$VMLOCK_SOURCE_DIR/src" "$VMLOCK_SOURCE_DIR/tools" -name '*.[ch]' -newer "$x" | head -1)" ] ||
+		{ echo "determinism: $x is older than the sources: skipped"; exit 77; }
+done
+out_a=$(mktemp) out_b=$(mktemp) one=$(mktemp)
+trap 'rm -f "$out_a" "$out_b" "$one"' EXIT
+# Not in a pipe: a binary that fails must fail the test, not shorten both lists.
+hash_all() {	# VMLOCK VARIANT OUT INPUTS...
+	bin=$1 v=$2 out=$3
+	shift 3
+	VMLOCK_VARIANT=$v "$bin" hash "$@" >"$one" ||
+		{ echo "determinism: $bin hash failed under $v"; exit 1; }
+	sed "s/^/$v /" "$one" >>"$out"
+}
+variants=$("$a" variants | cut -d' ' -f1)
+[ "$variants" = "$("$b" variants | cut -d' ' -f1)" ] ||
+	{ echo "determinism: the two builds have different variants"; exit 1; }
+for v in none $variants; do
+	hash_all "$a" "$v" "$out_a" "$@"
+	hash_all "$b" "$v" "$out_b" "$@"
 done
 if ! diff -u "$out_a" "$out_b"; then
 	echo "determinism: the two runs differ"

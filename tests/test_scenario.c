@@ -14,6 +14,7 @@
  * Exit status 0 when every check passes; each failure prints file:line.
  */
 #include "scenario/program.h"
+#include "../fuzz/program_check.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -75,131 +76,6 @@ static unsigned rng_below(unsigned n)
 	return (unsigned)(rng_next() % n);
 }
 
-static int program_eq(const struct vmt_program *a, const struct vmt_program *b)
-{
-	/* All uint8_t, no padding: canonical programs compare bytewise. */
-	return !memcmp(a, b, sizeof(*a));
-}
-
-static int meta_eq(const struct vmt_meta *a, const struct vmt_meta *b)
-{
-	unsigned i;
-
-	if (a->nexpect != b->nexpect)
-		return 0;
-	for (i = 0; i < a->nexpect; i++) {
-		if (strcmp(a->expect[i].variant, b->expect[i].variant) ||
-		    strcmp(a->expect[i].verdict, b->expect[i].verdict))
-			return 0;
-	}
-	return 1;
-}
-
-static int all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n--) {
-		if (*b++)
-			return 0;
-	}
-	return 1;
-}
-
-/* Every documented range of one op; NULL if fine, else what is wrong. */
-static const char *op_problem(const struct vmt_program *p, unsigned self,
-			      const struct vmt_op *op)
-{
-	int has_len = op->kind == VMT_OP_WRITE || op->kind == VMT_OP_MAP;
-	int has_page = op->kind != VMT_OP_KILL && op->kind != VMT_OP_EXIT;
-
-	if (op->kind >= VMT_OP__COUNT)
-		return "kind";
-	if (op->page >= VMT_PAGES || (!has_page && op->page))
-		return "page";
-	if (op->len < 1 || op->len > 2 || (!has_len && op->len != 1))
-		return "len";
-	switch (op->kind) {
-	case VMT_OP_WRITE:
-		if (op->flags & ~(VMT_F_KILLABLE | VMT_F_DOWNGRADE))
-			return "write flags";
-		break;
-	case VMT_OP_UNMAP:
-		if (op->flags & ~VMT_F_DOWNGRADE)
-			return "unmap flags";
-		break;
-	default:
-		if (op->flags)
-			return "flags";
-	}
-	if (op->kind == VMT_OP_MAP)
-		return op->arg > 15 ? "reuse" : NULL;
-	if (op->kind == VMT_OP_KILL)
-		return op->arg >= p->nthreads || op->arg == self ? "kill target" : NULL;
-	return op->arg ? "arg" : NULL;
-}
-
-static const char *thread_problem(const struct vmt_program *p, unsigned t)
-{
-	const struct vmt_thread *th = &p->threads[t];
-	const char *why;
-	unsigned i;
-
-	if (t >= p->nthreads)
-		return all_zero(th, sizeof(*th)) ? NULL : "unused thread not zero";
-	if (th->mm > 1)
-		return "mm";
-	if (th->nops > VMT_MAX_OPS_PER_THREAD)
-		return "nops";
-	for (i = 0; i < th->nops; i++) {
-		why = op_problem(p, t, &th->ops[i]);
-		if (why)
-			return why;
-		if (th->ops[i].kind == VMT_OP_EXIT && i + 1 < th->nops)
-			return "op after exit";
-	}
-	if (!all_zero(&th->ops[th->nops],
-		      (VMT_MAX_OPS_PER_THREAD - th->nops) * sizeof(th->ops[0])))
-		return "unused op not zero";
-	return NULL;
-}
-
-/* Every documented range of a program: NULL if fine, else what is wrong. */
-static const char *program_problem(const struct vmt_program *p)
-{
-	const char *why;
-	unsigned t, i;
-
-	if (p->version != VMT_FORMAT_VERSION)
-		return "version";
-	if (p->nthreads < 1 || p->nthreads > VMT_MAX_THREADS)
-		return "nthreads";
-	if (p->small_limit > 1)
-		return "small_limit";
-	if (p->layout[0] > 15 || p->layout[1] > 15)
-		return "layout";
-	for (t = 0; t < VMT_MAX_THREADS; t++) {
-		why = thread_problem(p, t);
-		if (why)
-			return why;
-	}
-	if (vmt_program_nops(p) > VMT_MAX_OPS)
-		return "total ops";
-	if (p->nsched > VMT_MAX_SCHED || p->nchoices > VMT_MAX_CHOICES)
-		return "counts";
-	for (i = 0; i < p->nsched; i++) {
-		if (p->sched[i].thread >= p->nthreads)
-			return "run thread";
-		if (p->sched[i].steps < 1 || p->sched[i].steps > 64)
-			return "run steps";
-	}
-	if (!all_zero(&p->sched[p->nsched],
-		      (VMT_MAX_SCHED - p->nsched) * sizeof(p->sched[0])) ||
-	    !all_zero(&p->choices[p->nchoices], VMT_MAX_CHOICES - p->nchoices))
-		return "unused run or choice not zero";
-	return NULL;
-}
-
 /* ---- decoder --------------------------------------------------------- */
 
 static void test_decode_empty(void)
@@ -208,7 +84,7 @@ static void test_decode_empty(void)
 	uint8_t one = 0xff;
 
 	vmt_decode(NULL, 0, &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.version == VMT_FORMAT_VERSION);
 	CHECK(p.nthreads == 1);
 	CHECK(vmt_program_nops(&p) == 0);
@@ -217,7 +93,7 @@ static void test_decode_empty(void)
 
 	/* A version byte alone: any value is version 1. */
 	vmt_decode(&one, 1, &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.version == VMT_FORMAT_VERSION && p.nthreads == 1);
 }
 
@@ -239,7 +115,7 @@ static void test_decode_fields(void)
 	const struct vmt_op *op;
 
 	vmt_decode(in, sizeof(in), &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.version == 1 && p.nthreads == 4 && p.small_limit == 1);
 	CHECK(p.threads[0].mm == 1 && p.threads[1].mm == 0);
 	CHECK(p.threads[2].mm == 1 && p.threads[3].mm == 0);
@@ -269,7 +145,7 @@ static void test_decode_short(void)
 	size_t n;
 
 	vmt_decode(clipped, sizeof(clipped), &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.nthreads == 4 && vmt_program_nops(&p) == 1);
 	CHECK(p.threads[0].ops[0].kind == VMT_OP_READ_LOCKED);
 	CHECK(p.threads[0].ops[0].page == 1);
@@ -284,7 +160,7 @@ static void test_decode_short(void)
 	/* Every prefix of a valid input is a valid input. */
 	for (n = 0; n <= sizeof(folded); n++) {
 		vmt_decode(folded, n, &p);
-		CHECK(program_problem(&p) == NULL);
+		CHECK(progcheck_program(&p) == NULL);
 	}
 }
 
@@ -311,7 +187,7 @@ static void test_decode_drops(void)
 		in[5 + 2 * i] = (uint8_t)i;
 	}
 	vmt_decode(in, sizeof(in), &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.threads[0].nops == 1);
 	CHECK(p.threads[1].nops == VMT_MAX_OPS_PER_THREAD);
 	CHECK(p.threads[1].ops[15].page == (16 & 7));
@@ -325,7 +201,7 @@ static void test_decode_drops(void)
 	}
 	in[4 + 2 * VMT_MAX_OPS] = 0;
 	vmt_decode(in, sizeof(in), &p);
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(vmt_program_nops(&p) == VMT_MAX_OPS);
 	CHECK(p.nsched == 0 && p.nchoices == 0);
 }
@@ -360,7 +236,7 @@ static int check_binary_round_trip(const struct vmt_program *p)
 		return 0;
 	CHECK(vmt_encode(p, bytes, n - 1) == 0);
 	vmt_decode(bytes, n, &q);
-	return CHECKF(program_eq(p, &q), "decode(encode(p)) != p (%zu bytes)", n);
+	return CHECKF(progcheck_program_eq(p, &q), "decode(encode(p)) != p (%zu bytes)", n);
 }
 
 static int check_text_round_trip(const struct vmt_program *p,
@@ -377,9 +253,9 @@ static int check_text_round_trip(const struct vmt_program *p,
 	if (!CHECKF(vmt_parse(text, &q, &mq, err, sizeof(err)) == 0,
 		    "%s in\n%s", err, text))
 		return 0;
-	if (!CHECKF(program_eq(p, &q), "parse(print(p)) != p:\n%s", text))
+	if (!CHECKF(progcheck_program_eq(p, &q), "parse(print(p)) != p:\n%s", text))
 		return 0;
-	return CHECKF(meta_eq(m, &mq), "meta differs:\n%s", text);
+	return CHECKF(progcheck_meta_eq(m, &mq), "meta differs:\n%s", text);
 }
 
 static void test_random_inputs(void)
@@ -396,7 +272,7 @@ static void test_random_inputs(void)
 		for (j = 0; j < n; j++)
 			in[j] = (uint8_t)rng_next();
 		vmt_decode(in, n, &p);
-		why = program_problem(&p);
+		why = progcheck_program(&p);
 		if (!CHECKF(!why, "input %u: %s", i, why))
 			return;
 		if (!check_binary_round_trip(&p))
@@ -414,15 +290,17 @@ static int check_parse_any(const char *text)
 {
 	struct vmt_program p;
 	struct vmt_meta m;
-	char err[128];
+	char err[256];
 	const char *why;
 
 	memset(err, 'x', sizeof(err));
 	if (vmt_parse(text, &p, &m, err, sizeof(err))) {
-		return CHECKF(memchr(err, '\0', sizeof(err)) && err[0] >= '1' &&
-			      err[0] <= '9', "bad message '%.40s'", err);
+		if (!CHECKF(memchr(err, '\0', sizeof(err)), "unterminated message"))
+			return 0;
+		why = progcheck_error(text, err);
+		return CHECKF(!why, "message '%s': %s", err, why);
 	}
-	why = program_problem(&p);
+	why = progcheck_program(&p);
 	if (!CHECKF(!why, "accepted program: %s:\n%s", why, text))
 		return 0;
 	return check_text_round_trip(&p, &m) && check_binary_round_trip(&p);
@@ -667,7 +545,7 @@ static void test_example(void)
 
 	if (!CHECKF(vmt_parse(example, &p, &m, err, sizeof(err)) == 0, "%s", err))
 		return;
-	CHECK(program_problem(&p) == NULL);
+	CHECK(progcheck_program(&p) == NULL);
 	CHECK(p.version == 1 && p.nthreads == 4 && p.small_limit == 1);
 	CHECK(p.layout[0] == 5 && p.layout[1] == 0);
 	CHECK(p.threads[0].mm == 0 && p.threads[1].mm == 0);

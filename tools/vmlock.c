@@ -46,7 +46,8 @@ static bool is_vmt(const char *path)
 	return n > 4 && strcmp(path + n - 4, ".vmt") == 0;
 }
 
-static size_t read_file(const char *path, char *buf, size_t cap)
+/* Reads at most cap - 1 bytes and a NUL; *whole is false if more were left. */
+static size_t read_file(const char *path, char *buf, size_t cap, bool *whole)
 {
 	FILE *f = fopen(path, "rb");
 
@@ -56,27 +57,55 @@ static size_t read_file(const char *path, char *buf, size_t cap)
 	}
 	size_t n = fread(buf, 1, cap - 1, f);
 
+	*whole = n < cap - 1 || fgetc(f) == EOF;
+	if (ferror(f)) {	/* a directory, an I/O error */
+		fprintf(stderr, "vmlock: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
 	fclose(f);
 	buf[n] = 0;
 	return n;
+}
+
+/* A malformed .vmt: "FILE:LINE:COL: what", the parser's format, exit 2. */
+static void __attribute__((noreturn))
+bad_text(const char *path, const char *buf, size_t off, const char *what)
+{
+	unsigned long line = 1;
+	size_t bol = 0;
+
+	for (size_t i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			line++;
+			bol = i + 1;
+		}
+	fprintf(stderr, "%s:%lu:%zu: %s\n", path, line, off - bol + 1, what);
+	exit(2);
 }
 
 /* Load a program from .vmt text or binary; exits 2 on a malformed .vmt. */
 static void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
 {
 	static char buf[MAX_FILE];
-	size_t n = read_file(path, buf, sizeof(buf));
+	bool whole;
+	size_t n = read_file(path, buf, sizeof(buf), &whole);
 
 	memset(meta, 0, sizeof(*meta));
 	if (!is_vmt(path)) {
+		/* The decoder reads at most VMT_MAX_INPUT bytes anyway. */
 		vmt_decode((const uint8_t *)buf, n, p);
 		return;
 	}
 	char err[256];
+	size_t len = strlen(buf);
 
-	if (strlen(buf) != n || vmt_parse(buf, p, meta, err, sizeof(err))) {
-		fprintf(stderr, "%s:%s\n", path,
-			strlen(buf) != n ? "1:1: a NUL byte in a text file" : err);
+	/* The parser reads a C string: a NUL would silently end the file. */
+	if (len != n)
+		bad_text(path, buf, len, "NUL byte (expected text)");
+	if (!whole)
+		bad_text(path, buf, n, "file too long (expected at most 1 MiB)");
+	if (vmt_parse(buf, p, meta, err, sizeof(err))) {
+		fprintf(stderr, "%s:%s\n", path, err);
 		exit(2);
 	}
 }
