@@ -22,6 +22,16 @@ struct sim_hooks sim_hooks;
 static void *stacks[SIM_MAX_THREADS];
 static bool setup_done;
 
+/* The linker collects the section sim_sites (sim.h) and names its ends. */
+extern struct sim_site *const __start_sim_sites[] __attribute__((weak));
+extern struct sim_site *const __stop_sim_sites[] __attribute__((weak));
+
+static void hash_all_sites(void)
+{
+	for (struct sim_site *const *p = __start_sim_sites; p < __stop_sim_sites; p++)
+		sim_site_hash_slow(*p);
+}
+
 void sim_setup(void)
 {
 	if (setup_done)
@@ -32,6 +42,7 @@ void sim_setup(void)
 	}
 	fiber_init_main(&sim.main);
 	sim.cur = SIM_NO_THREAD;
+	hash_all_sites();
 	setup_done = true;
 }
 

@@ -61,12 +61,18 @@ struct sim_site {
 	uint32_t hash;		/* computed on first use */
 };
 
+/* Every site is also listed in the section sim_sites, so sim_setup()
+ * hashes them all before the first run: a run's path through the runtime
+ * never depends on which sites earlier runs reached (fuzzer stability). */
 #define SIM_SITE_(what_, local_)					\
 	({								\
 		static struct sim_site site_ = {			\
 			.func = __func__, .what = (what_),		\
 			.line = __LINE__, .local = (local_),		\
 		};							\
+		static struct sim_site *const site_entry_		\
+			__attribute__((section("sim_sites"), used)) = &site_; \
+		(void)site_entry_;					\
 		&site_;							\
 	})
 #define SIM_SITE(what_) SIM_SITE_(what_, false)
