@@ -1390,10 +1390,60 @@ TEST(trace_records_accesses_and_notes)
 
 #define T(name) { #name, test_##name }
 
+/*
+ * Bounded exhaustive search over two threads of three accesses each: with
+ * no preemption the two serial orders, with one preemption six schedules,
+ * with enough of them all C(6, 3) = 20 interleavings, each exactly once.
+ */
+static unsigned dfs_count(unsigned bound, unsigned *distinct)
+{
+	static const int naccs[] = { 3, 3 };
+	static struct strat_dfs dfs;
+	struct prog p = prog_acc(2, naccs);
+	uint64_t seen[64];
+	unsigned n = 0;
+
+	*distinct = 0;
+	strat_dfs_init(&dfs, bound);
+	do {
+		struct sim_run_cfg cfg = cfg_of(&strategy_dfs, &dfs);
+		struct sim_result res;
+		uint64_t key = 0;
+
+		strat_dfs_rewind(&dfs);
+		run_prog(&cfg, &p, &res);
+		CHECK(res.verdict == VERDICT_CLEAN && nlog == 6);
+		for (unsigned i = 0; i < nlog; i++)
+			key = key * 2 + (uint64_t)logv[i];
+		bool dup = false;
+
+		for (unsigned i = 0; i < *distinct; i++)
+			dup |= seen[i] == key;
+		if (!dup && *distinct < 64)
+			seen[(*distinct)++] = key;
+		n++;
+	} while (strat_dfs_next(&dfs) && n < 1000);
+	CHECK(!dfs.overflow);
+	return n;
+}
+
+TEST(dfs_counts_schedules)
+{
+	unsigned distinct, n;
+
+	n = dfs_count(0, &distinct);
+	CHECKF(n == 2 && distinct == 2, "k=0: %u schedules, %u distinct", n, distinct);
+	n = dfs_count(1, &distinct);
+	CHECKF(n == 6 && distinct == 6, "k=1: %u schedules, %u distinct", n, distinct);
+	n = dfs_count(10, &distinct);
+	CHECKF(n == 20 && distinct == 20, "k=10: %u schedules, %u distinct", n, distinct);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
+	T(dfs_counts_schedules),
 	T(bytes_exact_interleaving),
 	T(bytes_long_runs),
 	T(bytes_exhausted_runs_continue),

@@ -27,9 +27,11 @@ static const char usage[] =
 	"  minimize FILE                   shrink a failing input (ops, schedule, choices) keeping its\n"
 	"                                  verdict; print it as .vmt and as a column trace\n"
 	"  variants                        list the bug variants\n"
-	"  explore [--strategy runs|prng|pct] [--depth D] [--seed S] [--runs N] FILE\n"
-	"                                  search schedules of one program; exit 1 at the first\n"
-	"                                  violation, printed as a program with its schedule\n"
+	"  explore [--strategy runs|prng|pct|exhaustive] [--depth D] [--seed S] [--runs N]\n"
+	"          [--preemptions K] FILE  search schedules of one program; exit 1 at the first\n"
+	"                                  violation, printed as a program with its schedule;\n"
+	"                                  exhaustive: every schedule with at most K (2)\n"
+	"                                  preemptions, up to N runs\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
 	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n";
 
@@ -344,6 +346,7 @@ struct explore_opts {
 	struct harness_opts h;
 	bool runs;		/* random run-length schedules */
 	unsigned long count;
+	unsigned preemptions;	/* exhaustive: the bound k */
 };
 
 /* Returns the index of the FILE argument, or -1. */
@@ -354,13 +357,19 @@ static int explore_parse(int argc, char **argv, struct explore_opts *e)
 	opts_from_env(&e->h);
 	e->runs = true;
 	e->count = 10000;
+	e->preemptions = 2;
 	for (i = 0; i + 1 < argc; i += 2) {
 		const char *k = argv[i], *v = argv[i + 1];
 
 		if (strcmp(k, "--strategy") == 0) {
 			e->runs = strcmp(v, "runs") == 0;
 			e->h.strategy = strcmp(v, "pct") == 0 ? HS_PCT :
-					strcmp(v, "prng") == 0 ? HS_PRNG : HS_BYTES;
+					strcmp(v, "prng") == 0 ? HS_PRNG :
+					strcmp(v, "exhaustive") == 0 ? HS_DFS : HS_BYTES;
+			if (!e->runs && e->h.strategy == HS_BYTES)
+				return -1;	/* unknown strategy */
+		} else if (strcmp(k, "--preemptions") == 0) {
+			e->preemptions = (unsigned)strtoul(v, NULL, 0);
 		} else if (strcmp(k, "--depth") == 0) {
 			e->h.pct_depth = (unsigned)strtoul(v, NULL, 0);
 		} else if (strcmp(k, "--seed") == 0) {
@@ -376,6 +385,44 @@ static int explore_parse(int argc, char **argv, struct explore_opts *e)
 	return i;
 }
 
+/*
+ * Every schedule of the program with at most k preemptions: a violation
+ * (printed with its schedule), or a proof of absence up to the bound.
+ */
+static int explore_exhaustive(struct vmt_program *p, struct explore_opts *e)
+{
+	static struct strat_dfs dfs;
+	struct sim_result res;
+	unsigned long n = 0;
+
+	strat_dfs_init(&dfs, e->preemptions);
+	e->h.dfs = &dfs;
+	do {
+		harness_run(p, &e->h, &res);
+		n++;
+		if (res.verdict != VERDICT_CLEAN) {
+			printf("# schedule %lu: %s: %s\n", n, verdict_name(res.verdict),
+			       res.msg);
+			e->h.record = true;
+			harness_run(p, &e->h, &res);
+			if (!harness_recorded(p)) {
+				printf("# (schedule too long for the encoding)\n");
+				return 1;
+			}
+			print_program(p, NULL);
+			return 1;
+		}
+	} while (n < e->count && strat_dfs_next(&dfs));
+	bool complete = n < e->count || !strat_dfs_next(&dfs);
+
+	printf("%lu schedules with at most %u preemptions: no violation (%s)\n",
+	       n, e->preemptions,
+	       dfs.overflow ? "incomplete: a run had more decision points than recorded" :
+	       complete ? "complete: every such schedule ran" :
+	       "incomplete: --runs reached");
+	return 0;
+}
+
 static int cmd_explore(int argc, char **argv)
 {
 	struct explore_opts e;
@@ -387,6 +434,8 @@ static int cmd_explore(int argc, char **argv)
 	if (file < 0)
 		return die_usage();
 	load(argv[file], &p, &meta);
+	if (e.h.strategy == HS_DFS)
+		return explore_exhaustive(&p, &e);
 	uint64_t seed0 = e.h.seed, rng = e.h.seed;
 
 	for (unsigned long r = 0; r < e.count; r++) {

@@ -19,13 +19,17 @@ enum harness_strategy {
 	HS_BYTES,	/* the program's own schedule runs and choices */
 	HS_PRNG,	/* seeded preemptions */
 	HS_PCT,		/* PCT with depth pct_depth */
+	HS_DFS,		/* bounded exhaustive search: the schedule dfs gives */
 };
+
+struct strat_dfs;
 
 struct harness_opts {
 	enum variant variant;
 	enum harness_strategy strategy;
 	uint64_t seed;		/* HS_PRNG, HS_PCT */
 	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
+	struct strat_dfs *dfs;	/* HS_DFS: the search, rewound per run */
 	uint32_t step_budget;	/* 0: the default */
 	bool trace;		/* record events for a report */
 	bool record;		/* record the schedule (harness_recorded) */

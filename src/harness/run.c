@@ -128,6 +128,11 @@ static void pick_strategy(const struct vmt_program *p,
 		cfg->strategy = &strategy_pct;
 		cfg->strategy_ctx = &spct;
 		return;
+	case HS_DFS:
+		strat_dfs_rewind(o->dfs);
+		cfg->strategy = &strategy_dfs;
+		cfg->strategy_ctx = o->dfs;
+		return;
 	case HS_BYTES:
 		break;
 	}

@@ -67,7 +67,30 @@ struct strat_record {
 	bool overflow;		/* more runs or choices than fit */
 };
 
+/*
+ * dfs: bounded exhaustive search (bounded.c).  Run, then strat_dfs_next()
+ * until it returns false: every schedule with at most `bound` preemptions
+ * ran once.  overflow: a run had more decision points than are recorded,
+ * so the search is not complete.
+ */
+#define DFS_MAX_POINTS 4096
+struct dfs_point {
+	uint8_t ready;		/* ready threads (bit mask) */
+	uint8_t cur;		/* the thread that ran last */
+	uint8_t chosen;
+};
+struct strat_dfs {
+	unsigned bound;
+	unsigned nprefix;
+	uint8_t prefix[DFS_MAX_POINTS];	/* decisions the next run follows */
+	unsigned npts;
+	struct dfs_point pts[DFS_MAX_POINTS];	/* decisions of this run */
+	unsigned long schedules;	/* runs set up after the first */
+	bool overflow;
+};
+
 extern const struct sim_strategy strategy_bytes;
+extern const struct sim_strategy strategy_dfs;
 extern const struct sim_strategy strategy_record;
 extern const struct sim_strategy strategy_prng;
 extern const struct sim_strategy strategy_pct;
@@ -82,6 +105,11 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 
 void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
 		       void *inner_ctx);
+
+void strat_dfs_init(struct strat_dfs *c, unsigned bound);
+/* Start the run again with the same decisions (a traced re-run). */
+void strat_dfs_rewind(struct strat_dfs *c);
+bool strat_dfs_next(struct strat_dfs *c);
 
 /* splitmix64: the project's PRNG (never libc rand). */
 uint64_t prng_next(uint64_t *state);
