@@ -88,6 +88,8 @@ const char *progcheck_program(const struct vmt_program *p)
 		return "nthreads";
 	if (p->small_limit > 1)
 		return "small_limit";
+	if (p->explore > 1)
+		return "explore";
 	if (p->layout[0] > 15 || p->layout[1] > 15)
 		return "layout";
 	for (t = 0; t < VMT_MAX_THREADS; t++) {

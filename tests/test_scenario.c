@@ -97,10 +97,25 @@ static void test_decode_empty(void)
 	CHECK(p.version == VMT_FORMAT_VERSION && p.nthreads == 1);
 }
 
+/* Version 2's explore bit: set only by a version-2 input; version 1
+ * reserved the bit, so a version-1 input with it still decodes as it
+ * always did. */
+static void test_decode_explore_bit(void)
+{
+	uint8_t in[] = { 2, 0x80 };
+	struct vmt_program p;
+
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.explore == 1 && p.nthreads == 1);
+	in[0] = 1;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.explore == 0 && p.nthreads == 1);
+}
+
 static void test_decode_fields(void)
 {
 	static const uint8_t in[] = {
-		7,		/* unknown version: decodes as 1 */
+		7,		/* unknown version: decodes as 1 (bit 7 reserved) */
 		0xd7,		/* 4 threads, mm B A B A, small limit, bit 7 */
 		0xa5,		/* mm A slots 0 and 2, mm B slots 1 and 3 */
 		3,		/* three ops */
@@ -116,7 +131,7 @@ static void test_decode_fields(void)
 
 	vmt_decode(in, sizeof(in), &p);
 	CHECK(progcheck_program(&p) == NULL);
-	CHECK(p.version == 1 && p.nthreads == 4 && p.small_limit == 1);
+	CHECK(p.version == VMT_FORMAT_VERSION && p.nthreads == 4 && p.small_limit == 1 && !p.explore);
 	CHECK(p.threads[0].mm == 1 && p.threads[1].mm == 0);
 	CHECK(p.threads[2].mm == 1 && p.threads[3].mm == 0);
 	CHECK(p.layout[0] == 5 && p.layout[1] == 10);
@@ -407,7 +422,7 @@ static const struct bad_text bad_texts[] = {
 	{ "  fault 0x1000\nT0 A:\n", "1:3: unexpected indented line" },
 	{ "T0 A: fault 0x1000\n\n   fault 0x2000\n", "3:4: unexpected indented line" },
 	{ "thread T0\n", "1:1: unknown statement 'thread'" },
-	{ "vmt 2\nT0 A:\n", "1:5: unsupported format version 2" },
+	{ "vmt 3\nT0 A:\n", "1:5: unsupported format version 3" },
 	{ "T0 A:\nvmt 1\n", "2:1: misplaced vmt line" },
 	{ "expect: Clean\nT0 A:\n", "1:9: bad verdict name 'Clean'" },
 	{ "expect: clean\nexpect: clean\nT0 A:\n", "2:1: duplicate expect" },
@@ -498,7 +513,7 @@ static const char example[] =
 
 static const char example_printed[] =
 	"# 4 threads, 9 ops, 3 schedule runs, 3 choices\n"
-	"vmt 1\n"
+	"vmt 2\n"
 	"expect: clean\n"
 	"expect no-identity-check: lookup-identity\n"
 	"limit small\n"
@@ -546,7 +561,7 @@ static void test_example(void)
 	if (!CHECKF(vmt_parse(example, &p, &m, err, sizeof(err)) == 0, "%s", err))
 		return;
 	CHECK(progcheck_program(&p) == NULL);
-	CHECK(p.version == 1 && p.nthreads == 4 && p.small_limit == 1);
+	CHECK(p.version == VMT_FORMAT_VERSION && p.nthreads == 4 && p.small_limit == 1 && !p.explore);
 	CHECK(p.layout[0] == 5 && p.layout[1] == 0);
 	CHECK(p.threads[0].mm == 0 && p.threads[1].mm == 0);
 	CHECK(p.threads[2].mm == 1 && p.threads[3].mm == 1);
@@ -586,6 +601,7 @@ int main(void)
 {
 	test_decode_empty();
 	test_decode_fields();
+	test_decode_explore_bit();
 	test_decode_short();
 	test_decode_drops();
 	test_random_inputs();

@@ -141,10 +141,11 @@ static void replay_one(struct replay_ctx *c, const char *path)
 	struct vmt_meta meta;
 	struct harness_opts o;
 	struct sim_result res;
+	unsigned which;
 
 	load(path, &p, &meta);
 	opts_from_env(&o);
-	harness_run(&p, &o, &res);
+	harness_run_input(&p, &o, &res, &which);
 	c->files++;
 	const char *got = verdict_name(res.verdict);
 	const char *want = expected(&meta, o.variant);
@@ -202,11 +203,12 @@ static void hash_cb(void *arg, const char *path)
 	struct vmt_meta meta;
 	struct harness_opts o;
 	struct sim_result res;
+	unsigned which;
 
 	(void)arg;
 	load(path, &p, &meta);
 	opts_from_env(&o);
-	harness_run(&p, &o, &res);
+	harness_run_input(&p, &o, &res, &which);
 	printf("%016llx %s %u %s\n", (unsigned long long)res.hash,
 	       verdict_name(res.verdict), res.steps, path);
 }
@@ -242,8 +244,7 @@ static int cmd_trace(int argc, char **argv)
 		return die_usage();
 	load(argv[argc - 1], &p, &meta);
 	opts_from_env(&o);
-	o.trace = true;
-	harness_run(&p, &o, &res);
+	harness_trace_input(&p, &o, &res);
 	print_program(&p, &meta);
 	printf("\n");
 	if (res.verdict != VERDICT_CLEAN) {
@@ -301,11 +302,16 @@ static int cmd_minimize(int argc, char **argv)
 		return die_usage();
 	load(argv[0], &p, &meta);
 	opts_from_env(&o);
-	harness_run(&p, &o, &res);
+	if (!harness_settle(&p, &o, &res)) {
+		fprintf(stderr, "vmlock: %s fails only under a derived schedule too long to write down\n",
+			argv[0]);
+		return 2;
+	}
 	if (res.verdict == VERDICT_CLEAN) {
 		fprintf(stderr, "vmlock: %s runs clean: nothing to minimize\n", argv[0]);
 		return 2;
 	}
+	p.explore = 0;		/* settled: its own schedule fails */
 	unsigned before_ops = vmt_program_nops(&p), before_runs = p.nsched;
 	unsigned tries = harness_minimize(&p, &o);
 

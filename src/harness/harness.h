@@ -43,6 +43,32 @@ void harness_opts_default(struct harness_opts *o);
 /* Run p; res gets the verdict, message, counts and trace hash. */
 void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 		 struct sim_result *res);
+/*
+ * The runs an input stands for: its own schedule, then, if p->explore is
+ * set (and o asks for the input's own schedule), a seeded PRNG schedule
+ * and PCT at depth 3, both seeded by the program's encoding.  Stops at
+ * the first violation; *which says which run it was (0, 1 or 2).
+ */
+void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
+		       struct sim_result *res, unsigned *which);
+/*
+ * As harness_run_input; if a derived run failed, rewrite p into the
+ * program that fails in one run under its own schedule (the derived
+ * schedule and choices written down, explore cleared).  Returns false if
+ * that schedule does not fit the encoding (p is left as it was).
+ */
+bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
+		    struct sim_result *res);
+
+/*
+ * For a report or a trace: settle p (harness_settle), then run with
+ * tracing the run that shows its verdict (its own schedule if clean).  If
+ * the failing derived schedule cannot be written down, p stays as it is
+ * and that derived run is traced.
+ */
+void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
+			 struct sim_result *res);
+
 /* Print a report of the last run (which must have had o->trace set):
  * the verdict first, the replay hint, the column trace, the state. */
 void harness_report(FILE *out, const struct vmt_program *p,

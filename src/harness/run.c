@@ -192,6 +192,76 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	tsan_verdict(res, harness_tsan_reports() - tsan_before);
 }
 
+/* The options of run `which` of an input (harness_run_input). */
+static struct harness_opts derived_opts(const struct vmt_program *p,
+					const struct harness_opts *o,
+					unsigned which)
+{
+	struct harness_opts d = *o;
+	uint8_t buf[VMT_MAX_INPUT];
+	size_t n = vmt_encode(p, buf, sizeof(buf));
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ buf[i]) * 0x100000001b3ULL;
+	d.seed = h + which;
+	d.strategy = which == 1 ? HS_PRNG : HS_PCT;
+	d.pct_depth = 3;
+	return d;
+}
+
+void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
+		       struct sim_result *res, unsigned *which)
+{
+	unsigned runs = p->explore && o->strategy == HS_BYTES ? 3 : 1;
+
+	*which = 0;
+	harness_run(p, o, res);
+	while (res->verdict == VERDICT_CLEAN && ++*which < runs) {
+		struct harness_opts d = derived_opts(p, o, *which);
+
+		harness_run(p, &d, res);
+	}
+	if (res->verdict == VERDICT_CLEAN)
+		*which = 0;
+}
+
+bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
+		    struct sim_result *res)
+{
+	unsigned which;
+
+	harness_run_input(p, o, res, &which);
+	if (which == 0)
+		return true;
+	struct harness_opts d = derived_opts(p, o, which);
+	struct vmt_program q = *p;
+
+	d.record = true;
+	harness_run(p, &d, res);
+	if (!harness_recorded(&q))
+		return false;
+	q.explore = 0;
+	*p = q;
+	harness_run(p, o, res);
+	return true;
+}
+
+void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
+			 struct sim_result *res)
+{
+	struct harness_opts t = *o;
+	unsigned which;
+
+	t.trace = false;
+	if (!harness_settle(p, &t, res)) {
+		harness_run_input(p, &t, res, &which);
+		t = derived_opts(p, o, which);
+	}
+	t.trace = true;
+	harness_run(p, &t, res);
+}
+
 bool harness_recorded(struct vmt_program *p)
 {
 	if (srec.overflow || srec.nruns > VMT_MAX_SCHED ||

@@ -13,6 +13,7 @@
  * exactly when their structs are (memcmp), and the encoder and the .vmt
  * printer can reproduce them without loss.
  */
+#include <stdbool.h>
 #include "program.h"
 #include "../util/assert.h"
 
@@ -60,11 +61,13 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p)
 	unsigned t;
 
 	/*
-	 * Byte 0 is the format version.  There is only version 1, and other
-	 * values decode as version 1 rather than being rejected; a later
-	 * version would switch on it here.
+	 * Byte 0 is the format version.  Version 2 added the explore bit
+	 * (byte 1, bit 7), which version 1 reserved and ignored; any other
+	 * value decodes as version 1 rather than being rejected.  The
+	 * program is always in the current version's form.
 	 */
-	(void)reader_byte(r);
+	bool v2 = reader_byte(r) == 2;
+
 	p->version = VMT_FORMAT_VERSION;
 
 	b = reader_byte(r);
@@ -72,7 +75,7 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p)
 	for (t = 0; t < p->nthreads; t++)
 		p->threads[t].mm = (b >> (2 + t)) & 1;
 	p->small_limit = (b >> 6) & 1;
-	/* Bit 7 is reserved: ignored, so it cannot change the program. */
+	p->explore = v2 ? b >> 7 : 0;
 
 	b = reader_byte(r);
 	p->layout[0] = b & 15;

@@ -50,6 +50,8 @@ static uint8_t encode_config(const struct vmt_program *p)
 		b |= (uint8_t)((p->threads[t].mm & 1) << (2 + t));
 	if (p->small_limit)
 		b |= 1 << 6;
+	if (p->explore)
+		b |= 1 << 7;
 	return b;
 }
 

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMT_FORMAT_VERSION 1
+#define VMT_FORMAT_VERSION 2
 #define VMT_MAX_THREADS 4
 #define VMT_MAX_MMS 2
 #define VMT_MAX_OPS_PER_THREAD 16
@@ -93,6 +93,9 @@ struct vmt_program {
 	uint8_t version;
 	uint8_t nthreads;	/* 1 .. VMT_MAX_THREADS */
 	uint8_t small_limit;	/* 1: F = 4, L = 3, so overflow is reachable */
+	/* 1: after its own schedule the program also runs under two
+	 * schedules derived from it (a seeded PRNG and PCT; harness.h). */
+	uint8_t explore;
 	uint8_t layout[VMT_MAX_MMS];	/* initial VMAs: bitmask of slots */
 	struct vmt_thread threads[VMT_MAX_THREADS];
 	uint8_t nsched;
@@ -116,10 +119,12 @@ unsigned vmt_program_nops(const struct vmt_program *p);
 /*
  * Binary form (decode.c, encode.c).
  *
- *   byte 0   format version (VMT_FORMAT_VERSION; any other value decodes
+ *   byte 0   format version (VMT_FORMAT_VERSION = 2; version 1 had no
+ *            explore bit, its bit 7 was reserved and is ignored; any
+ *            other value decodes
  *            as version 1: the decoder never rejects an input)
  *   byte 1   bits 0-1: nthreads - 1; bits 2-5: mm of T0..T3;
- *            bit 6: small limit; bit 7: reserved
+ *            bit 6: small limit; bit 7: explore
  *   byte 2   initial layout: bits 0-3 mm A slots, bits 4-7 mm B slots
  *   byte 3   number of ops N (clipped to VMT_MAX_OPS and to the whole
  *            ops the bytes left hold)

@@ -25,6 +25,7 @@
  *   line      = [ statement ] [ "#" comment ] "\n" ;
  *   statement = "vmt" NUM                       (first statement only)
  *             | "limit" ( "small" | "kernel" )
+ *             | "explore"      (also run under two derived schedules)
  *             | "mm" MM ":" ( "none" | { RANGE } )
  *             | THREAD MM ":" [ ops ]           (T0, T1, ... in order)
  *             | "schedule" ":" { THREAD [ "*" NUM ] }
@@ -61,7 +62,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STATEMENTS	"vmt, limit, mm, T<n>, schedule, choices or expect"
+#define STATEMENTS	"vmt, limit, explore, mm, T<n>, schedule, choices or expect"
 #define OP_NAMES	"fault, read-locked, write, map, unmap, reattach, kill or exit"
 #define MAX_STEPS	64		/* steps - 1 is 6 bits */
 #define MAX_REUSE	15		/* arg is 4 bits */
@@ -102,7 +103,7 @@ struct parser {
 	unsigned cur;			/* thread of the last T<n> line */
 	int any_statement;
 	/* Line of the first such statement (0 = not seen), for duplicates. */
-	unsigned long limit_line, sched_line, choices_line;
+	unsigned long limit_line, sched_line, choices_line, explore_line;
 	unsigned long mm_line[VMT_MAX_MMS];
 	unsigned long thread_line[VMT_MAX_THREADS];
 
@@ -578,8 +579,8 @@ static int parse_version(struct parser *ps, const char *at, int first)
 	t = next_word(ps);
 	if (parse_num(ps, t, 0, 255, "format version", &v))
 		return -1;
-	if (v != VMT_FORMAT_VERSION)
-		return fail_at(ps, t.s, "unsupported format version %lu (expected %d)",
+	if (v != 1 && v != VMT_FORMAT_VERSION)
+		return fail_at(ps, t.s, "unsupported format version %lu (expected 1 or %d)",
 			       v, VMT_FORMAT_VERSION);
 	return expect_end(ps);
 }
@@ -763,6 +764,12 @@ static int parse_statement(struct parser *ps)
 		return parse_version(ps, at, first);
 	if (tok_is(kw, "limit"))
 		return parse_limit(ps, at);
+	if (tok_is(kw, "explore")) {
+		if (first_time(ps, at, &ps->explore_line, "explore"))
+			return -1;
+		ps->prog.explore = 1;
+		return expect_end(ps);
+	}
 	if (tok_is(kw, "mm"))
 		return parse_mm(ps);
 	if (tok_is(kw, "expect"))
@@ -972,6 +979,8 @@ static void print_header(struct sink *s, const struct vmt_program *p,
 			emit(s, "expect: %.31s\n", e->verdict);
 	}
 	emit(s, "limit %s\n", p->small_limit ? "small" : "kernel");
+	if (p->explore)
+		emit(s, "explore\n");
 }
 
 /* An mm line is printed if the mm has VMAs or a thread runs in it. */
