@@ -16,7 +16,7 @@ corpus=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-variants="no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake"
+variants="relaxed-inc no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake"
 
 # one VARIANT SEED -> "runs seconds verdict" (runs = max_runs+ if not found)
 one() {

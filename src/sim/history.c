@@ -51,6 +51,7 @@ static void rf_next_byte(void)
 void sim_history_reset(void)
 {
 	memset(sim.sc_view, 0, sizeof(sim.sc_view));
+	sim.nwritten = 0;
 	sim.stale_reads = 0;
 	rf_next_byte();
 }
@@ -175,6 +176,10 @@ struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
 	struct sim_store_rec *r = &l->hist[++l->nstores % SIM_HISTORY];
 	bool fiber = sim_in_fiber();
 
+	if (l->nstores == 2) {
+		VM_ASSERT(sim.nwritten < SIM_MAX_LOCS);
+		sim.written[sim.nwritten++] = loc;
+	}
 	r->val = v;
 	r->tid = (int8_t)(fiber ? sim.cur : -1);
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
@@ -193,11 +198,9 @@ void sim_history_sc_fence(void)
 {
 	if (sim.rf.byte < 0)
 		return;		/* no stale read can follow: views unused */
-	for (uint16_t loc = 1; loc < sim.nlocs; loc++) {
+	for (unsigned i = 0; i < sim.nwritten; i++) {
+		uint16_t loc = sim.written[i];
 		struct sim_loc_state *l = &sim.locs[loc];
-
-		if (l->nstores < 2)
-			continue;	/* plain, or only the initial value */
 		uint32_t v = floor_of(l, loc);
 
 		if (sim.sc_view[loc] > v)

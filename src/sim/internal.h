@@ -113,6 +113,10 @@ struct sim_state {
 	 * same, published by seq_cst fences in their total order. */
 	uint32_t seen[SIM_MAX_THREADS][SIM_MAX_LOCS];
 	uint32_t sc_view[SIM_MAX_LOCS];
+	/* Atomic locations with more than their initial store: the only
+	 * ones whose views a seq_cst fence can change. */
+	uint16_t written[SIM_MAX_LOCS];
+	unsigned nwritten;
 	struct sim_rf_cursor {
 		int byte;	/* the pending choice byte, or -1: none left */
 		unsigned gap;	/* candidate loads still to read the latest */
