@@ -21,6 +21,24 @@ build() {	# NAME COMPILER FLAGS...
 build gcc gcc
 build clang clang
 build clang-asan-ubsan clang -fsanitize=address,undefined
+# The tsan build as CMake makes it: only src/sim/real.c instrumented, and
+# function entry/exit hooks only in the model (src/lock) and real.c.
+build_tsan() {
+	o=build/bench/tsan-obj
+	rm -rf "$o" && mkdir -p "$o"
+	for f in $srcs fuzz/vmlock_fuzz.c bench/bench_exec.c; do
+		case $f in
+		src/lock/*|src/sim/real.c) quiet="" ;;
+		*) quiet="-mllvm -tsan-instrument-func-entry-exit=0" ;;
+		esac
+		# shellcheck disable=SC2086
+		clang -c -std=gnu11 -O2 -g -fno-omit-frame-pointer -Isrc -fsanitize=thread \
+			-fsanitize-ignorelist=sanitizers/tsan_ignorelist.txt $quiet "$f" \
+			-o "$o/$(echo "$f" | tr / _).o"
+	done
+	clang -fsanitize=thread "$o"/*.o -o build/bench/clang-tsan
+}
+build_tsan
 cmake --preset default >/dev/null && cmake --build --preset default >/dev/null
 cmake --preset libfuzzer >/dev/null && cmake --build --preset libfuzzer >/dev/null
 
@@ -28,8 +46,11 @@ echo "## Executions per second (one core, 5 s each)"
 echo
 echo "| build | exec/s |"
 echo "|---|---|"
-for b in gcc clang clang-asan-ubsan; do
+for b in gcc clang clang-asan-ubsan clang-tsan; do
 	echo "| $b | $(build/bench/$b 5 | cut -d' ' -f1) |"
+done
+for b in gcc clang; do
+	echo "| $b, weak memory off (VMLOCK_MEMORY=sc) | $(VMLOCK_MEMORY=sc build/bench/$b 5 | cut -d' ' -f1) |"
 done
 lf=$(mktemp -d)
 cp build/libfuzzer/seed_corpus/* "$lf/"
@@ -44,5 +65,5 @@ bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs"
 echo
 echo "## The same, from the shipped corpus (the bug variants only)"
 echo
-ROWS="no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake" \
+ROWS="relaxed-inc no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake" \
 	bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs" build/libfuzzer/seed_corpus

@@ -191,6 +191,15 @@ static inline void sim_sync_release(struct vclock *c)
 	sim_hb_release(c);
 }
 
+#ifdef VMLOCK_TSAN
+/* real.c: the model's accesses in TSan's view (mo: a C11 __ATOMIC_*). */
+void san_real_load(int32_t *p, int mo);
+void san_real_store(int32_t *p, int32_t v, int mo);
+void san_real_rmw(int32_t *p, int32_t v, int mo);
+uintptr_t san_real_plain_read(uintptr_t *p);
+void san_real_plain_write(uintptr_t *p, uintptr_t v);
+#endif
+
 /* trace.c */
 void sim_trace_reset(void);
 void sim_trace_access(const struct sim_access *a);

@@ -156,10 +156,6 @@ void sim_hb_fence(enum sim_mo mo)
  * location plainly: the simulation is single-threaded.
  */
 #ifdef VMLOCK_TSAN
-/* Nothing but the access inside the window: no coverage counters (TSan
- * would see the fuzzer's counter bumps as races), and no inlining into a
- * caller that has them. */
-#define REAL_ACCESS static __attribute__((noinline, no_sanitize("coverage")))
 #define SAN_RELAXED_READS 8
 static struct san_thread {
 	bool rel_fence;				/* a release fence was issued */
@@ -211,22 +207,16 @@ static void san_thread_reset(void)
 	memset(san_th, 0, sizeof(san_th));
 }
 
-REAL_ACCESS void real_load(sim_atomic_t *x, enum sim_mo mo)
+static void real_load(sim_atomic_t *x, enum sim_mo mo)
 {
 	san_note_read(x, mo);
-	san_model_begin();
-	int32_t v = __atomic_load_n(&x->v, c11(mo));
-
-	__asm__ volatile("" : : "r"(v));	/* the load stays */
-	san_model_end();
+	san_real_load(&x->v, c11(mo));
 }
 
-REAL_ACCESS void real_store(sim_atomic_t *x, int32_t v, enum sim_mo mo)
+static void real_store(sim_atomic_t *x, int32_t v, enum sim_mo mo)
 {
 	san_note_write(x, mo);
-	san_model_begin();
-	__atomic_store_n(&x->v, v, c11(mo));
-	san_model_end();
+	san_real_store(&x->v, v, c11(mo));
 }
 
 /* The read half of an RMW that did not write (a failed CAS). */
@@ -240,30 +230,23 @@ REAL_ACCESS void real_store(sim_atomic_t *x, int32_t v, enum sim_mo mo)
  * earlier releases in the clock TSan stores; it orders more than C11 does,
  * so TSan may miss a race there, never report a false one.
  */
-REAL_ACCESS void real_rmw(sim_atomic_t *x, int32_t v, enum sim_mo mo)
+static void real_rmw(sim_atomic_t *x, int32_t v, enum sim_mo mo)
 {
 	enum sim_mo real = is_release(mo) && !is_acquire(mo) ? SIM_ACQ_REL : mo;
 
 	san_note_read(x, mo);
 	san_note_write(x, mo);
-	san_model_begin();
-	(void)__atomic_exchange_n(&x->v, v, c11(real));
-	san_model_end();
+	san_real_rmw(&x->v, v, c11(real));
 }
 
-REAL_ACCESS uintptr_t real_plain_read(sim_plain_t *p)
+static uintptr_t real_plain_read(sim_plain_t *p)
 {
-	san_model_begin();
-	uintptr_t v = *(volatile uintptr_t *)&p->v;
-	san_model_end();
-	return v;
+	return san_real_plain_read(&p->v);
 }
 
-REAL_ACCESS void real_plain_write(sim_plain_t *p, uintptr_t v)
+static void real_plain_write(sim_plain_t *p, uintptr_t v)
 {
-	san_model_begin();
-	*(volatile uintptr_t *)&p->v = v;
-	san_model_end();
+	san_real_plain_write(&p->v, v);
 }
 #else
 static void san_fence(enum sim_mo mo) { (void)mo; }
