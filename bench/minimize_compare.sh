@@ -15,7 +15,7 @@ measure() {
 	bin=$work/m.bin
 	$vmlock encode "$2" "$bin" 2>/dev/null || cp "$2" "$bin"
 	bytes=$(wc -c <"$bin")
-	ops=$($vmlock decode "$bin" | sed -n 's/^# [0-9]* threads\{0,1\}, \([0-9]*\) ops.*/\1/p')
+	ops=$($vmlock decode "$bin" | sed -n 's/^# [0-9]* threads*, \([0-9]*\) ops*,.*/\1/p')
 	tr=$(VMLOCK_VARIANT=$1 $vmlock trace "$bin" 2>/dev/null || true)
 	sw=$(echo "$tr" | sed -n 's/.* steps, \([0-9]*\) context switches.*/\1/p' | head -1)
 	verdict=$(echo "$tr" | sed -n 's/^vmlock: \([a-z-]*\):.*/\1/p' | head -1)

@@ -2,9 +2,9 @@
 /*
  * minimize.c - shrink a failing program while it keeps its verdict.
  *
- * Greedy passes over the structure, repeated until none helps: drop an
- * operation, drop a schedule run, shorten a run, drop a choice byte, drop
- * an initial VMA.  Every candidate is a whole program (no byte surgery),
+ * Greedy passes over the structure, repeated until none helps: drop a
+ * thread, drop an operation, drop a schedule run, merge two runs of one
+ * thread, shorten a run, drop a choice byte, drop an initial VMA.  Every candidate is a whole program (no byte surgery),
  * and every candidate runs; the result fails with the same verdict.
  */
 #include "harness.h"
@@ -24,6 +24,81 @@ static bool still_fails(struct shrink *s, const struct vmt_program *p)
 	s->runs++;
 	harness_run(p, s->o, &res);
 	return res.verdict == s->want;
+}
+
+/* Program p without thread t: later threads move down one, and so do the
+ * schedule's and the kills' thread numbers. */
+static bool without_thread(const struct vmt_program *p, int t,
+			   struct vmt_program *c)
+{
+	if (p->nthreads < 2)
+		return false;
+	*c = *p;
+	memmove(&c->threads[t], &c->threads[t + 1],
+		(c->nthreads - t - 1) * sizeof(c->threads[0]));
+	c->nthreads--;
+	memset(&c->threads[c->nthreads], 0, sizeof(c->threads[0]));
+	for (int u = 0; u < c->nthreads; u++)
+		for (unsigned i = 0; i < c->threads[u].nops; i++) {
+			struct vmt_op *op = &c->threads[u].ops[i];
+
+			if (op->kind != VMT_OP_KILL)
+				continue;
+			if (op->arg == t)
+				return false;	/* its target goes: keep it */
+			if (op->arg > t)
+				op->arg--;
+		}
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->nsched; i++) {
+		if (p->sched[i].thread == t)
+			continue;
+		c->sched[n] = p->sched[i];
+		if (c->sched[n].thread > t)
+			c->sched[n].thread--;
+		n++;
+	}
+	memset(&c->sched[n], 0, (VMT_MAX_SCHED - n) * sizeof(c->sched[0]));
+	c->nsched = (uint8_t)n;
+	return true;
+}
+
+static bool drop_thread(struct shrink *s, struct vmt_program *p)
+{
+	for (int t = p->nthreads - 1; t >= 0; t--) {
+		struct vmt_program c;
+
+		if (without_thread(p, t, &c) && still_fails(s, &c)) {
+			*p = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Two neighbouring runs of the same thread become one: fewer switches. */
+static bool merge_runs(struct shrink *s, struct vmt_program *p)
+{
+	for (unsigned i = 0; i + 1 < p->nsched; i++) {
+		struct vmt_program c = *p;
+		unsigned j = i + 1;
+
+		while (j < c.nsched && c.sched[j].thread != c.sched[i].thread)
+			j++;
+		if (j == c.nsched || c.sched[i].steps + c.sched[j].steps > 64)
+			continue;
+		c.sched[i].steps = (uint8_t)(c.sched[i].steps + c.sched[j].steps);
+		memmove(&c.sched[j], &c.sched[j + 1],
+			(c.nsched - j - 1) * sizeof(c.sched[0]));
+		c.nsched--;
+		memset(&c.sched[c.nsched], 0, sizeof(c.sched[0]));
+		if (still_fails(s, &c)) {
+			*p = c;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool drop_op(struct shrink *s, struct vmt_program *p)
@@ -130,9 +205,13 @@ unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o)
 	s.want = res.verdict;
 	for (bool again = true; again;) {
 		again = false;
+		while (drop_thread(&s, p))
+			again = true;
 		while (drop_op(&s, p))
 			again = true;
 		while (drop_run(&s, p))
+			again = true;
+		while (merge_runs(&s, p))
 			again = true;
 		again |= shorten_run(&s, p);
 		while (drop_choice(&s, p))
