@@ -190,6 +190,18 @@ struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
 }
 
 /*
+ * max without a select instruction: AFL++ 4.04c's instrumentation of this
+ * select overran the object's guard array (it read the next section as a
+ * guard and crashed, depending on link order).
+ */
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	uint32_t b_wins = -(uint32_t)(b > a);	/* all ones or zero */
+
+	return a ^ ((a ^ b) & b_wins);
+}
+
+/*
  * A seq_cst fence: the thread's view of every atomic location (what it
  * read or wrote, and the newest store that happens before it) joins the
  * view earlier fences published, and is published for later ones.
@@ -201,10 +213,8 @@ void sim_history_sc_fence(void)
 	for (unsigned i = 0; i < sim.nwritten; i++) {
 		uint16_t loc = sim.written[i];
 		struct sim_loc_state *l = &sim.locs[loc];
-		uint32_t v = floor_of(l, loc);
+		uint32_t v = max_u32(floor_of(l, loc), sim.sc_view[loc]);
 
-		if (sim.sc_view[loc] > v)
-			v = sim.sc_view[loc];
 		sim.seen[sim.cur][loc] = v;
 		sim.sc_view[loc] = v;
 	}
