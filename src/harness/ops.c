@@ -241,3 +241,51 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 		VM_ASSERT(!"decoded op kind out of range");
 	}
 }
+
+/* An initial VMA, attached before any thread runs (main context: no
+ * scheduling points, no oracles yet). */
+static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
+{
+	unsigned long start = vmt_page_addr(2 * slot);
+	unsigned long end = start + 2 * VMT_PAGE_SIZE;
+	struct vm_area_struct *vma = vm_area_alloc(mm, 0);
+
+	VM_ASSERT(vma != NULL);
+	vma->vm_start.v = start;
+	vma->vm_end.v = end;
+	vma->vm_flags.v = payload;
+	vma->vm_pgoff.v = payload;
+	/* Main context: a store every thread sees, no scheduling point. */
+	sim_store(&vma->vm_refcnt, 1, SIM_RELAXED, SIM_SITE("setup_vma"));
+	vma_iter_store(mm, vma, start, end);
+}
+
+/* The world of p before any thread runs: both mms and their initial VMAs. */
+void op_world_setup(const struct vmt_program *p)
+{
+	lock_world_reset(p->small_limit);
+	for (int m = 0; m < VMT_MAX_MMS; m++) {
+		struct mm_struct *mm = mm_init_world(m);
+
+		for (unsigned s = 0; s < VMT_SLOTS; s++)
+			if (p->layout[m] & (1u << s))
+				setup_vma(mm, s, 0x100u * (m + 1) + s);
+	}
+}
+
+/* A thread: its operations in order until an exit or a fatal signal, then
+ * mmput() (the last user of an mm tears it down). */
+void op_thread_body(void *arg)
+{
+	struct op_ctx *c = arg;
+
+	for (unsigned i = 0; i < c->prog->nops; i++) {
+		const struct vmt_op *op = &c->prog->ops[i];
+
+		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
+			break;
+		op_run(c, op);
+	}
+	sim_note("exit: mmput(mm %c)", 'A' + c->mm->idx);
+	mmput(c->mm);
+}
