@@ -7,7 +7,11 @@
  * condition variable to sleep on.  schedule() sleeps only while the task's
  * state is not RUNNING; a waker sets it RUNNING under the lock, so a
  * wake-up between set_current_state() and schedule() is never lost, and a
- * wake-up of a task that does not sleep is harmless.
+ * wake-up of a task that does not sleep is harmless.  A wake-up orders
+ * the waker before the woken task, as the kernel's does (a full barrier);
+ * the lock also orders a waker that woke nobody before the task's next
+ * sleep, which the kernel does not promise: TSan may miss a race there,
+ * never report a false one.
  */
 #include "real_sim.h"
 
