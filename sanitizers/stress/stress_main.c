@@ -35,10 +35,10 @@
 #include <unistd.h>
 
 #include "harness/harness.h"
-#include "harness/ops.h"
 #include "lock/mm.h"
 #include "real_lockdep.h"
 #include "real_sim.h"
+#include "stress_world.h"
 
 static const char usage[] =
 	"usage: vmlock_stress [--iterations N] [--seconds S] [--hang S] INPUT|DIR...\n"
@@ -185,7 +185,7 @@ static void *worker_main(void *arg)
 		start_barrier();
 		real_sim_thread_begin();
 		real_lockdep_thread_begin();
-		op_thread_body(&ctx[tid]);
+		stress_thread_body(&ctx[tid]);
 		real_lockdep_thread_exit();
 		gate_finish(tid, gen);
 	}
@@ -235,10 +235,10 @@ static void iteration_run(void)
 	pthread_mutex_unlock(&gate.lock);
 }
 
-/* The world of p, as the fuzzer's runs start from it (src/harness/run.c). */
+/* The world of p, as the fuzzer's runs start from it. */
 static void iteration_setup(const struct vmt_program *p)
 {
-	op_world_setup(p);
+	stress_world_setup(p);
 	for (int t = 0; t < p->nthreads; t++) {
 		ctx[t] = (struct op_ctx){
 			.tid = t,

@@ -16,9 +16,5 @@ struct op_ctx {
 
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);
-/* Set up the world of p from main, before the threads start. */
-void op_world_setup(const struct vmt_program *p);
-/* A thread's whole body (arg: its struct op_ctx). */
-void op_thread_body(void *arg);
 
 #endif /* VMLOCK_HARNESS_OPS_H */
