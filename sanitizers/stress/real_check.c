@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * real_check.c - the operations' checks (src/check/check.h) as a stress
+ * test checks by hand.
+ *
+ * The simulator's oracles keep ghost state (who holds which increment,
+ * generations, owners) updated at every scheduling point; on real threads
+ * there are no such points, so none of that is here.  What is left is what
+ * a thread can see for itself at the moment it learns something: the VMA
+ * it read-locked is of its mm and covers its address, a reader never sees
+ * half an update, a returned write lock is a write lock with F released,
+ * a detach leaves the count at 0.  Each is a plain assertion a kernel
+ * developer would put in a stress test; each raises the verdict the
+ * simulator's oracle for the same fact raises.
+ */
+#include "check/check.h"
+
+#include "lock/mmap_lock.h"
+
+/* Another thread may change vm_refcnt: read it as the atomic it is. */
+static int32_t refcnt_now(struct vm_area_struct *vma)
+{
+	return __atomic_load_n(&vma->vm_refcnt.v, __ATOMIC_RELAXED);
+}
+
+/* Invariant 7: the read-locked VMA is of our mm (and, found under RCU,
+ * covers the address).  With a read reference the fields are stable. */
+void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
+		       unsigned long addr, bool rcu)
+{
+	struct mm_struct *owner = vma_mm_peek(vma);
+	unsigned long start = sim_peek_plain(&vma->vm_start);
+	unsigned long end = sim_peek_plain(&vma->vm_end);
+
+	if (owner != mm || (rcu && (addr < start || addr >= end)))
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d holds a read lock on #%u, which belongs to mm %c [%#lx, %#lx), looked up as mm %c %#lx",
+			 sim_self(), vma->idx, owner ? 'A' + owner->idx : '-',
+			 start, end, 'A' + mm->idx, addr);
+}
+
+void check_read_unlock(struct vm_area_struct *vma)
+{
+	(void)vma;
+}
+
+/* A write lock is granted with F released: only we could have set it. */
+void check_write_locked(struct vm_area_struct *vma)
+{
+	int32_t refcnt = refcnt_now(vma);
+
+	vma_assert_write_locked(vma);
+	if (refcnt & VM_REFCNT_EXCLUDE_READERS_FLAG)
+		sim_fail(VERDICT_EXCLUSION,
+			 "T%d: vma_start_write(#%u) returned with F still set (vm_refcnt %#x)",
+			 sim_self(), vma->idx, (unsigned)refcnt);
+}
+
+/* Invariant 13: a killed writer leaves neither F nor the write lock. */
+void check_write_killed(struct vm_area_struct *vma)
+{
+	int32_t refcnt = refcnt_now(vma);
+
+	if ((refcnt & VM_REFCNT_EXCLUDE_READERS_FLAG) || __is_vma_write_locked(vma))
+		sim_fail(VERDICT_KILLABLE_STATE,
+			 "T%d: killed vma_start_write_killable(#%u) left vm_refcnt %#x, %s",
+			 sim_self(), vma->idx, (unsigned)refcnt,
+			 __is_vma_write_locked(vma) ? "write-locked" : "not write-locked");
+}
+
+/* Invariant 5: detached means 0, and nobody raises a count from 0. */
+void check_detached(struct vm_area_struct *vma)
+{
+	int32_t refcnt = refcnt_now(vma);
+
+	if (refcnt != 0)
+		sim_fail(VERDICT_DETACH_WITH_READERS,
+			 "T%d: vma_mark_detached(#%u) returned with vm_refcnt %#x",
+			 sim_self(), vma->idx, (unsigned)refcnt);
+}
+
+/* Invariant 16: an attached VMA changes only under its write lock. */
+void check_mutation(struct vm_area_struct *vma)
+{
+	if (refcnt_now(vma))
+		vma_assert_write_locked(vma);
+}
+
+/* Invariant 12: a reader sees a whole update or none of it. */
+void check_payload(struct vm_area_struct *vma, uintptr_t flags,
+		   uintptr_t pgoff)
+{
+	if (flags != pgoff)
+		sim_fail(VERDICT_TORN_READ,
+			 "T%d read #%u mid-update: vm_flags %#lx but vm_pgoff %#lx",
+			 sim_self(), vma->idx, (unsigned long)flags,
+			 (unsigned long)pgoff);
+}
