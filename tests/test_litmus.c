@@ -21,20 +21,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include "testing.h"
 #include <string.h>
 
-static int test_failed;
-
-#define CHECKF(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "  FAIL %s:%d: %s\n    ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			test_failed = 1;				\
-		}							\
-	} while (0)
 
 #define RUNS 4000
 #define NREGS 4
@@ -424,10 +414,7 @@ static void test_release_sequence(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct test_case tests[] = {
 		{ "mp", test_mp },
 		{ "sb", test_sb },
 		{ "lb", test_lb },
@@ -435,18 +422,7 @@ int main(void)
 		{ "coherence", test_coherence },
 		{ "release_sequence", test_release_sequence },
 	};
-	int passed = 0, failed = 0;
 
 	sim_setup();
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		test_failed = 0;
-		tests[i].fn();
-		printf("%s %s\n", test_failed ? "FAIL" : "ok  ", tests[i].name);
-		if (test_failed)
-			failed++;
-		else
-			passed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_tests(tests, sizeof(tests) / sizeof(tests[0]), NULL);
 }

@@ -35,28 +35,7 @@
 
 /* ---- the test framework ---- */
 
-static int test_failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "  FAIL %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			test_failed = 1;				\
-		}							\
-	} while (0)
-
-/* CHECK with an explanation (printf format) printed on failure. */
-#define CHECKF(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "  FAIL %s:%d: %s\n    ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			test_failed = 1;				\
-		}							\
-	} while (0)
+#include "testing.h"
 
 #define CHECK_VERDICT(res, v)						\
 	CHECKF((res).verdict == (v), "verdict %s (\"%s\"), expected %s", \
@@ -1439,10 +1418,7 @@ TEST(dfs_counts_schedules)
 	CHECKF(n == 20 && distinct == 20, "k=10: %u schedules, %u distinct", n, distinct);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct test_case tests[] = {
 	T(dfs_counts_schedules),
 	T(bytes_exact_interleaving),
 	T(bytes_long_runs),
@@ -1475,22 +1451,13 @@ static const struct {
 	T(trace_records_accesses_and_notes),
 };
 
+static void reset_hooks(void)
+{
+	sim_hooks = (struct sim_hooks){ 0 };
+}
+
 int main(void)
 {
-	int passed = 0, failed = 0;
-
 	sim_setup();
-	for (size_t i = 0; i < NELEM(tests); i++) {
-		test_failed = 0;
-		sim_hooks = (struct sim_hooks){ 0 };
-		tests[i].fn();
-		printf("%s %s\n", test_failed ? "FAIL" : "ok  ", tests[i].name);
-		fflush(stdout);
-		if (test_failed)
-			failed++;
-		else
-			passed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_tests(tests, NELEM(tests), reset_hooks);
 }

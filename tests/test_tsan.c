@@ -18,6 +18,8 @@
 #include "util/sanitizer.h"
 
 #include <stdio.h>
+
+#include "testing.h"
 #include <string.h>
 
 #ifndef VMLOCK_TSAN
@@ -28,18 +30,6 @@ int main(void)
 }
 #else
 
-static int test_failed;
-
-#define CHECKF(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "  FAIL %s:%d: %s\n    ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			test_failed = 1;				\
-		}							\
-	} while (0)
 
 /* The shared memory, on pages of its own: renewed per run (sanitizer.h). */
 static struct {
@@ -239,28 +229,14 @@ static void test_race_reported_every_time(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct test_case tests[] = {
 		{ "planted_race_reported", test_planted_race_reported },
 		{ "ordered_not_reported", test_ordered_not_reported },
 		{ "race_reported_every_time", test_race_reported_every_time },
 		{ "release_sequence_through_rmw", test_release_sequence_through_rmw },
 	};
-	int passed = 0, failed = 0;
 
 	sim_setup();
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		test_failed = 0;
-		tests[i].fn();
-		printf("%s %s\n", test_failed ? "FAIL" : "ok  ", tests[i].name);
-		if (test_failed)
-			failed++;
-		else
-			passed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_tests(tests, sizeof(tests) / sizeof(tests[0]), NULL);
 }
 #endif

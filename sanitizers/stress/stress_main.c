@@ -38,7 +38,7 @@
 #include "lock/mm.h"
 #include "real_lockdep.h"
 #include "real_sim.h"
-#include "stress_world.h"
+#include "harness/ops.h"
 
 static const char usage[] =
 	"usage: vmlock_stress [--iterations N] [--seconds S] [--hang S] INPUT|DIR...\n"
@@ -185,7 +185,7 @@ static void *worker_main(void *arg)
 		start_barrier();
 		real_sim_thread_begin();
 		real_lockdep_thread_begin();
-		stress_thread_body(&ctx[tid]);
+		harness_thread_body(&ctx[tid]);
 		real_lockdep_thread_exit();
 		gate_finish(tid, gen);
 	}
@@ -238,7 +238,7 @@ static void iteration_run(void)
 /* The world of p, as the fuzzer's runs start from it. */
 static void iteration_setup(const struct vmt_program *p)
 {
-	stress_world_setup(p);
+	harness_setup_world(p);
 	for (int t = 0; t < p->nthreads; t++) {
 		ctx[t] = (struct op_ctx){
 			.tid = t,

@@ -17,4 +17,9 @@ struct op_ctx {
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);
 
+/* world.c: the program's initial world (from main, before any thread
+ * runs), and a thread's body: its operations, then its exit. */
+void harness_setup_world(const struct vmt_program *p);
+void harness_thread_body(struct op_ctx *c);
+
 #endif /* VMLOCK_HARNESS_OPS_H */

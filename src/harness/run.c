@@ -48,49 +48,9 @@ bool harness_sc_only_from_env(void)
 	exit(2);
 }
 
-/* An initial VMA, attached before any thread runs (main context: no
- * scheduling points, no oracles yet). */
-static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
-{
-	unsigned long start = vmt_page_addr(2 * slot);
-	unsigned long end = start + 2 * VMT_PAGE_SIZE;
-	struct vm_area_struct *vma = vm_area_alloc(mm, 0);
-
-	VM_ASSERT(vma != NULL);
-	vma->vm_start.v = start;
-	vma->vm_end.v = end;
-	vma->vm_flags.v = payload;
-	vma->vm_pgoff.v = payload;
-	/* Main context: a store every thread sees, no scheduling point. */
-	sim_store(&vma->vm_refcnt, 1, SIM_RELAXED, SIM_SITE("setup_vma"));
-	vma_iter_store(mm, vma, start, end);
-}
-
-static void setup_world(const struct vmt_program *p)
-{
-	lock_world_reset(p->small_limit);
-	for (int m = 0; m < VMT_MAX_MMS; m++) {
-		struct mm_struct *mm = mm_init_world(m);
-
-		for (unsigned s = 0; s < VMT_SLOTS; s++)
-			if (p->layout[m] & (1u << s))
-				setup_vma(mm, s, 0x100u * (m + 1) + s);
-	}
-}
-
 static void thread_body(void *arg)
 {
-	struct op_ctx *c = arg;
-
-	for (unsigned i = 0; i < c->prog->nops; i++) {
-		const struct vmt_op *op = &c->prog->ops[i];
-
-		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
-			break;
-		op_run(c, op);
-	}
-	sim_note("exit: mmput(mm %c)", 'A' + c->mm->idx);
-	mmput(c->mm);
+	harness_thread_body(arg);
 }
 
 static void spawn_threads(const struct vmt_program *p)
@@ -183,7 +143,7 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	vmlock_variant = o->variant;
 	kdebug_reset();
 	sim_begin(&cfg);
-	setup_world(p);
+	harness_setup_world(p);
 	check_begin();
 	spawn_threads(p);
 	unsigned tsan_before = harness_tsan_reports();

@@ -1,24 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stress_world.c - the world of a program and a thread's body, as
- * src/harness/run.c sets up and runs them for the simulator (setup_vma,
- * setup_world, thread_body there): the same initial VMAs and payloads,
- * the same operation loop, so a run on real threads starts where a
- * simulated run starts.  Keep the two in step.
- *
- * (They are copies, not shared, on purpose: moving run.c's static
- * functions changes the order in which the linker pulls vmlock_core's
- * objects into the AFL++ build, and AFL++ 4.04c's pcguard
- * instrumentation of a select reads one guard past its array, which
- * crashes the afl preset's vmlock whenever src/sim/history.c's guards end
- * up last.)
+ * world.c - the world a program starts in, and what each of its threads
+ * runs: shared by the simulator (run.c) and the real-thread stress driver
+ * (sanitizers/stress/), so both run the same programs.
  */
-#include "stress_world.h"
+#include "ops.h"
 
-#include "lock/mmap_lock.h"
-#include "util/assert.h"
+#include "../lock/mmap_lock.h"
+#include "../util/assert.h"
 
-/* An initial VMA, attached before any thread runs (from main). */
+/* An initial VMA, attached before any thread runs (main context: no
+ * scheduling points, no oracles yet). */
 static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
 {
 	unsigned long start = vmt_page_addr(2 * slot);
@@ -30,11 +22,12 @@ static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
 	vma->vm_end.v = end;
 	vma->vm_flags.v = payload;
 	vma->vm_pgoff.v = payload;
+	/* Main context: a store every thread sees, no scheduling point. */
 	sim_store(&vma->vm_refcnt, 1, SIM_RELAXED, SIM_SITE("setup_vma"));
 	vma_iter_store(mm, vma, start, end);
 }
 
-void stress_world_setup(const struct vmt_program *p)
+void harness_setup_world(const struct vmt_program *p)
 {
 	lock_world_reset(p->small_limit);
 	for (int m = 0; m < VMT_MAX_MMS; m++) {
@@ -46,7 +39,7 @@ void stress_world_setup(const struct vmt_program *p)
 	}
 }
 
-void stress_thread_body(struct op_ctx *c)
+void harness_thread_body(struct op_ctx *c)
 {
 	for (unsigned i = 0; i < c->prog->nops; i++) {
 		const struct vmt_op *op = &c->prog->ops[i];
@@ -55,5 +48,6 @@ void stress_thread_body(struct op_ctx *c)
 			break;
 		op_run(c, op);
 	}
+	sim_note("exit: mmput(mm %c)", 'A' + c->mm->idx);
 	mmput(c->mm);
 }
