@@ -6,10 +6,17 @@
 # executions; print a markdown table of the runs and seconds to the first
 # find (median and max over the seeds) and the verdict found.  Also runs the
 # correct lock for the same budget, which must find nothing.  ROWS="a b"
-# runs only those rows.
+# runs only those rows.  MUTATOR=plain takes the default FUZZER without
+# the structure-aware mutator (vmlock_fuzz_plain: libFuzzer's own
+# mutations), to compare.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-fuzzer=${1:-$here/build/libfuzzer/vmlock_fuzz}
+case ${MUTATOR:-custom} in
+plain) default_fuzzer=$here/build/libfuzzer/vmlock_fuzz_plain ;;
+custom) default_fuzzer=$here/build/libfuzzer/vmlock_fuzz ;;
+*) echo "MUTATOR is custom or plain" >&2; exit 2 ;;
+esac
+fuzzer=${1:-$default_fuzzer}
 seeds=${2:-5}
 max_runs=${3:-2000000}
 corpus=${4:-}

@@ -4,7 +4,8 @@
 #   1. executions per second on one core of the issue's reference input
 #      (3 threads, 24 operations, 12 schedule runs), per build;
 #   2. runs and seconds for libFuzzer to find each bug variant from an
-#      empty corpus, and from the shipped corpus (find_variants.sh).
+#      empty corpus with the structure-aware mutator and with libFuzzer's
+#      own mutations, and from the shipped corpus (find_variants.sh).
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -62,6 +63,11 @@ echo
 echo "## Runs and seconds to the first find, from an empty corpus ($seeds seeds, at most $max_runs runs)"
 echo
 bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs"
+echo
+echo "## The same with libFuzzer's own mutations (vmlock_fuzz_plain, the bug variants only)"
+echo
+ROWS="no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake" \
+	bench/find_variants.sh build/libfuzzer/vmlock_fuzz_plain "$seeds" "$max_runs"
 echo
 echo "## The same, from the shipped corpus (the bug variants only)"
 echo

@@ -25,10 +25,60 @@ const char *vmlock_fuzz_input_name;
  * Concurrency feedback: edge coverage saturates in seconds on a lock this
  * small, so the runtime and the oracles report abstract events (a context
  * switch from one site to another, a vm_refcnt class transition at a site)
- * and each lands in a counter libFuzzer reads as extra coverage.  Other
- * engines ignore the section.
+ * and each lands in a counter the engine reads as extra coverage.
  */
 #define FEEDBACK_COUNTERS 8192
+
+#ifdef VMLOCK_AFL_FEEDBACK
+/*
+ * AFL++: one coverage guard per counter, registered with AFL++'s runtime
+ * like a module's own guards, so each event gets a map entry of its own
+ * (numbered after the edges) and its hit count is bucketed as an edge's.
+ * The registration must come before AFL++ sizes its map: afl-compiler-rt
+ * does that in a constructor of priority 3 (__afl_auto_early), after the
+ * modules' guards, which clang registers at priority 2.  So priority 2
+ * here too (a value reserved for the implementation, which is what this
+ * registration stands in for).
+ */
+void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop);
+void __sanitizer_cov_trace_pc_guard(uint32_t *guard);
+
+static uint32_t feedback_guards[FEEDBACK_COUNTERS];
+
+__attribute__((constructor(2))) static void feedback_register(void)
+{
+	__sanitizer_cov_trace_pc_guard_init(feedback_guards,
+					    feedback_guards + FEEDBACK_COUNTERS);
+}
+
+static void feedback(uint32_t key)
+{
+	__sanitizer_cov_trace_pc_guard(&feedback_guards[key % FEEDBACK_COUNTERS]);
+}
+
+/*
+ * libAFLDriver (AFL++ 4.04c) calls the target once per fork-server child,
+ * before its persistent loop, with 4 bytes of uninitialised stack.  That
+ * program is garbage, and a finding in it is charged to the next input
+ * (write-waits-for-f is "found" at execution 1).  Under afl-fuzz every
+ * real input is in the shared buffer __afl_fuzz_ptr, so a call with other
+ * data while that buffer exists is the driver's and is skipped.  Outside
+ * afl-fuzz the pointer is NULL and every input runs.
+ */
+extern uint8_t *__afl_fuzz_ptr;
+
+static int driver_warm_up_call(const uint8_t *data)
+{
+	return __afl_fuzz_ptr && data != __afl_fuzz_ptr;
+}
+
+/* AFL++ clears its map before every execution. */
+static void feedback_reset(void)
+{
+}
+#else
+/* libFuzzer reads this section as extra counters; the replay build
+ * ignores it. */
 __attribute__((used, section("__libfuzzer_extra_counters")))
 static uint8_t feedback_counters[FEEDBACK_COUNTERS];
 
@@ -39,6 +89,23 @@ static void feedback(uint32_t key)
 	if (*c < 255)
 		(*c)++;
 }
+
+static int driver_warm_up_call(const uint8_t *data)
+{
+	(void)data;
+	return 0;
+}
+
+/*
+ * Each run counts from zero.  libFuzzer clears the counters itself; the
+ * replay build and the stability checker run inputs back to back, and
+ * counts carried over would saturate and change what a run covers.
+ */
+static void feedback_reset(void)
+{
+	memset(feedback_counters, 0, sizeof(feedback_counters));
+}
+#endif
 
 static struct harness_opts opts;
 static int initialised;
@@ -141,12 +208,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned which;
 
 	init_once();
-	/*
-	 * Each run counts from zero.  libFuzzer clears the counters itself;
-	 * other engines do not know them, and counts carried over from earlier
-	 * runs would saturate and change what this run covers.
-	 */
-	memset(feedback_counters, 0, sizeof(feedback_counters));
+	if (driver_warm_up_call(data))
+		return 0;
+	feedback_reset();
 	vmt_decode(data, size, &p);
 	harness_run_input(&p, &opts, &res, &which);
 	if (res.verdict != VERDICT_CLEAN)

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mutator_libfuzzer.c - libFuzzer's hooks for the structure-aware mutator
+ * (src/mutator/).  Linked into the libFuzzer target when the build option
+ * VMLOCK_CUSTOM_MUTATOR is on.
+ *
+ * A call is one of three, decided by the seed libFuzzer passes (so a run
+ * with -seed replays):
+ *  - one in EXPLICIT_ONE_IN: a run-aware schedule mutation (explicit.h),
+ *    which aims preemptions at steps of the real run;
+ *  - one in BYTES_ONE_IN of the rest: libFuzzer's own byte mutations
+ *    (LLVMFuzzerMutate), which still reach what the program level cannot
+ *    express (its compare tables, values the decoder folds);
+ *  - otherwise program-level mutations (vmt_mutate_bytes).
+ * bench/find_variants.sh measured these ratios against their neighbours
+ * (README, "Structure-aware mutation").
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../src/harness/harness.h"
+#include "../src/mutator/explicit.h"
+
+#define EXPLICIT_ONE_IN		2
+#define BYTES_ONE_IN		8
+/* Crossover gets half of libFuzzer's picks; a third of those mutate. */
+#define CROSS_MUTATE_ONE_IN	3
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+/* The variant the target runs, so recorded runs are the target's. */
+static enum variant target_variant(void)
+{
+	static enum variant v;
+	static int known;
+
+	if (!known) {
+		v = harness_variant_from_env();
+		known = 1;
+	}
+	return v;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
+			       unsigned int seed)
+{
+	struct mut_rng r = { .state = seed };
+	size_t n = 0;
+
+	if (mut_rng_below(&r, EXPLICIT_ONE_IN) == 0)
+		n = vmt_mutate_explicit_bytes(data, size, data, max_size,
+					      mut_rng_next(&r),
+					      target_variant());
+	if (!n && mut_rng_below(&r, BYTES_ONE_IN) != 0)
+		n = vmt_mutate_bytes(data, size, data, max_size,
+				     mut_rng_next(&r), NULL);
+	/* n == 0: bytes were drawn, or the limit is below a header. */
+	return n ? n : LLVMFuzzerMutate(data, size, max_size);
+}
+
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,
+				 const uint8_t *data2, size_t size2,
+				 uint8_t *out, size_t max_out_size,
+				 unsigned int seed)
+{
+	struct mut_rng r = { .state = seed };
+
+	/*
+	 * libFuzzer picks crossover as often as every other mutation
+	 * together; mutating instead some of the time keeps the program
+	 * level in charge.
+	 */
+	if (mut_rng_below(&r, CROSS_MUTATE_ONE_IN) == 0)
+		return vmt_mutate_bytes(data1, size1, out, max_out_size,
+					mut_rng_next(&r), NULL);
+	return vmt_crossover_bytes(data1, size1, data2, size2, out,
+				   max_out_size, mut_rng_next(&r));
+}

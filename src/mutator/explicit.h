@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explicit.h - run-aware schedule mutation.
+ *
+ * A program's schedule says how long each run is until the runs are used
+ * up; after that the running thread goes on until it sleeps or ends, and
+ * where those implicit runs end depends on what the ops do.  A schedule
+ * mutation that does not run the program cannot aim at a step of that
+ * tail, nor at the first access after an op's lock release.  This one runs
+ * the program once with the schedule recorded, replaces the schedule by
+ * the recorded runs (the same execution, every step now explicit), then
+ * applies one schedule mutation, so a preemption lands on a uniformly
+ * chosen step of the real run.
+ *
+ * It needs the runtime (the harness), unlike mutator.h, and costs one
+ * execution per call.
+ */
+#ifndef VMLOCK_MUTATOR_EXPLICIT_H
+#define VMLOCK_MUTATOR_EXPLICIT_H
+
+#include "mutator.h"
+#include "../lock/variant.h"
+
+/*
+ * Replace p's schedule by the runs a run of p under variant v takes; the
+ * choice bytes stay.  False (p unchanged) if they do not fit the encoding.
+ */
+bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v);
+
+/*
+ * Decode, make the schedule explicit, one schedule mutation (see
+ * vmt_mutate_schedule()), encode into out.  Returns the size, or 0 if it
+ * does not apply (one thread, a schedule too long to record, cap below a
+ * header); out is then untouched.
+ */
+size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
+				 size_t cap, uint64_t seed, enum variant v);
+
+#endif /* VMLOCK_MUTATOR_EXPLICIT_H */

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mutate_ops.c - mutations of operations and threads, and the random
+ * draws they share.
+ *
+ * New values lean towards what the program already has (a page another op
+ * touches, an mm another thread is in), because the findings need two
+ * threads on one VMA: a fault on a page nobody maps or unmaps is mostly
+ * wasted.
+ */
+#include "internal.h"
+#include "../util/assert.h"
+
+#include <string.h>
+
+/* ---- draws ---- */
+
+/* Kinds for new ops: the readers and the unmapper meet most often. */
+static const uint8_t kind_weights[VMT_OP__COUNT] = {
+	[VMT_OP_FAULT] = 4, [VMT_OP_READ_LOCKED] = 2, [VMT_OP_WRITE] = 2,
+	[VMT_OP_MAP] = 2, [VMT_OP_UNMAP] = 3, [VMT_OP_REATTACH] = 1,
+	[VMT_OP_KILL] = 1, [VMT_OP_EXIT] = 1,
+};
+
+static unsigned random_kind(struct mut_rng *r)
+{
+	unsigned x = mut_rng_below(r, 16), k;
+
+	for (k = 0; x >= kind_weights[k]; k++)
+		x -= kind_weights[k];
+	VM_ASSERT(k < VMT_OP__COUNT);
+	return k;
+}
+
+static bool uses_page(unsigned kind)
+{
+	return kind != VMT_OP_KILL && kind != VMT_OP_EXIT;
+}
+
+static bool uses_len(unsigned kind)
+{
+	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
+}
+
+/* The pages p already names: its ops' and its initial VMAs'. */
+static unsigned known_pages(const struct vmt_program *p, uint8_t *pages)
+{
+	unsigned n = 0, t, i, m, s;
+
+	for (t = 0; t < p->nthreads; t++)
+		for (i = 0; i < p->threads[t].nops; i++) {
+			const struct vmt_op *op = &p->threads[t].ops[i];
+
+			if (uses_page(op->kind))
+				pages[n++] = op->page;
+		}
+	for (m = 0; m < VMT_MAX_MMS; m++)
+		for (s = 0; s < VMT_SLOTS; s++)
+			if (p->layout[m] & (1u << s))
+				pages[n++] = (uint8_t)(2 * s);
+	return n;
+}
+
+uint8_t mut_random_page(const struct vmt_program *p, struct mut_rng *r)
+{
+	uint8_t pages[VMT_MAX_OPS + VMT_MAX_MMS * VMT_SLOTS];
+	unsigned n = known_pages(p, pages);
+
+	if (n && !mut_one_in(r, 3))
+		return pages[mut_rng_below(r, n)];
+	return (uint8_t)mut_rng_below(r, VMT_PAGES);
+}
+
+/* A MAP's reuse index: the most recently freed objects matter most. */
+static uint8_t random_reuse(struct mut_rng *r)
+{
+	return (uint8_t)(mut_one_in(r, 4) ? mut_rng_below(r, 16)
+					  : mut_rng_below(r, 3));
+}
+
+void mut_random_fields(const struct vmt_program *p, unsigned self,
+		       struct mut_rng *r, struct vmt_op *op)
+{
+	op->flags = 0;
+	op->len = 1;
+	op->arg = 0;
+	switch (op->kind) {
+	case VMT_OP_WRITE:
+		op->flags = (uint8_t)mut_rng_below(r, 4);
+		op->len = (uint8_t)(1 + mut_one_in(r, 3));
+		break;
+	case VMT_OP_MAP:
+		op->len = (uint8_t)(1 + mut_one_in(r, 3));
+		op->arg = random_reuse(r);
+		break;
+	case VMT_OP_UNMAP:
+		op->flags = mut_one_in(r, 3) ? VMT_F_DOWNGRADE : 0;
+		break;
+	case VMT_OP_KILL:
+		/* Another thread; the decoder folds what is out of range. */
+		op->arg = (uint8_t)((self + 1 + mut_rng_below(r, 3)) %
+				    (p->nthreads > 1 ? p->nthreads : 2));
+		break;
+	default:
+		break;
+	}
+}
+
+void mut_random_op(const struct vmt_program *p, unsigned self,
+		   struct mut_rng *r, struct vmt_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)random_kind(r);
+	if (uses_page(op->kind))
+		op->page = mut_random_page(p, r);
+	mut_random_fields(p, self, r, op);
+}
+
+/* ---- op lists ---- */
+
+void mut_thread_insert(struct vmt_thread *t, unsigned i,
+		       const struct vmt_op *op)
+{
+	VM_ASSERT(t->nops < VMT_MAX_OPS_PER_THREAD && i <= t->nops);
+	memmove(&t->ops[i + 1], &t->ops[i], (t->nops - i) * sizeof(t->ops[0]));
+	t->ops[i] = *op;
+	t->nops++;
+}
+
+void mut_thread_delete(struct vmt_thread *t, unsigned i)
+{
+	VM_ASSERT(i < t->nops);
+	memmove(&t->ops[i], &t->ops[i + 1],
+		(t->nops - i - 1u) * sizeof(t->ops[0]));
+	t->nops--;
+	memset(&t->ops[t->nops], 0, sizeof(t->ops[0]));
+}
+
+bool mut_pick_op(const struct vmt_program *p, struct mut_rng *r,
+		 mut_op_pred want, unsigned *thread, unsigned *index)
+{
+	unsigned n = 0, k, t, i;
+
+	for (t = 0; t < p->nthreads; t++)
+		for (i = 0; i < p->threads[t].nops; i++)
+			n += !want || want(&p->threads[t].ops[i], p);
+	if (!n)
+		return false;
+	k = mut_rng_below(r, n);
+	for (t = 0; t < p->nthreads; t++)
+		for (i = 0; i < p->threads[t].nops; i++) {
+			if (want && !want(&p->threads[t].ops[i], p))
+				continue;
+			if (k-- == 0) {
+				*thread = t;
+				*index = i;
+				return true;
+			}
+		}
+	VM_ASSERT(!"mut_pick_op: count and walk disagree");
+	return false;
+}
+
+/* A position in t where a new op is kept: not after a final EXIT. */
+static unsigned insert_position(const struct vmt_thread *t, struct mut_rng *r)
+{
+	unsigned end = t->nops;
+
+	if (end && t->ops[end - 1].kind == VMT_OP_EXIT)
+		end--;
+	return mut_rng_below(r, end + 1);
+}
+
+/* A thread other than self with room for one more op, or -1. */
+static int other_thread_with_room(const struct vmt_program *p, unsigned self,
+				  struct mut_rng *r)
+{
+	unsigned start = mut_rng_below(r, p->nthreads), k;
+
+	for (k = 0; k < p->nthreads; k++) {
+		unsigned t = (start + k) % p->nthreads;
+
+		if (t != self && p->threads[t].nops < VMT_MAX_OPS_PER_THREAD)
+			return (int)t;
+	}
+	return -1;
+}
+
+/* ---- op mutations ---- */
+
+bool mut_op_insert(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t = mut_rng_below(r, p->nthreads);
+	struct vmt_op op;
+
+	if (vmt_program_nops(p) >= VMT_MAX_OPS ||
+	    p->threads[t].nops >= VMT_MAX_OPS_PER_THREAD)
+		return false;
+	mut_random_op(p, t, r, &op);
+	mut_thread_insert(&p->threads[t], insert_position(&p->threads[t], r),
+			  &op);
+	return true;
+}
+
+bool mut_op_delete(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+
+	if (!mut_pick_op(p, r, NULL, &t, &i))
+		return false;
+	mut_thread_delete(&p->threads[t], i);
+	return true;
+}
+
+/* A thread with two ops or more, chosen in proportion to its ops. */
+static int pick_long_thread(const struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned n = 0, t, k;
+
+	for (t = 0; t < p->nthreads; t++)
+		n += p->threads[t].nops >= 2 ? p->threads[t].nops : 0;
+	if (!n)
+		return -1;
+	k = mut_rng_below(r, n);
+	for (t = 0; t < p->nthreads; t++) {
+		unsigned w = p->threads[t].nops >= 2 ? p->threads[t].nops : 0;
+
+		if (k < w)
+			return (int)t;
+		k -= w;
+	}
+	VM_ASSERT(!"pick_long_thread: count and walk disagree");
+	return -1;
+}
+
+bool mut_op_swap(struct vmt_program *p, struct mut_rng *r)
+{
+	int t = pick_long_thread(p, r);
+	unsigned i, j;
+	struct vmt_thread *th;
+	struct vmt_op tmp;
+
+	if (t < 0)
+		return false;
+	th = &p->threads[t];
+	i = mut_rng_below(r, th->nops);
+	/* Neighbours half the time: the smallest change of order. */
+	if (mut_one_in(r, 2))
+		j = i + 1 < th->nops ? i + 1 : i - 1;
+	else
+		j = (i + 1 + mut_rng_below(r, th->nops - 1u)) % th->nops;
+	if (!memcmp(&th->ops[i], &th->ops[j], sizeof(tmp)))
+		return false;
+	tmp = th->ops[i];
+	th->ops[i] = th->ops[j];
+	th->ops[j] = tmp;
+	return true;
+}
+
+bool mut_op_dup(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	int u;
+	struct vmt_op op;
+
+	if (vmt_program_nops(p) >= VMT_MAX_OPS ||
+	    !mut_pick_op(p, r, NULL, &t, &i))
+		return false;
+	op = p->threads[t].ops[i];
+	/* Another thread doing the same is how two threads meet. */
+	u = mut_one_in(r, 2) ? other_thread_with_room(p, t, r) : -1;
+	if (u >= 0) {
+		mut_thread_insert(&p->threads[u],
+				  insert_position(&p->threads[u], r), &op);
+		return true;
+	}
+	if (p->threads[t].nops >= VMT_MAX_OPS_PER_THREAD)
+		return false;
+	mut_thread_insert(&p->threads[t], i + 1, &op);
+	return true;
+}
+
+bool mut_op_kind(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i, old;
+	struct vmt_op *op;
+
+	if (!mut_pick_op(p, r, NULL, &t, &i))
+		return false;
+	op = &p->threads[t].ops[i];
+	old = op->kind;
+	op->kind = (uint8_t)((old + 1 + mut_rng_below(r, VMT_OP__COUNT - 1)) %
+			     VMT_OP__COUNT);
+	/* The page stays (same VMA, other access) unless there was none. */
+	if (uses_page(op->kind) && !uses_page(old))
+		op->page = mut_random_page(p, r);
+	mut_random_fields(p, t, r, op);
+	return true;
+}
+
+static bool has_page(const struct vmt_op *op, const struct vmt_program *p)
+{
+	(void)p;
+	return uses_page(op->kind);
+}
+
+bool mut_op_page(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	struct vmt_op *op;
+	uint8_t page;
+
+	if (!mut_pick_op(p, r, has_page, &t, &i))
+		return false;
+	op = &p->threads[t].ops[i];
+	page = mut_random_page(p, r);
+	if (page == op->page)
+		page = (uint8_t)((page + 1 + mut_rng_below(r, VMT_PAGES - 1)) %
+				 VMT_PAGES);
+	op->page = page;
+	return true;
+}
+
+static bool has_len(const struct vmt_op *op, const struct vmt_program *p)
+{
+	(void)p;
+	return uses_len(op->kind);
+}
+
+bool mut_op_len(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	struct vmt_op *op;
+
+	if (!mut_pick_op(p, r, has_len, &t, &i))
+		return false;
+	op = &p->threads[t].ops[i];
+	op->len = (uint8_t)(op->len == 2 ? 1 : 2);
+	return true;
+}
+
+static bool has_flags(const struct vmt_op *op, const struct vmt_program *p)
+{
+	(void)p;
+	return op->kind == VMT_OP_WRITE || op->kind == VMT_OP_UNMAP;
+}
+
+bool mut_op_flags(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	struct vmt_op *op;
+
+	if (!mut_pick_op(p, r, has_flags, &t, &i))
+		return false;
+	op = &p->threads[t].ops[i];
+	if (op->kind == VMT_OP_UNMAP)
+		op->flags ^= VMT_F_DOWNGRADE;
+	else
+		op->flags = (uint8_t)((op->flags + 1 + mut_rng_below(r, 3)) & 3);
+	return true;
+}
+
+/* MAP always has a choice of reuse; KILL only with two others to kill. */
+static bool has_arg(const struct vmt_op *op, const struct vmt_program *p)
+{
+	return op->kind == VMT_OP_MAP ||
+	       (op->kind == VMT_OP_KILL && p->nthreads > 2);
+}
+
+bool mut_op_arg(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	struct vmt_op *op;
+
+	if (!mut_pick_op(p, r, has_arg, &t, &i))
+		return false;
+	op = &p->threads[t].ops[i];
+	if (op->kind == VMT_OP_KILL) {
+		/* The other target of the other threads (self excluded). */
+		do
+			op->arg = (uint8_t)((op->arg + 1) % p->nthreads);
+		while (op->arg == t);
+	} else if (mut_one_in(r, 2)) {
+		op->arg = (uint8_t)((op->arg + 1) & 15);
+	} else {
+		op->arg = (uint8_t)((op->arg + 1 + mut_rng_below(r, 15)) & 15);
+	}
+	return true;
+}
+
+bool mut_op_move(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t, i;
+	int u;
+	struct vmt_op op;
+
+	if (p->nthreads < 2 || !mut_pick_op(p, r, NULL, &t, &i))
+		return false;
+	u = other_thread_with_room(p, t, r);
+	if (u < 0)
+		return false;
+	op = p->threads[t].ops[i];
+	mut_thread_delete(&p->threads[t], i);
+	mut_thread_insert(&p->threads[u], insert_position(&p->threads[u], r),
+			  &op);
+	return true;
+}
+
+/* ---- threads ---- */
+
+bool mut_thread_mm(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t = mut_rng_below(r, p->nthreads);
+
+	p->threads[t].mm ^= 1;
+	return true;
+}
+
+bool mut_thread_add(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned t = p->nthreads, n, i;
+	struct vmt_thread *th = &p->threads[t];
+
+	if (t >= VMT_MAX_THREADS || vmt_program_nops(p) >= VMT_MAX_OPS)
+		return false;
+	p->nthreads++;
+	memset(th, 0, sizeof(*th));
+	/* Most often the mm of a thread already there: they share VMAs. */
+	th->mm = mut_one_in(r, 4) ? (uint8_t)mut_rng_below(r, 2)
+				  : p->threads[mut_rng_below(r, t)].mm;
+	n = 1 + mut_rng_below(r, 2);
+	for (i = 0; i < n && vmt_program_nops(p) < VMT_MAX_OPS; i++)
+		mut_random_op(p, t, r, &th->ops[th->nops++]);
+	/* Half the time it gets a run too, or it waits for the others. */
+	if (p->nsched < VMT_MAX_SCHED && mut_one_in(r, 2)) {
+		mut_sched_insert_at(p, mut_rng_below(r, p->nsched + 1u), t,
+				    mut_random_steps(r));
+	}
+	return true;
+}
+
+/* Thread numbers above u move down one; runs of u go. */
+static void renumber_after_remove(struct vmt_program *p, unsigned u)
+{
+	unsigned i, n = 0, t, k;
+
+	for (i = 0; i < p->nsched; i++) {
+		struct vmt_run run = p->sched[i];
+
+		if (run.thread == u)
+			continue;
+		if (run.thread > u)
+			run.thread--;
+		p->sched[n++] = run;
+	}
+	memset(&p->sched[n], 0, (p->nsched - n) * sizeof(p->sched[0]));
+	p->nsched = (uint8_t)n;
+	for (t = 0; t < p->nthreads; t++)
+		for (k = 0; k < p->threads[t].nops; k++) {
+			struct vmt_op *op = &p->threads[t].ops[k];
+
+			if (op->kind == VMT_OP_KILL && op->arg > u)
+				op->arg--;
+		}
+}
+
+bool mut_thread_remove(struct vmt_program *p, struct mut_rng *r)
+{
+	unsigned u;
+
+	if (p->nthreads < 2)
+		return false;
+	u = mut_rng_below(r, p->nthreads);
+	memmove(&p->threads[u], &p->threads[u + 1],
+		(p->nthreads - u - 1u) * sizeof(p->threads[0]));
+	p->nthreads--;
+	memset(&p->threads[p->nthreads], 0, sizeof(p->threads[0]));
+	renumber_after_remove(p, u);
+	return true;
+}

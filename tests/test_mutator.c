@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_mutator.c - unit tests of the structure-aware mutator.
+ *
+ * Over many programs (decoded from random bytes of a fixed PRNG stream, so
+ * a failure replays) and many seeds:
+ *  - every result is canonical: one vmt_decode() gives, so encode -> decode
+ *    is the identity on it, and its bytes are the canonical encoding;
+ *  - every result is within the limits of program.h and the size limit;
+ *  - the same input and seed give the same output, for mutation and
+ *    crossover alike;
+ *  - vmt_mutate() always changes the program, and every mutation kind is
+ *    reached and changes the program when it applies;
+ *  - a few kinds do exactly what they say (a shift keeps the sum of the
+ *    two runs, a removed thread leaves no run behind);
+ *  - an explicit schedule is the same execution (verdict, steps, trace
+ *    hash), under the correct lock and under a variant;
+ *  - with --afl LIB, the AFL++ plug-in loads and mutates the same way.
+ *
+ * Exit status 0 when every check passes; each failure prints file:line.
+ */
+#include "harness/harness.h"
+#include "mutator/explicit.h"
+#include "mutator/mutator.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROGRAMS	2000
+#define SEEDS		20
+#define REACH_TRIES	20000
+
+static unsigned failures;
+
+#define CHECKF(cond, ...)	check_fmt(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+
+static int __attribute__((format(printf, 5, 6)))
+check_fmt(int ok, const char *file, int line, const char *cond,
+	  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return 1;
+	fprintf(stderr, "%s:%d: check failed: %s: ", file, line, cond);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	failures++;
+	return 0;
+}
+
+static struct mut_rng test_rng = { .state = 0x5eed0001 };
+
+/* A program decoded from random bytes: the fuzzer's view of the world. */
+static void random_program(struct vmt_program *p)
+{
+	uint8_t buf[VMT_MAX_INPUT];
+	size_t n = mut_rng_below(&test_rng, sizeof(buf) + 1), i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (uint8_t)mut_rng_next(&test_rng);
+	/* An op count that fits what follows, so there are ops to mutate. */
+	if (n > 3)
+		buf[3] = (uint8_t)mut_rng_below(&test_rng, (unsigned)(n - 3) / 2 + 1);
+	vmt_decode(buf, n, p);
+}
+
+static int same(const struct vmt_program *a, const struct vmt_program *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static int within_limits(const struct vmt_program *p)
+{
+	unsigned total = 0, t, i;
+
+	if (p->nthreads < 1 || p->nthreads > VMT_MAX_THREADS)
+		return 0;
+	for (t = 0; t < p->nthreads; t++) {
+		if (p->threads[t].nops > VMT_MAX_OPS_PER_THREAD ||
+		    p->threads[t].mm >= VMT_MAX_MMS)
+			return 0;
+		total += p->threads[t].nops;
+	}
+	if (total > VMT_MAX_OPS || p->nsched > VMT_MAX_SCHED ||
+	    p->nchoices > VMT_MAX_CHOICES)
+		return 0;
+	for (i = 0; i < p->nsched; i++)
+		if (p->sched[i].thread >= p->nthreads ||
+		    p->sched[i].steps < 1 || p->sched[i].steps > 64)
+			return 0;
+	return p->layout[0] < 16 && p->layout[1] < 16 && p->small_limit <= 1;
+}
+
+/* Canonical, within the limits, and encoding within cap bytes. */
+static int check_canonical(const struct vmt_program *p, size_t cap,
+			   const char *what, unsigned seed)
+{
+	uint8_t buf[VMT_MAX_INPUT];
+	struct vmt_program q;
+	size_t n = vmt_encode(p, buf, sizeof(buf));
+
+	if (!CHECKF(within_limits(p), "%s seed %u: outside the limits", what, seed))
+		return 0;
+	if (!CHECKF(n >= VMT_MUT_MIN_CAP && n <= cap, "%s seed %u: %zu bytes, cap %zu",
+		    what, seed, n, cap))
+		return 0;
+	vmt_decode(buf, n, &q);
+	return CHECKF(same(p, &q), "%s seed %u: encode -> decode changes it", what, seed);
+}
+
+static void test_mutate_canonical(void)
+{
+	static const size_t caps[] = { VMT_MAX_INPUT, 128, 32, VMT_MUT_MIN_CAP };
+
+	for (unsigned k = 0; k < PROGRAMS; k++) {
+		struct vmt_program p, q;
+		size_t cap = caps[k % 4];
+
+		random_program(&p);
+		vmt_canonicalize(&p, cap);
+		for (unsigned s = 0; s < SEEDS; s++) {
+			struct vmt_mut_log log;
+
+			q = p;
+			CHECKF(vmt_mutate(&q, s, cap, &log) == log.n && log.n >= 1,
+			       "program %u seed %u: %u mutations", k, s, log.n);
+			if (!check_canonical(&q, cap, "mutate", s))
+				return;
+			CHECKF(!same(&p, &q), "program %u seed %u: unchanged", k, s);
+		}
+	}
+}
+
+/* The byte form: canonical bytes out, the same bytes for the same seed. */
+static void test_bytes(void)
+{
+	for (unsigned k = 0; k < PROGRAMS; k++) {
+		uint8_t in[VMT_MAX_INPUT], out[VMT_MAX_INPUT], again[VMT_MAX_INPUT];
+		uint8_t canon[VMT_MAX_INPUT];
+		size_t n = mut_rng_below(&test_rng, 64), cap = 5 + k % 200, m, m2, c;
+		struct vmt_program p;
+
+		for (size_t i = 0; i < n; i++)
+			in[i] = (uint8_t)mut_rng_next(&test_rng);
+		m = vmt_mutate_bytes(in, n, out, cap, k, NULL);
+		m2 = vmt_mutate_bytes(in, n, again, cap, k, NULL);
+		if (!CHECKF(m >= VMT_MUT_MIN_CAP && m <= cap, "input %u: %zu bytes", k, m))
+			return;
+		CHECKF(m == m2 && !memcmp(out, again, m), "input %u: not deterministic", k);
+		vmt_decode(out, m, &p);
+		c = vmt_encode(&p, canon, sizeof(canon));
+		CHECKF(c == m && !memcmp(canon, out, m), "input %u: bytes not canonical", k);
+		/* In place, as libFuzzer calls it. */
+		memcpy(again, in, n);
+		m2 = vmt_mutate_bytes(again, n, again, cap, k, NULL);
+		CHECKF(m == m2 && !memcmp(out, again, m), "input %u: in place differs", k);
+	}
+	CHECKF(vmt_mutate_bytes(NULL, 0, (uint8_t[4]){ 0 }, 4, 1, NULL) == 0,
+	       "%s", "a cap below the header must be refused");
+}
+
+static void test_crossover(void)
+{
+	unsigned differs = 0;
+
+	for (unsigned k = 0; k < PROGRAMS; k++) {
+		struct vmt_program a, b, out, again;
+		size_t cap = k % 2 ? VMT_MAX_INPUT : 64;
+
+		random_program(&a);
+		random_program(&b);
+		vmt_canonicalize(&a, cap);
+		vmt_canonicalize(&b, cap);
+		vmt_crossover(&a, &b, k, cap, &out);
+		vmt_crossover(&a, &b, k, cap, &again);
+		if (!check_canonical(&out, cap, "crossover", k))
+			return;
+		CHECKF(same(&out, &again), "crossover %u: not deterministic", k);
+		CHECKF(!same(&out, &a), "crossover %u: gives back its first input", k);
+		differs += !same(&out, &b);
+	}
+	CHECKF(differs > PROGRAMS / 2, "only %u of %u crossovers differ from b",
+	       differs, PROGRAMS);
+}
+
+/* Every kind applies somewhere and then changes the program. */
+static void test_every_kind(void)
+{
+	unsigned applied[VMT_MUT__COUNT] = { 0 }, logged[VMT_MUT__COUNT] = { 0 };
+
+	for (unsigned k = 0; k < REACH_TRIES; k++) {
+		struct vmt_program p, q;
+		unsigned kind = k % VMT_MUT__COUNT;
+		struct mut_rng r = { .state = k };
+		struct vmt_mut_log log;
+
+		random_program(&p);
+		q = p;
+		if (vmt_mutate_one(&q, kind, &r, VMT_MAX_INPUT)) {
+			applied[kind]++;
+			CHECKF(!same(&p, &q), "kind %s applied without a change",
+			       vmt_mutation_name(kind));
+			check_canonical(&q, VMT_MAX_INPUT, vmt_mutation_name(kind), k);
+		} else {
+			CHECKF(same(&p, &q), "kind %s not applied but changed p",
+			       vmt_mutation_name(kind));
+		}
+		vmt_mutate(&p, k, VMT_MAX_INPUT, &log);
+		for (unsigned i = 0; i < log.n; i++)
+			logged[log.kinds[i]]++;
+	}
+	for (unsigned kind = 0; kind < VMT_MUT__COUNT; kind++) {
+		CHECKF(applied[kind] > 0, "kind %s never applies", vmt_mutation_name(kind));
+		CHECKF(logged[kind] > 0, "vmt_mutate never picks %s", vmt_mutation_name(kind));
+	}
+}
+
+/* The seed corpus's detach-racing-reader: T0 fault, T1 unmap, 4 runs. */
+static void racing_reader(struct vmt_program *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->version = VMT_FORMAT_VERSION;
+	p->nthreads = 2;
+	p->layout[0] = 1;
+	p->threads[0].nops = 1;
+	p->threads[0].ops[0] = (struct vmt_op){ .kind = VMT_OP_FAULT, .len = 1 };
+	p->threads[1].nops = 1;
+	p->threads[1].ops[0] = (struct vmt_op){ .kind = VMT_OP_UNMAP, .len = 1 };
+	p->nsched = 4;
+	p->sched[0] = (struct vmt_run){ 0, 2 };
+	p->sched[1] = (struct vmt_run){ 1, 10 };
+	p->sched[2] = (struct vmt_run){ 0, 3 };
+	p->sched[3] = (struct vmt_run){ 1, 1 };
+}
+
+static unsigned total_steps(const struct vmt_program *p)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->nsched; i++)
+		n += p->sched[i].steps;
+	return n;
+}
+
+/* A shift moves one preemption: same runs, same total, two runs change. */
+static void test_shift_moves_one_preemption(void)
+{
+	for (unsigned k = 0; k < 200; k++) {
+		struct vmt_program p, q;
+		struct mut_rng r = { .state = k };
+		unsigned changed = 0;
+
+		racing_reader(&p);
+		vmt_canonicalize(&p, VMT_MAX_INPUT);
+		q = p;
+		if (!CHECKF(vmt_mutate_one(&q, VMT_MUT_SCHED_SHIFT, &r, VMT_MAX_INPUT),
+			    "seed %u: no shift", k))
+			return;
+		CHECKF(q.nsched == p.nsched && total_steps(&q) == total_steps(&p),
+		       "seed %u: runs or total changed", k);
+		for (unsigned i = 0; i < p.nsched; i++) {
+			CHECKF(q.sched[i].thread == p.sched[i].thread,
+			       "seed %u: run %u changed thread", k, i);
+			changed += q.sched[i].steps != p.sched[i].steps;
+		}
+		CHECKF(changed == 2, "seed %u: %u runs changed", k, changed);
+	}
+}
+
+/* Removing a thread takes its runs and ops along. */
+static void test_thread_remove(void)
+{
+	struct vmt_program p, q;
+	struct mut_rng r = { .state = 3 };
+	unsigned runs_of[2] = { 0, 0 };
+
+	racing_reader(&p);
+	vmt_canonicalize(&p, VMT_MAX_INPUT);
+	q = p;
+	CHECKF(vmt_mutate_one(&q, VMT_MUT_THREAD_REMOVE, &r, VMT_MAX_INPUT),
+	       "%s", "thread-remove does not apply to two threads");
+	CHECKF(q.nthreads == 1 && vmt_program_nops(&q) == 1, "%u threads, %u ops",
+	       q.nthreads, vmt_program_nops(&q));
+	for (unsigned i = 0; i < p.nsched; i++)
+		runs_of[p.sched[i].thread]++;
+	/* The survivor keeps exactly its own runs. */
+	CHECKF(q.nsched == runs_of[q.threads[0].ops[0].kind == VMT_OP_UNMAP],
+	       "%u runs left", q.nsched);
+}
+
+/* From the empty input, mutations build a concurrent program. */
+static void test_grows_from_empty(void)
+{
+	uint8_t buf[128];
+	size_t n = 0;
+	unsigned k;
+	struct vmt_program p;
+
+	for (k = 0; k < 200; k++) {
+		n = vmt_mutate_bytes(buf, n, buf, sizeof(buf), k, NULL);
+		vmt_decode(buf, n, &p);
+		if (p.nthreads >= 2 && vmt_program_nops(&p) >= 2 && p.nsched >= 2)
+			break;
+	}
+	CHECKF(k < 200, "%s", "no two-thread program with a schedule in 200 mutations");
+}
+
+/* ---- run-aware ---- */
+
+static void run(const struct vmt_program *p, enum variant v,
+		struct sim_result *res)
+{
+	struct harness_opts o;
+
+	harness_opts_default(&o);
+	o.variant = v;
+	harness_run(p, &o, res);
+}
+
+static int same_execution(const struct vmt_program *p, enum variant v,
+			  unsigned k)
+{
+	struct vmt_program q = *p;
+	struct sim_result a, b;
+
+	if (!vmt_schedule_make_explicit(&q, v))
+		return 1;	/* too long to record: nothing to compare */
+	run(p, v, &a);
+	run(&q, v, &b);
+	return CHECKF(a.verdict == b.verdict && a.steps == b.steps &&
+		      a.hash == b.hash, "program %u: explicit schedule runs "
+		      "differently (%u/%u steps)", k, a.steps, b.steps);
+}
+
+static void test_explicit_schedule(void)
+{
+	struct vmt_program p;
+	unsigned recorded = 0;
+
+	racing_reader(&p);
+	same_execution(&p, V_NONE, 0);
+	same_execution(&p, V_NARROW_WAKE, 0);
+	p.nsched = 0;	/* all of it implicit */
+	memset(p.sched, 0, sizeof(p.sched));
+	same_execution(&p, V_NONE, 0);
+	for (unsigned k = 0; k < PROGRAMS / 4; k++) {
+		struct vmt_program q;
+		uint8_t in[VMT_MAX_INPUT], out[VMT_MAX_INPUT];
+		size_t n, m;
+
+		random_program(&p);
+		if (!same_execution(&p, V_NONE, k))
+			return;
+		q = p;
+		recorded += vmt_schedule_make_explicit(&q, V_NONE);
+		n = vmt_encode(&p, in, sizeof(in));
+		m = vmt_mutate_explicit_bytes(in, n, out, sizeof(out), k, V_NONE);
+		if (m) {
+			vmt_decode(out, m, &q);
+			check_canonical(&q, sizeof(out), "explicit", k);
+		}
+	}
+	CHECKF(recorded > PROGRAMS / 8, "only %u schedules recorded", recorded);
+}
+
+/* ---- the AFL++ plug-in ---- */
+
+typedef void *(*afl_init_fn)(void *, unsigned);
+typedef size_t (*afl_fuzz_fn)(void *, unsigned char *, size_t, unsigned char **,
+			      unsigned char *, size_t, size_t);
+typedef const char *(*afl_describe_fn)(void *, size_t);
+typedef void (*afl_deinit_fn)(void *);
+
+/* Two instances with one seed make the same outputs, all canonical. */
+static void test_afl_plugin(const char *path)
+{
+	void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	afl_init_fn init;
+	afl_fuzz_fn fuzz;
+	afl_describe_fn describe;
+	afl_deinit_fn deinit;
+	void *m1, *m2;
+	unsigned char in[] = { 1, 1, 1, 2, 0x20, 0, 0x60, 0 }, other[] = { 1, 0 };
+
+	if (!CHECKF(lib, "dlopen %s: %s", path, dlerror()))
+		return;
+	*(void **)&init = dlsym(lib, "afl_custom_init");
+	*(void **)&fuzz = dlsym(lib, "afl_custom_fuzz");
+	*(void **)&describe = dlsym(lib, "afl_custom_describe");
+	*(void **)&deinit = dlsym(lib, "afl_custom_deinit");
+	if (!CHECKF(init && fuzz && describe && deinit, "%s", "missing afl_custom_* symbols"))
+		return;
+	CHECKF(!dlsym(lib, "vmt_mutate"), "%s", "the plug-in exports its internals");
+	m1 = init(NULL, 7);
+	m2 = init(NULL, 7);
+	for (unsigned k = 0; k < 1000; k++) {
+		unsigned char *o1, *o2;
+		size_t n1 = fuzz(m1, in, sizeof(in), &o1, k % 3 ? NULL : other, 2, 4096);
+		size_t n2 = fuzz(m2, in, sizeof(in), &o2, k % 3 ? NULL : other, 2, 4096);
+		struct vmt_program p;
+
+		CHECKF(n1 == n2 && !memcmp(o1, o2, n1), "call %u: instances differ", k);
+		CHECKF(strncmp(describe(m1, 64), "vmlock", 6) == 0, "call %u: describe", k);
+		vmt_decode(o1, n1, &p);
+		if (!check_canonical(&p, VMT_MAX_INPUT, "afl plug-in", k))
+			break;
+	}
+	deinit(m1);
+	deinit(m2);
+	dlclose(lib);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--afl")) {
+		test_afl_plugin(argv[2]);
+	} else {
+		test_mutate_canonical();
+		test_bytes();
+		test_crossover();
+		test_every_kind();
+		test_shift_moves_one_preemption();
+		test_thread_remove();
+		test_grows_from_empty();
+		test_explicit_schedule();
+	}
+	if (failures) {
+		fprintf(stderr, "test_mutator: %u checks failed\n", failures);
+		return 1;
+	}
+	printf("test_mutator: all checks passed\n");
+	return 0;
+}
