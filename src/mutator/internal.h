@@ -43,6 +43,7 @@ bool mut_choice_set(struct vmt_program *p, struct mut_rng *r);
 bool mut_choice_insert(struct vmt_program *p, struct mut_rng *r);
 bool mut_choice_delete(struct vmt_program *p, struct mut_rng *r);
 bool mut_small_limit(struct vmt_program *p, struct mut_rng *r);
+bool mut_explore(struct vmt_program *p, struct mut_rng *r);
 bool mut_layout(struct vmt_program *p, struct mut_rng *r);
 
 /* True with probability 1/n. */

@@ -275,6 +275,13 @@ bool mut_small_limit(struct vmt_program *p, struct mut_rng *r)
 	return true;
 }
 
+bool mut_explore(struct vmt_program *p, struct mut_rng *r)
+{
+	(void)r;
+	p->explore ^= 1;
+	return true;
+}
+
 bool mut_layout(struct vmt_program *p, struct mut_rng *r)
 {
 	/* Most often the mm of some thread: a VMA nobody sees does little. */

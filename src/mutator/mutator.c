@@ -63,6 +63,7 @@ static const struct {
 	[VMT_MUT_CHOICE_INSERT]	= { mut_choice_insert, "choice-insert", 1 },
 	[VMT_MUT_CHOICE_DELETE]	= { mut_choice_delete, "choice-delete", 1 },
 	[VMT_MUT_SMALL_LIMIT]	= { mut_small_limit, "small-limit", 1 },
+	[VMT_MUT_EXPLORE]	= { mut_explore, "explore", 2 },
 	[VMT_MUT_LAYOUT]	= { mut_layout, "layout", 2 },
 };
 

@@ -71,6 +71,7 @@ enum vmt_mutation {
 	VMT_MUT_CHOICE_INSERT,
 	VMT_MUT_CHOICE_DELETE,
 	VMT_MUT_SMALL_LIMIT,
+	VMT_MUT_EXPLORE,	/* toggle the derived schedules (format v2) */
 	VMT_MUT_LAYOUT,		/* an initial VMA appears or goes */
 	VMT_MUT__COUNT
 };
