@@ -28,16 +28,10 @@
 /* Set by the replay main to name the input in reports. */
 const char *vmlock_fuzz_input_name;
 
-static void __attribute__((noreturn)) broken(const char *what,
-					     const char *detail)
-{
-	fprintf(stderr, "decode_fuzz: %s%s%s (input %s)\n", what,
-		detail ? ": " : "", detail ? detail : "",
-		vmlock_fuzz_input_name ? vmlock_fuzz_input_name : "from the engine");
-	fflush(stderr);
-	abort();
-}
+#define broken(what, detail)						\
+	progcheck_broken("decode_fuzz", vmlock_fuzz_input_name, (what), (detail))
 
+/* The replay main calls it. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

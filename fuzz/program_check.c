@@ -5,7 +5,9 @@
  */
 #include "program_check.h"
 
+
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,4 +219,14 @@ int progcheck_meta_eq(const struct vmt_meta *a, const struct vmt_meta *b)
 			return 0;
 	}
 	return 1;
+}
+
+void progcheck_broken(const char *target, const char *input, const char *what,
+		      const char *detail)
+{
+	fprintf(stderr, "%s: %s%s%s (input %s)\n", target, what,
+		detail ? ": " : "", detail ? detail : "",
+		input ? input : "from the engine");
+	fflush(stderr);
+	abort();
 }

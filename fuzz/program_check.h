@@ -20,6 +20,11 @@
  */
 const char *progcheck_program(const struct vmt_program *p);
 
+/* A format target found a broken rule: say so (target, input, what) and
+ * abort, so the engine keeps the input. */
+void progcheck_broken(const char *target, const char *input, const char *what,
+		      const char *detail) __attribute__((noreturn));
+
 /* Expectations: names [a-z0-9-]+ of at most 31 characters, one per variant. */
 const char *progcheck_meta(const struct vmt_meta *m);
 

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkf.h"
+
 #define RANDOM_INPUTS	400	/* per variant */
 #define SMALL_BUDGET	64
 
@@ -41,26 +43,7 @@
 #endif
 #endif
 
-static unsigned failures;
 
-#define CHECKF(cond, ...)	check_fmt(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
-
-static int __attribute__((format(printf, 5, 6)))
-check_fmt(int ok, const char *file, int line, const char *cond,
-	  const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		return 1;
-	fprintf(stderr, "%s:%d: check failed: %s: ", file, line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	failures++;
-	return 0;
-}
 
 /* ---- allocation counter (-Wl,--wrap=...) ------------------------------ */
 

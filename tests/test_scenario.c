@@ -22,11 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkf.h"
+
 #define RANDOM_INPUTS	200000
 #define MUTATED_TEXTS	20000
 #define TEXT_MAX	16384
 
-static unsigned failures;
 
 #define CHECK(cond)							\
 	do {								\
@@ -37,25 +38,6 @@ static unsigned failures;
 		}							\
 	} while (0)
 
-/* CHECK with context; evaluates to the condition so loops can stop early. */
-#define CHECKF(cond, ...)	check_fmt(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
-
-static int __attribute__((format(printf, 5, 6)))
-check_fmt(int ok, const char *file, int line, const char *cond,
-	  const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		return 1;
-	fprintf(stderr, "%s:%d: check failed: %s: ", file, line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	failures++;
-	return 0;
-}
 
 /* xorshift64: a project-owned PRNG, so a failing iteration replays. */
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
