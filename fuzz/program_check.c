@@ -5,7 +5,6 @@
  */
 #include "program_check.h"
 
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
