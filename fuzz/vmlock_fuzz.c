@@ -9,6 +9,7 @@
  * to stderr, and the target aborts so the engine keeps the input.
  * VMLOCK_VARIANT selects a bug variant; the default is the correct lock.
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
+ * VMLOCK_FEEDBACK=0 turns the concurrency feedback off.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -163,6 +164,13 @@ static void warm_up(void)
 	}
 }
 
+static int feedback_disabled(void)
+{
+	const char *v = getenv("VMLOCK_FEEDBACK");
+
+	return v && !strcmp(v, "0");
+}
+
 static void init_once(void)
 {
 	if (initialised)
@@ -171,7 +179,10 @@ static void init_once(void)
 	opts.variant = harness_variant_from_env();
 	opts.sc_only = harness_sc_only_from_env();
 	warm_up();
-	sim_hooks.feedback = feedback;
+	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events
+	 * are worth (README, "Measured"). */
+	if (!feedback_disabled())
+		sim_hooks.feedback = feedback;
 	initialised = 1;
 }
 

@@ -96,8 +96,10 @@ struct vmt_mut_log {
 
 /*
  * A few stacked mutations (1 to VMT_MUT_STACK_MAX, most often one) chosen
- * by seed; p must be canonical.  Returns the number applied (at least one
- * for any program).  log may be NULL.
+ * by seed; p must be canonical.  If they cancel out (a bit flipped twice)
+ * more follow until p differs from the input.  Returns the number in the
+ * log (at least one), which keeps the last VMT_MUT_STACK_MAX kinds
+ * applied.  log may be NULL.
  */
 unsigned vmt_mutate(struct vmt_program *p, uint64_t seed, size_t cap,
 		    struct vmt_mut_log *log);
