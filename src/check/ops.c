@@ -101,14 +101,3 @@ void check_mutation(struct vm_area_struct *vma)
 			 "T%d changes #%u while a reader holds a read lock on it",
 			 sim_self(), vma->idx);
 }
-
-/* Invariant 12: a reader sees a whole update or none of it. */
-void check_payload(struct vm_area_struct *vma, uintptr_t flags,
-		   uintptr_t pgoff)
-{
-	if (flags != pgoff)
-		sim_fail(VERDICT_TORN_READ,
-			 "T%d read #%u mid-update: vm_flags %#lx but vm_pgoff %#lx",
-			 sim_self(), vma->idx, (unsigned long)flags,
-			 (unsigned long)pgoff);
-}

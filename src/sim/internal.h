@@ -78,7 +78,7 @@ struct sim_read_rec {
 
 struct sim_loc_state {
 	struct sim_loc_info info;
-	struct vclock sync;	/* a lock's release clock (rwsem) */
+	struct vclock sync;	/* what a lock's release published (rwsem) */
 	uint32_t nstores;	/* atomics: mo number of the latest store */
 	struct sim_store_rec hist[SIM_HISTORY];
 	struct sim_read_rec rd[SIM_MAX_THREADS];

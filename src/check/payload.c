@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * payload.c - the check on what a reader read, which needs no ghost state:
+ * shared by the simulator's oracles and the real-thread stress driver.
+ */
+#include "check.h"
+
+/* Invariant 12: a reader sees a whole update or none of it. */
+void check_payload(struct vm_area_struct *vma, uintptr_t flags,
+		   uintptr_t pgoff)
+{
+	if (flags != pgoff)
+		sim_fail(VERDICT_TORN_READ,
+			 "T%d read #%u mid-update: vm_flags %#lx but vm_pgoff %#lx",
+			 sim_self(), vma->idx, (unsigned long)flags,
+			 (unsigned long)pgoff);
+}
