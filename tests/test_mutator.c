@@ -295,6 +295,30 @@ static void test_grows_from_empty(void)
 	CHECKF(k < 200, "%s", "no two-thread program with a schedule in 200 mutations");
 }
 
+/* A fresh program has the explore bit on and owes nothing to the old one:
+ * over a few seeds, every thread count and both mms turn up. */
+static void test_program_fresh(void)
+{
+	unsigned threads = 0, mms = 0, k;
+
+	for (k = 0; k < 64; k++) {
+		struct vmt_program p;
+		struct mut_rng r = { .state = k };
+
+		memset(&p, 0, sizeof(p));
+		p.version = VMT_FORMAT_VERSION;
+		p.nthreads = 1;
+		if (!CHECKF(vmt_mutate_one(&p, VMT_MUT_PROGRAM_FRESH, &r, VMT_MAX_INPUT),
+			    "seed %u: program-fresh not applied", k))
+			return;
+		CHECKF(p.explore, "seed %u: a fresh program without the explore bit", k);
+		threads |= 1u << (p.nthreads - 1);
+		for (unsigned t = 0; t < p.nthreads; t++)
+			mms |= 1u << p.threads[t].mm;
+	}
+	CHECKF(threads == 15 && mms == 3, "thread counts %#x, mms %#x", threads, mms);
+}
+
 /* ---- run-aware ---- */
 
 static void run(const struct vmt_program *p, enum variant v,
@@ -412,6 +436,7 @@ int main(int argc, char **argv)
 		test_shift_moves_one_preemption();
 		test_thread_remove();
 		test_grows_from_empty();
+		test_program_fresh();
 		test_explicit_schedule();
 	}
 	if (failures) {

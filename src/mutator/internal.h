@@ -45,6 +45,7 @@ bool mut_choice_delete(struct vmt_program *p, struct mut_rng *r);
 bool mut_small_limit(struct vmt_program *p, struct mut_rng *r);
 bool mut_explore(struct vmt_program *p, struct mut_rng *r);
 bool mut_layout(struct vmt_program *p, struct mut_rng *r);
+bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r);
 
 /* True with probability 1/n. */
 static inline bool mut_one_in(struct mut_rng *r, unsigned n)

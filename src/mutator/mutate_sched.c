@@ -291,3 +291,25 @@ bool mut_layout(struct vmt_program *p, struct mut_rng *r)
 	p->layout[m] ^= (uint8_t)(1u << mut_rng_below(r, VMT_SLOTS));
 	return true;
 }
+
+/* ---- the whole program ---- */
+
+/*
+ * A random program, as random bytes decode to one (the decoder never
+ * rejects), with the explore bit on: the fuzzer keeps the random testing
+ * and PCT baselines' reach (every shape of program, each run under a
+ * PRNG and a PCT schedule as well) while feedback and the other
+ * mutations work on what it keeps.  Without it, a campaign from an empty
+ * corpus builds every program up one mutation at a time.
+ */
+bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
+{
+	uint8_t buf[VMT_MAX_INPUT];
+	size_t n = 8 + mut_rng_below(r, VMT_MAX_INPUT - 7);
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(mut_rng_next(r) >> 56);
+	vmt_decode(buf, n, p);
+	p->explore = 1;
+	return true;
+}

@@ -73,6 +73,8 @@ enum vmt_mutation {
 	VMT_MUT_SMALL_LIMIT,
 	VMT_MUT_EXPLORE,	/* toggle the derived schedules (format v2) */
 	VMT_MUT_LAYOUT,		/* an initial VMA appears or goes */
+	/* the whole program */
+	VMT_MUT_PROGRAM_FRESH,	/* a random program, explore bit on */
 	VMT_MUT__COUNT
 };
 
