@@ -5,7 +5,8 @@
 #      (3 threads, 24 operations, 12 schedule runs), per build;
 #   2. runs and seconds for libFuzzer to find each bug variant from an
 #      empty corpus with the structure-aware mutator and with libFuzzer's
-#      own mutations, and from the shipped corpus (find_variants.sh).
+#      own mutations, without sanitizers (to compare with the baselines),
+#      and from the shipped corpus (find_variants.sh).
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -42,6 +43,11 @@ build_tsan() {
 build_tsan
 cmake --preset default >/dev/null && cmake --build --preset default >/dev/null
 cmake --preset libfuzzer >/dev/null && cmake --build --preset libfuzzer >/dev/null
+# libFuzzer's instrumentation without sanitizers: the build the baselines
+# (uninstrumented) are compared with in seconds.
+cmake -S . -B build/bench-lf -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DVMLOCK_ENGINE=libfuzzer >/dev/null
+cmake --build build/bench-lf --target vmlock_fuzz bench_exec >/dev/null
 
 echo "## Executions per second (one core, 5 s each)"
 echo
@@ -53,6 +59,10 @@ done
 for b in gcc clang; do
 	echo "| $b, weak memory off (VMLOCK_MEMORY=sc) | $(VMLOCK_MEMORY=sc build/bench/$b 5 | cut -d' ' -f1) |"
 done
+# The same input through the fuzz target as libFuzzer builds it: coverage
+# instrumentation and libFuzzer's hooks, with and without sanitizers.
+echo "| libFuzzer build, ASan+UBSan (the libfuzzer preset) | $(build/libfuzzer/bench_exec 5 | cut -d' ' -f1) |"
+echo "| libFuzzer build, no sanitizers | $(build/bench-lf/bench_exec 5 | cut -d' ' -f1) |"
 lf=$(mktemp -d)
 cp build/libfuzzer/seed_corpus/* "$lf/"
 rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=0 \
@@ -63,6 +73,10 @@ echo
 echo "## Runs and seconds to the first find, from an empty corpus ($seeds seeds, at most $max_runs runs)"
 echo
 bench/find_variants.sh build/libfuzzer/vmlock_fuzz "$seeds" "$max_runs"
+echo
+echo "## The same without sanitizers (libFuzzer's instrumentation only: compare with bench/baselines.sh)"
+echo
+bench/find_variants.sh build/bench-lf/vmlock_fuzz "$seeds" "$max_runs"
 echo
 echo "## The same with libFuzzer's own mutations (vmlock_fuzz_plain, the bug variants only)"
 echo
