@@ -2,7 +2,8 @@
 # baselines.sh [SEEDS] [MAX_RUNS] - the same runtime without the fuzzer:
 # random programs under random bytes (no feedback), a seeded PRNG
 # scheduler, and PCT at depths 1-3 (bench/baseline.c).  For each variant,
-# runs and seconds to the first find over SEEDS seeds; a markdown table.
+# runs and seconds (wall time of the process) to the first find over SEEDS
+# seeds; a markdown table.
 # Builds bench/baseline (gcc -O2, no sanitizers) if needed.  ROWS and
 # STRATS pick rows and columns.
 set -eu
@@ -24,8 +25,13 @@ for v in $variants; do
 	for st in $strats; do
 		s=${st%%:*} d=${st#*:}
 		[ "$d" = "$st" ] && d=2
+		# Seconds are the process's wall time, start to exit, as
+		# find_variants.sh measures the fuzzer's.
 		rows=$(for seed in $(seq 1 "$seeds"); do
-			VMLOCK_VARIANT=$v "$bin" "$s" "$seed" "$max_runs" "$d"
+			t0=$(date +%s.%N)
+			r=$(VMLOCK_VARIANT=$v "$bin" "$s" "$seed" "$max_runs" "$d")
+			t1=$(date +%s.%N)
+			echo "$r" | awk -v s="$(echo "$t1 - $t0" | bc)" '{ printf "%s %.2f %s\n", $1, s, $3 }'
 		done)
 		found=$(echo "$rows" | awk '$3 != "-"' | wc -l)
 		mr=$(echo "$rows" | cut -d' ' -f1 | median)
