@@ -25,16 +25,29 @@ trap 'rm -rf "$work"' EXIT
 
 variants="relaxed-inc no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake"
 
-# one VARIANT SEED -> "runs seconds verdict" (runs = max_runs+ if not found)
+# Copy stdin to stdout, and write the time the report's first line passed
+# to $1: the find, before libFuzzer's crash handler symbolizes its stack
+# (a tenth of a second that is not search).
+stamp_report() {
+	while IFS= read -r line; do
+		case $line in vmlock:*) [ -e "$1" ] || date +%s.%N >"$1" ;; esac
+		printf '%s\n' "$line"
+	done
+}
+
+# one VARIANT SEED -> "runs seconds verdict" (runs = max_runs+ if not found;
+# seconds from the start to the report, or to the exit if none)
 one() {
 	dir=$work/c.$1.$2
 	rm -rf "$dir" && mkdir -p "$dir"
 	[ -n "$corpus" ] && cp "$corpus"/* "$dir"/ 2>/dev/null || true
 	log=$work/log.$1.$2
 	start=$(date +%s.%N)
-	VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -reload=0 \
-		-print_final_stats=1 -artifact_prefix="$work/" "$dir" >"$log" 2>&1 || true
-	end=$(date +%s.%N)
+	rm -f "$work/found"
+	{ VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -reload=0 \
+		-print_final_stats=1 -artifact_prefix="$work/" "$dir" 2>&1 || true; } |
+		stamp_report "$work/found" >"$log"
+	end=$(cat "$work/found" 2>/dev/null || date +%s.%N)
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	verdict=$(sed -n 's/^vmlock: \([a-z-]*\):.*/\1/p' "$log" | head -1)
 	if [ -z "$verdict" ]; then
