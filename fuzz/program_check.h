@@ -2,7 +2,8 @@
 /*
  * program_check.h - the rules of src/scenario/program.h, checked from the
  * outside: the oracle of the format's unit tests (tests/test_scenario.c)
- * and of its fuzz targets (decode_fuzz.c, vmt_fuzz.c).
+ * and of its fuzz targets (decode_fuzz.c, vmt_fuzz.c) and the mutator's
+ * (mutator_fuzz.c).
  *
  * Written from the documentation, not from the decoder or the parser, so a
  * bug in either cannot hide in a shared helper.  Each function returns NULL
