@@ -178,11 +178,31 @@ static uint8_t *inplace_buffer(const struct params *pr)
 	return p;
 }
 
+/* The same call with the same seed gave the same bytes. */
+static void check_repeat(const char *call, const uint8_t *out, size_t n,
+			 const uint8_t *again, size_t m)
+{
+	if (m != n || memcmp(again, out, n))
+		broken(call, "two calls with the same seed differ");
+}
+
+/* A mutation or crossover (never declined above the minimum size): a
+ * valid program, other than the first input. */
+static void check_result(const char *call, const struct params *pr,
+			 const uint8_t *out, size_t n, const uint8_t *inplace)
+{
+	struct vmt_program q;
+
+	if (!declined(call, pr, n, inplace, 0)) {
+		check_output(call, out, n, pr->cap, &q);
+		check_changed(call, pr, out, n);
+	}
+}
+
 static void check_mutate(const struct params *pr)
 {
 	const char *call = "vmt_mutate_bytes";
 	uint8_t *inplace, *out, again[CAP_MAX];
-	struct vmt_program q;
 	size_t n, m, k;
 
 	inplace = inplace_buffer(pr);
@@ -190,14 +210,10 @@ static void check_mutate(const struct params *pr)
 	n = vmt_mutate_bytes(pr->a, pr->asize, out, pr->cap, pr->seed, NULL);
 	m = vmt_mutate_bytes(pr->a, pr->asize, again, pr->cap, pr->seed, NULL);
 	k = vmt_mutate_bytes(inplace, pr->asize, inplace, pr->cap, pr->seed, NULL);
-	if (m != n || memcmp(again, out, n))
-		broken(call, "two calls with the same seed differ");
+	check_repeat(call, out, n, again, m);
 	if (k != n || memcmp(inplace, out, n))
 		broken(call, "in place differs from into another buffer");
-	if (!declined(call, pr, n, inplace, 0)) {
-		check_output(call, out, n, pr->cap, &q);
-		check_changed(call, pr, out, n);
-	}
+	check_result(call, pr, out, n, inplace);
 	free(inplace);
 	free(out);
 }
@@ -206,19 +222,14 @@ static void check_crossover(const struct params *pr)
 {
 	const char *call = "vmt_crossover_bytes";
 	uint8_t *out = alloc_exact(pr->cap), again[CAP_MAX];
-	struct vmt_program q;
 	size_t n, m;
 
 	n = vmt_crossover_bytes(pr->a, pr->asize, pr->b, pr->bsize, out,
 				pr->cap, pr->seed);
 	m = vmt_crossover_bytes(pr->a, pr->asize, pr->b, pr->bsize, again,
 				pr->cap, pr->seed);
-	if (m != n || memcmp(again, out, n))
-		broken(call, "two calls with the same seed differ");
-	if (!declined(call, pr, n, NULL, 0)) {
-		check_output(call, out, n, pr->cap, &q);
-		check_changed(call, pr, out, n);
-	}
+	check_repeat(call, out, n, again, m);
+	check_result(call, pr, out, n, NULL);
 	free(out);
 }
 
@@ -247,8 +258,7 @@ static void check_explicit(const struct params *pr)
 				      pr->seed, pr->variant);
 	k = vmt_mutate_explicit_bytes(inplace, pr->asize, inplace, pr->cap,
 				      pr->seed, pr->variant);
-	if (m != n || memcmp(again, out, n))
-		broken(call, "two calls with the same seed differ");
+	check_repeat(call, out, n, again, m);
 	if (k != n || memcmp(inplace, out, n))
 		broken(call, "in place differs from into another buffer");
 	if (a.nthreads < 2 && n)
