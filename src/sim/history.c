@@ -61,14 +61,16 @@ void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v)
 	for (int t = 0; t < SIM_MAX_THREADS; t++)
 		sim.seen[t][loc] = 0;
 	sim.sc_view[loc] = 0;
-	l->nstores = 0;
+	sim.nstores[loc] = 0;
 	sim_history_write(l, loc, v);
 }
 
-/* The oldest store still in the history. */
-static uint32_t oldest(const struct sim_loc_state *l)
+/* The oldest store still in the history of location loc. */
+static uint32_t oldest(uint16_t loc)
 {
-	return l->nstores > SIM_HISTORY ? l->nstores - SIM_HISTORY + 1 : 1;
+	uint32_t n = sim.nstores[loc];
+
+	return n > SIM_HISTORY ? n - SIM_HISTORY + 1 : 1;
 }
 
 static bool store_hb(const struct sim_store_rec *r, const struct vclock *vc)
@@ -100,18 +102,19 @@ static uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
 {
 	const struct vclock *vc = &sim_cur()->vc;
 	uint32_t lo = sim.seen[sim.cur][loc];
+	uint32_t n = sim.nstores[loc];
 
 	/* The common cases first: nothing newer than what we saw, or the
 	 * latest store happens before us. */
-	if (lo == l->nstores || store_hb(&l->hist[l->nstores % SIM_HISTORY], vc))
-		return l->nstores;
+	if (lo == n || store_hb(&l->hist[n % SIM_HISTORY], vc))
+		return n;
 	uint32_t r = reads_floor(l, vc);
 
 	lo = r > lo ? r : lo;
-	for (uint32_t i = l->nstores; i > lo && i >= oldest(l); i--)
+	for (uint32_t i = n; i > lo && i >= oldest(loc); i--)
 		if (store_hb(&l->hist[i % SIM_HISTORY], vc))
 			return i;
-	return lo > oldest(l) ? lo : oldest(l);
+	return lo > oldest(loc) ? lo : oldest(loc);
 }
 
 /* How many stores back from the latest to read, of ncand candidates. */
@@ -145,14 +148,14 @@ const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
 					     uint16_t loc, bool latest,
 					     struct sim_access *a)
 {
-	uint32_t idx = l->nstores;
+	uint32_t idx = sim.nstores[loc];
 
 	if (sim.rf.byte >= 0 && !latest) {
 		uint32_t lo = floor_of(l, loc);
 
 		if (lo < idx) {
 			idx -= rf_pick(idx - lo + 1);
-			if (idx != l->nstores && a->site->local) {
+			if (idx != sim.nstores[loc] && a->site->local) {
 				/* A local access reads a location nobody
 				 * else may write now: no choice exists. */
 				VM_ASSERT(!"a local load with a stale store");
@@ -164,7 +167,7 @@ const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
 
 	a->rf_tid = r->tid;
 	a->rf_idx = idx;
-	a->rf_stale = (uint8_t)(l->nstores - idx);
+	a->rf_stale = (uint8_t)(sim.nstores[loc] - idx);
 	if (a->rf_stale)
 		sim.stale_reads++;
 	return r;
@@ -173,10 +176,11 @@ const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
 struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
 					int32_t v)
 {
-	struct sim_store_rec *r = &l->hist[++l->nstores % SIM_HISTORY];
+	uint32_t n = ++sim.nstores[loc];
+	struct sim_store_rec *r = &l->hist[n % SIM_HISTORY];
 	bool fiber = sim_in_fiber();
 
-	if (l->nstores == 2) {
+	if (n == 2) {
 		VM_ASSERT(sim.nwritten < SIM_MAX_LOCS);
 		sim.written[sim.nwritten++] = loc;
 	}
@@ -185,7 +189,7 @@ struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
 	memset(&r->sync, 0, sizeof(r->sync));
 	if (fiber)
-		sim.seen[sim.cur][loc] = l->nstores;
+		sim.seen[sim.cur][loc] = n;
 	return r;
 }
 
@@ -208,14 +212,19 @@ static uint32_t max_u32(uint32_t a, uint32_t b)
  */
 void sim_history_sc_fence(void)
 {
+	uint32_t *seen;
+
 	if (sim.rf.byte < 0)
 		return;		/* no stale read can follow: views unused */
+	seen = sim.seen[sim.cur];
 	for (unsigned i = 0; i < sim.nwritten; i++) {
 		uint16_t loc = sim.written[i];
-		struct sim_loc_state *l = &sim.locs[loc];
-		uint32_t v = max_u32(floor_of(l, loc), sim.sc_view[loc]);
+		uint32_t n = sim.nstores[loc], v = n;
 
-		sim.seen[sim.cur][loc] = v;
+		/* Seen the latest: floor_of() is n, and sc_view <= n. */
+		if (seen[loc] != n)
+			v = max_u32(floor_of(&sim.locs[loc], loc), sim.sc_view[loc]);
+		seen[loc] = v;
 		sim.sc_view[loc] = v;
 	}
 }

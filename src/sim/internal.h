@@ -79,7 +79,6 @@ struct sim_read_rec {
 struct sim_loc_state {
 	struct sim_loc_info info;
 	struct vclock sync;	/* what a lock's release published (rwsem) */
-	uint32_t nstores;	/* atomics: mo number of the latest store */
 	struct sim_store_rec hist[SIM_HISTORY];
 	struct sim_read_rec rd[SIM_MAX_THREADS];
 	int8_t w_tid;		/* plain: last writer, or -1 */
@@ -113,6 +112,10 @@ struct sim_state {
 	 * same, published by seq_cst fences in their total order. */
 	uint32_t seen[SIM_MAX_THREADS][SIM_MAX_LOCS];
 	uint32_t sc_view[SIM_MAX_LOCS];
+	/* Per atomic location, the mo number of its latest store.  Apart
+	 * from sim_loc_state so that a seq_cst fence's walk over every
+	 * written location reads packed arrays (seen, sc_view, nstores). */
+	uint32_t nstores[SIM_MAX_LOCS];
 	/* Atomic locations with more than their initial store: the only
 	 * ones whose views a seq_cst fence can change. */
 	uint16_t written[SIM_MAX_LOCS];
@@ -151,6 +154,13 @@ static inline void sim_hash_mix(uint64_t v)
 static inline void sim_hash_site(const struct sim_site *s)
 {
 	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+}
+
+/* The latest store of atomic location loc (state l). */
+static inline struct sim_store_rec *sim_latest(struct sim_loc_state *l,
+					       uint16_t loc)
+{
+	return &l->hist[sim.nstores[loc] % SIM_HISTORY];
 }
 
 /* memory.c */

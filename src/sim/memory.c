@@ -362,7 +362,7 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 static void do_write(sim_atomic_t *x, struct sim_loc_state *l, int32_t v,
 		     enum sim_mo mo, bool rmw)
 {
-	const struct sim_store_rec *prev = &l->hist[l->nstores % SIM_HISTORY];
+	const struct sim_store_rec *prev = sim_latest(l, x->loc);
 	/* A copy: the ring may hand prev's slot to the new store. */
 	struct vclock carry = prev->sync;
 	struct sim_store_rec *w;
@@ -414,7 +414,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	v = (int32_t)((uint32_t)old + (uint32_t)delta);
 	a.old = old;
 	a.val = v;
-	hb_read(&l->hist[l->nstores % SIM_HISTORY], mo);
+	hb_read(sim_latest(l, x->loc), mo);
 	do_write(x, l, v, mo, true);
 	sim_access_post(&a);
 	return old;
