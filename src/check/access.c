@@ -8,26 +8,13 @@
 
 /* ---- protection: invariant 9 (no use after drop), 14 (RCU scope) ---- */
 
-/*
- * A thread may touch a VMA while it holds a reader increment on it, holds
- * F on it, or holds the mmap lock of the mm the VMA belongs to.  Inside an
- * RCU read section it may also touch the fields RCU readers are allowed to
- * read on a stale pointer (vm_refcnt, and vm_lock_seq with READ_ONCE):
- * the object is type-safe, so the memory is a VMA, maybe not the one meant.
- */
-void check_vma_touch(const struct vm_area_struct *vma, const char *field,
-		     bool rcu_safe, const char *func)
+/* A touch check_vma_touch() (ghost.h) does not allow. */
+void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
+			  const char *field, const char *func)
 {
-	int t = sim_self();
-	const struct ghost_vma *g = gvma(vma);
-
-	if (g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner))
-		return;
-	if (rcu_safe && ghost.th[t].rcu_depth > 0)
-		return;
 	sim_fail(VERDICT_USE_AFTER_DROP,
 		 "T%d touches #%u.%s in %s() holding no reference, lock or RCU right to it (#%u gen %u)",
-		 t, vma->idx, field, func, vma->idx, g->gen);
+		 t, vma->idx, field, func, vma->idx, gvma(vma)->gen);
 }
 
 /*
@@ -121,8 +108,8 @@ void check_pre(const struct sim_access *a)
 				(li->obj_kind == OBJ_VMA_LOCK_SEQ &&
 				 a->kind == SIM_A_LOAD);
 
-		check_vma_touch(vma_from_idx(li->obj_idx), li->field, rcu_safe,
-				a->site->func);
+		check_vma_touch(a->tid, vma_from_idx(li->obj_idx), li->field,
+				rcu_safe, a->site->func);
 		return;
 	}
 	if (li->obj_kind == OBJ_SLAB)

@@ -26,7 +26,7 @@ static void g_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
 	uint8_t self = (uint8_t)(1u << sim_self());
 
 	/* The dep map is a field of the VMA: touching it needs a right. */
-	check_vma_touch(vma, "vmlock_dep_map", false, func);
+	check_vma_touch(sim_self(), vma, "vmlock_dep_map", false, func);
 	switch (op) {
 	case LOCKDEP_ACQUIRE_READ:
 		if (g->lockdep_read & self)

@@ -84,8 +84,29 @@ static inline bool ghost_write_locked(const struct vm_area_struct *vma)
 void check_pre(const struct sim_access *a);
 void check_post(const struct sim_access *a);
 void check_thread_exit(int tid);
-/* May thread sim_self() touch this field of the VMA now? */
-void check_vma_touch(const struct vm_area_struct *vma, const char *field,
-		     bool rcu_safe, const char *func);
+void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
+			  const char *field, const char *func);
+
+/*
+ * May thread t touch this field of the VMA now?  It may while it holds a
+ * reader increment on it, holds F on it, or holds the mmap lock of the
+ * mm the VMA belongs to.  Inside an RCU read section it may also touch
+ * the fields RCU readers are allowed to read on a stale pointer
+ * (vm_refcnt, and vm_lock_seq with READ_ONCE): the object is type-safe,
+ * so the memory is a VMA, maybe not the one meant.  Inline: it runs on
+ * every access to a VMA.
+ */
+static inline void check_vma_touch(int t, const struct vm_area_struct *vma,
+				   const char *field, bool rcu_safe,
+				   const char *func)
+{
+	const struct ghost_vma *g = gvma(vma);
+
+	if (g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner))
+		return;
+	if (rcu_safe && ghost.th[t].rcu_depth > 0)
+		return;
+	check_vma_touch_fail(t, vma, field, func);
+}
 
 #endif /* VMLOCK_CHECK_GHOST_H */

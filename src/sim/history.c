@@ -97,17 +97,14 @@ static uint32_t reads_floor(const struct sim_loc_state *l,
 	return lo;
 }
 
-/* The oldest store the running thread may read. */
-static uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
+/* floor_of() when the latest store is newer than what the thread saw
+ * and does not happen before it. */
+static __attribute__((noinline)) uint32_t
+floor_below_latest(const struct sim_loc_state *l, uint16_t loc)
 {
 	const struct vclock *vc = &sim_cur()->vc;
 	uint32_t lo = sim.seen[sim.cur][loc];
 	uint32_t n = sim.nstores[loc];
-
-	/* The common cases first: nothing newer than what we saw, or the
-	 * latest store happens before us. */
-	if (lo == n || store_hb(&l->hist[n % SIM_HISTORY], vc))
-		return n;
 	uint32_t r = reads_floor(l, vc);
 
 	lo = r > lo ? r : lo;
@@ -115,6 +112,19 @@ static uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
 		if (store_hb(&l->hist[i % SIM_HISTORY], vc))
 			return i;
 	return lo > oldest(loc) ? lo : oldest(loc);
+}
+
+/* The oldest store the running thread may read.  The common cases
+ * inline: nothing newer than what we saw, or the latest store happens
+ * before us. */
+static inline uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
+{
+	uint32_t n = sim.nstores[loc];
+
+	if (sim.seen[sim.cur][loc] == n ||
+	    store_hb(&l->hist[n % SIM_HISTORY], &sim_cur()->vc))
+		return n;
+	return floor_below_latest(l, loc);
 }
 
 /* How many stores back from the latest to read, of ncand candidates. */
