@@ -74,7 +74,8 @@ static void check_unlock_parity(int m, const struct sim_access *a)
  * the mm's write lock, the tree the mm's lock in any mode.  A false
  * claim is a bug of the model, not a finding: abort.
  */
-static void check_local_claim(const struct sim_access *a)
+static __attribute__((noinline)) void
+check_local_claim(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 	int t = a->tid;
@@ -96,22 +97,11 @@ static void check_local_claim(const struct sim_access *a)
 	}
 }
 
-void check_pre(const struct sim_access *a)
+/* An access to an mm's field or to the allocator's lock. */
+static __attribute__((noinline)) void check_pre_mm(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 
-	if (a->site->local)
-		check_local_claim(a);
-
-	if (obj_is_vma(li->obj_kind)) {
-		bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
-				(li->obj_kind == OBJ_VMA_LOCK_SEQ &&
-				 a->kind == SIM_A_LOAD);
-
-		check_vma_touch(a->tid, vma_from_idx(li->obj_idx), li->field,
-				rcu_safe, a->site->func);
-		return;
-	}
 	if (li->obj_kind == OBJ_SLAB)
 		return;		/* the allocator's lock: anyone may take it */
 	VM_ASSERT(obj_is_mm(li->obj_kind));
@@ -122,6 +112,24 @@ void check_pre(const struct sim_access *a)
 		check_lock_order(a);
 	else
 		check_unlock_parity(li->obj_idx, a);
+}
+
+/* Runs before every access: the VMA case, the common one, inline. */
+void check_pre(const struct sim_access *a)
+{
+	const struct sim_loc_info *li = a->info;
+
+	if (a->site->local)
+		check_local_claim(a);
+	if (!obj_is_vma(li->obj_kind)) {
+		check_pre_mm(a);
+		return;
+	}
+	bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
+			(li->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
+
+	check_vma_touch(a->tid, vma_from_idx(li->obj_idx), li->field, rcu_safe,
+			a->site->func);
 }
 
 /* ---- values: invariants 1, 3, 5, 8, 11 ---- */

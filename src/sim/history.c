@@ -197,7 +197,7 @@ struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
 	r->val = v;
 	r->tid = (int8_t)(fiber ? sim.cur : -1);
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
-	memset(&r->sync, 0, sizeof(r->sync));
+	vclock_clear(&r->sync);
 	if (fiber)
 		sim.seen[sim.cur][loc] = n;
 	return r;

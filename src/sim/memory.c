@@ -113,7 +113,7 @@ static void hb_write(struct sim_store_rec *w, const struct vclock *carry,
 	struct sim_thread *t = sim_cur();
 
 	if (carry)
-		w->sync = *carry;
+		vclock_copy(&w->sync, carry);
 	if (is_release(mo)) {
 		sim_hb_release(&w->sync);
 	} else {
@@ -135,7 +135,7 @@ void sim_hb_fence(enum sim_mo mo)
 	if (is_acquire(mo))
 		vclock_join(&t->vc, &t->acq_pending);
 	if (is_release(mo)) {
-		t->rel_fence = t->vc;
+		vclock_copy(&t->rel_fence, &t->vc);
 		t->vc.c[sim.cur]++;
 	}
 	if (mo == SIM_SEQ_CST)
@@ -315,9 +315,11 @@ void sim_access_post(const struct sim_access *a)
 		sim_hooks.post(a);
 }
 
-static bool begin_access(struct sim_access *a, uint16_t loc,
-			 enum sim_access_kind kind, enum sim_mo mo,
-			 const struct sim_site *s)
+/* Inline in each access function: it runs on every access. */
+static inline __attribute__((always_inline)) bool
+begin_access(struct sim_access *a, uint16_t loc,
+	     enum sim_access_kind kind, enum sim_mo mo,
+	     const struct sim_site *s)
 {
 	if (!sim_in_fiber())
 		return false;
@@ -364,9 +366,10 @@ static void do_write(sim_atomic_t *x, struct sim_loc_state *l, int32_t v,
 {
 	const struct sim_store_rec *prev = sim_latest(l, x->loc);
 	/* A copy: the ring may hand prev's slot to the new store. */
-	struct vclock carry = prev->sync;
+	struct vclock carry;
 	struct sim_store_rec *w;
 
+	vclock_copy(&carry, &prev->sync);
 	/* Every write since the threads started went through here. */
 	VM_ASSERT(prev->val == x->v);
 	if (rmw)
