@@ -23,7 +23,8 @@ void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
  * while holding a reference on one of its VMAs (an attached VMA keeps its
  * mm from being torn down).
  */
-static void check_mm_touch(int m, const struct sim_access *a)
+static __attribute__((noinline)) void
+check_foreign_mm_touch(int m, const struct sim_access *a)
 {
 	int t = a->tid;
 
@@ -31,8 +32,6 @@ static void check_mm_touch(int m, const struct sim_access *a)
 		sim_fail(VERDICT_MM_USE_AFTER_FREE,
 			 "T%d touches mm %c.%s in %s() after its last mmdrop",
 			 t, 'A' + m, a->info->field, a->site->func);
-	if (ghost.th[t].mm == m || ghost.th[t].pins[m] > 0)
-		return;
 	for (int i = 0; i < VMA_POOL_SIZE; i++) {
 		const struct ghost_vma *g = &ghost.vma[i];
 
@@ -44,8 +43,19 @@ static void check_mm_touch(int m, const struct sim_access *a)
 		 t, 'A' + m, a->info->field, a->site->func);
 }
 
+/* The common case inline: a live mm that is the thread's own, or pinned. */
+static inline void check_mm_touch(int m, const struct sim_access *a)
+{
+	const struct ghost_thread *gt = &ghost.th[a->tid];
+
+	if (!ghost.mm_freed[m] && (gt->mm == m || gt->pins[m] > 0))
+		return;
+	check_foreign_mm_touch(m, a);
+}
+
 /* Invariant 15: never sleep on the mmap lock holding a VMA read lock. */
-static void check_lock_order(const struct sim_access *a)
+static __attribute__((noinline)) void
+check_lock_order(const struct sim_access *a)
 {
 	uint8_t self = (uint8_t)(1u << a->tid);
 
@@ -57,7 +67,8 @@ static void check_lock_order(const struct sim_access *a)
 }
 
 /* Invariant 11: the write lock is released only with an even sequence. */
-static void check_unlock_parity(int m, const struct sim_access *a)
+static __attribute__((noinline)) void
+check_unlock_parity(int m, const struct sim_access *a)
 {
 	const struct mm_struct *mm = &world.mm[m];
 
@@ -239,7 +250,8 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
 }
 
-static void refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
+static __attribute__((noinline)) void
+refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 {
 	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
 
@@ -264,7 +276,8 @@ static void refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 	refcnt_encoding(vma, a);
 }
 
-static void seq_post(int m, const struct sim_access *a)
+static __attribute__((noinline)) void
+seq_post(int m, const struct sim_access *a)
 {
 	if (a->kind != SIM_A_STORE)
 		return;
@@ -276,7 +289,8 @@ static void seq_post(int m, const struct sim_access *a)
 
 /* vm_lock_seq is written only with the mmap write lock, and either F
  * held or the VMA detached: then no reader may be inside (invariant 4). */
-static void lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
+static __attribute__((noinline)) void
+lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
 {
 	const struct ghost_vma *g = gvma(vma);
 
