@@ -95,7 +95,7 @@ struct sim_loc_state {
 	struct sim_read_rec rd[SIM_MAX_THREADS];
 	int8_t w_tid;		/* plain: last writer, or -1 */
 	uint32_t w_clk;		/* plain: its epoch */
-	uint32_t r_clk[SIM_MAX_THREADS];	/* plain: last read epochs */
+	struct vclock r_clk;	/* plain: each thread's last read epoch */
 };
 
 struct sim_state {

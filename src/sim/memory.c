@@ -280,11 +280,11 @@ static void race_check_write(struct sim_loc_state *l, const struct sim_site *s)
 	if (l->w_tid >= 0 && l->w_tid != sim.cur && l->w_clk > vc->c[l->w_tid])
 		race(l, "writes", l->w_tid, s);
 	for (int u = 0; u < sim.n; u++)
-		if (u != sim.cur && l->r_clk[u] > vc->c[u])
+		if (u != sim.cur && l->r_clk.c[u] > vc->c[u])
 			race(l, "writes", u, s);
 	l->w_tid = (int8_t)sim.cur;
 	l->w_clk = vc->c[sim.cur];
-	memset(l->r_clk, 0, sizeof(l->r_clk));
+	vclock_clear(&l->r_clk);
 }
 
 static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
@@ -293,7 +293,7 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 
 	if (l->w_tid >= 0 && l->w_tid != sim.cur && l->w_clk > vc->c[l->w_tid])
 		race(l, "reads", l->w_tid, s);
-	l->r_clk[sim.cur] = vc->c[sim.cur];
+	l->r_clk.c[sim.cur] = vc->c[sim.cur];
 }
 
 /* ---- reporting to the oracles and the trace ---- */
@@ -335,7 +335,8 @@ begin_access(struct sim_access *a, uint16_t loc,
 	a->info = &loc_of(loc)->info;
 	a->site = s;
 	a->old = 0;
-	a->val = 0;
+	/* val: each access sets it before sim_access_post().  Zeroing it
+	 * here too made old and val one 16-byte memset, a sanitizer call. */
 	a->rf_tid = -1;
 	a->rf_stale = 0;
 	a->rf_idx = 0;
