@@ -8,8 +8,9 @@
 # correct lock for the same budget, which must find nothing.  ROWS="a b"
 # runs only those rows.  MUTATOR=plain takes the default FUZZER without
 # the structure-aware mutator (vmlock_fuzz_plain: libFuzzer's own
-# mutations), to compare.
+# mutations), to compare.  LF_FLAGS adds libFuzzer flags.
 set -eu
+LF_FLAGS=${LF_FLAGS:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 case ${MUTATOR:-custom} in
 plain) default_fuzzer=$here/build/libfuzzer/vmlock_fuzz_plain ;;
@@ -47,8 +48,8 @@ one() {
 	log=$work/log.$1.$2
 	start=$(date +%s.%N)
 	rm -f "$work/found"
-	{ VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -reload=0 \
-		-print_final_stats=1 -artifact_prefix="$work/" "$dir" 2>&1 || true; } |
+	{ VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -entropic=0 -reload=0 \
+		-print_final_stats=1 -artifact_prefix="$work/" $LF_FLAGS "$dir" 2>&1 || true; } |
 		stamp_report "$work/found" >"$log"
 	end=$(cat "$work/found" 2>/dev/null || date +%s.%N)
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
