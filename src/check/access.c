@@ -23,7 +23,7 @@ void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
  * while holding a reference on one of its VMAs (an attached VMA keeps its
  * mm from being torn down).
  */
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 check_foreign_mm_touch(int m, const struct sim_access *a)
 {
 	int t = a->tid;
@@ -54,7 +54,7 @@ static inline void check_mm_touch(int m, const struct sim_access *a)
 }
 
 /* Invariant 15: never sleep on the mmap lock holding a VMA read lock. */
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 check_lock_order(const struct sim_access *a)
 {
 	uint8_t self = (uint8_t)(1u << a->tid);
@@ -67,7 +67,7 @@ check_lock_order(const struct sim_access *a)
 }
 
 /* Invariant 11: the write lock is released only with an even sequence. */
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 check_unlock_parity(int m, const struct sim_access *a)
 {
 	const struct mm_struct *mm = &world.mm[m];
@@ -85,7 +85,7 @@ check_unlock_parity(int m, const struct sim_access *a)
  * the mm's write lock, the tree the mm's lock in any mode.  A false
  * claim is a bug of the model, not a finding: abort.
  */
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 check_local_claim(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
@@ -109,7 +109,7 @@ check_local_claim(const struct sim_access *a)
 }
 
 /* An access to an mm's field or to the allocator's lock. */
-static __attribute__((noinline)) void check_pre_mm(const struct sim_access *a)
+static VM_NOINLINE void check_pre_mm(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 
@@ -250,7 +250,7 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
 }
 
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 {
 	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
@@ -276,7 +276,7 @@ refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 	refcnt_encoding(vma, a);
 }
 
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 seq_post(int m, const struct sim_access *a)
 {
 	if (a->kind != SIM_A_STORE)
@@ -289,7 +289,7 @@ seq_post(int m, const struct sim_access *a)
 
 /* vm_lock_seq is written only with the mmap write lock, and either F
  * held or the VMA detached: then no reader may be inside (invariant 4). */
-static __attribute__((noinline)) void
+static VM_NOINLINE void
 lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
 {
 	const struct ghost_vma *g = gvma(vma);

@@ -9,6 +9,7 @@
 #include "../lock/kdebug.h"
 #include "../lock/mm.h"
 #include "../util/assert.h"
+#include "../util/compiler.h"
 
 struct ghost_vma {
 	uint32_t gen;			/* bumped at every vm_area_alloc */

@@ -99,7 +99,7 @@ static uint32_t reads_floor(const struct sim_loc_state *l,
 
 /* floor_of() when the latest store is newer than what the thread saw
  * and does not happen before it. */
-static __attribute__((noinline)) uint32_t
+static VM_NOINLINE uint32_t
 floor_below_latest(const struct sim_loc_state *l, uint16_t loc)
 {
 	const struct vclock *vc = &sim_cur()->vc;

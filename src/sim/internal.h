@@ -9,6 +9,7 @@
 #include "fiber.h"
 #include "sim.h"
 #include "../util/assert.h"
+#include "../util/compiler.h"
 #include "../util/sanitizer.h"
 
 /* A vector clock: one component per simulated thread.  Four threads fit

@@ -316,7 +316,7 @@ void sim_access_post(const struct sim_access *a)
 }
 
 /* Inline in each access function: it runs on every access. */
-static inline __attribute__((always_inline)) bool
+static VM_ALWAYS_INLINE bool
 begin_access(struct sim_access *a, uint16_t loc,
 	     enum sim_access_kind kind, enum sim_mo mo,
 	     const struct sim_site *s)
