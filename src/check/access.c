@@ -93,9 +93,7 @@ check_local_claim(const struct sim_access *a)
 	bool ok;
 
 	if (obj_is_vma(li->obj_kind)) {
-		const struct ghost_vma *g = &ghost.vma[li->obj_idx];
-
-		ok = g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner);
+		ok = ghost_vma_right(t, &ghost.vma[li->obj_idx]);
 	} else if (li->obj_kind == OBJ_MM_SEQ) {
 		ok = ghost_holds_mmap_write(t, li->obj_idx);
 	} else {
@@ -125,17 +123,25 @@ static VM_NOINLINE void check_pre_mm(const struct sim_access *a)
 		check_unlock_parity(li->obj_idx, a);
 }
 
-/* Runs before every access: the VMA case, the common one, inline. */
+/*
+ * Runs before every access: the VMA case, the common one, inline.  A
+ * thread with a right to the VMA (check_vma_touch()) passes both checks:
+ * a local claim on a VMA field needs that same right.
+ */
 void check_pre(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 
-	if (a->site->local)
-		check_local_claim(a);
 	if (!obj_is_vma(li->obj_kind)) {
+		if (a->site->local)
+			check_local_claim(a);
 		check_pre_mm(a);
 		return;
 	}
+	if (ghost_vma_right(a->tid, &ghost.vma[li->obj_idx]))
+		return;
+	if (a->site->local)
+		check_local_claim(a);	/* aborts: the claim is false */
 	bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
 			(li->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 

@@ -88,10 +88,16 @@ void check_thread_exit(int tid);
 void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
 			  const char *field, const char *func);
 
+/* Does thread t hold a reader increment on the VMA, F on it, or the
+ * mmap lock of the mm it belongs to? */
+static inline bool ghost_vma_right(int t, const struct ghost_vma *g)
+{
+	return g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner);
+}
+
 /*
- * May thread t touch this field of the VMA now?  It may while it holds a
- * reader increment on it, holds F on it, or holds the mmap lock of the
- * mm the VMA belongs to.  Inside an RCU read section it may also touch
+ * May thread t touch this field of the VMA now?  It may with a right to
+ * it (above).  Inside an RCU read section it may also touch
  * the fields RCU readers are allowed to read on a stale pointer
  * (vm_refcnt, and vm_lock_seq with READ_ONCE): the object is type-safe,
  * so the memory is a VMA, maybe not the one meant.  Inline: it runs on
@@ -103,7 +109,7 @@ static inline void check_vma_touch(int t, const struct vm_area_struct *vma,
 {
 	const struct ghost_vma *g = gvma(vma);
 
-	if (g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner))
+	if (ghost_vma_right(t, g))
 		return;
 	if (rcu_safe && ghost.th[t].rcu_depth > 0)
 		return;
