@@ -433,8 +433,9 @@ bool mut_thread_add(struct vmt_program *p, struct mut_rng *r)
 		mut_random_op(p, t, r, &th->ops[th->nops++]);
 	/* Half the time it gets a run too, or it waits for the others. */
 	if (p->nsched < VMT_MAX_SCHED && mut_one_in(r, 2)) {
-		mut_sched_insert_at(p, mut_rng_below(r, p->nsched + 1u), t,
-				    mut_random_steps(r));
+		unsigned at = mut_rng_below(r, p->nsched + 1u);	/* then the steps */
+
+		mut_sched_insert_at(p, at, t, mut_random_steps(r));
 	}
 	return true;
 }

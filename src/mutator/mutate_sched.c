@@ -176,10 +176,15 @@ bool mut_sched_merge(struct vmt_program *p, struct mut_rng *r)
 
 bool mut_sched_insert(struct vmt_program *p, struct mut_rng *r)
 {
+	unsigned i, t;
+
 	if (p->nsched >= VMT_MAX_SCHED)
 		return false;
-	mut_sched_insert_at(p, mut_rng_below(r, p->nsched + 1u),
-			mut_rng_below(r, p->nthreads), mut_random_steps(r));
+	/* One draw per statement: the order of a call's arguments is
+	 * unspecified, and gcc and clang differ. */
+	i = mut_rng_below(r, p->nsched + 1u);
+	t = mut_rng_below(r, p->nthreads);
+	mut_sched_insert_at(p, i, t, mut_random_steps(r));
 	return true;
 }
 
@@ -220,10 +225,12 @@ static uint8_t random_choice(struct mut_rng *r)
 
 bool mut_choice_flip(struct vmt_program *p, struct mut_rng *r)
 {
+	unsigned bit;
+
 	if (!p->nchoices)
 		return false;
-	p->choices[mut_rng_below(r, p->nchoices)] ^=
-		(uint8_t)(1u << mut_rng_below(r, 8));
+	bit = mut_rng_below(r, 8);	/* then the byte: one draw a statement */
+	p->choices[mut_rng_below(r, p->nchoices)] ^= (uint8_t)(1u << bit);
 	return true;
 }
 

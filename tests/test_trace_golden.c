@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_trace_golden.c - the runs of the corpus and its mutants do not
+ * change.
+ *
+ * The inputs: every .vmt file of the corpus and 100 mutants of each (the structure-
+ * aware mutator, seeds 1-100), about 2100 programs that reach the detach
+ * windows, stale reads and reuse the corpus is built around.  For the
+ * correct lock and every variant, with weak memory on and off, every
+ * input runs as the fuzz target runs it (its explore runs included) and
+ * each run's verdict and trace hash fold into one value per
+ * configuration, pinned in tests/trace_golden.txt.
+ *
+ * A change to the runtime's speed must leave the values as they are; a
+ * change to the model, the runtime's semantics, the mutator or the corpus
+ * changes them on purpose, and the file is then rewritten with
+ * `test_trace_golden --print corpus > tests/trace_golden.txt` (the commit
+ * says why).  Every build (gcc, clang with sanitizers, AFL++, TSan) must
+ * give the same values: determinism across builds, on inputs beyond the
+ * corpus.
+ *
+ *   test_trace_golden --print CORPUS_DIR | CORPUS_DIR GOLDEN_FILE
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/harness.h"
+#include "mutator/mutator.h"
+
+enum { MUTANTS = 100, MAX_FILES = 64 };
+
+static struct vmt_program corpus[MAX_FILES];
+static unsigned ncorpus;
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_file(const char *dir, const char *name)
+{
+	static char text[1 << 16];
+	char path[512], err[128];
+	struct vmt_meta meta;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	if (ncorpus == MAX_FILES || vmt_parse(text, &corpus[ncorpus], &meta, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", path, ncorpus == MAX_FILES ? "too many files" : err);
+		exit(1);
+	}
+	ncorpus++;
+}
+
+/* The .vmt files in name order: readdir's order is the file system's. */
+static void load_corpus(const char *dir)
+{
+	char *names[MAX_FILES];
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		perror(dir);
+		exit(1);
+	}
+	while ((e = readdir(d)) && n < MAX_FILES) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".vmt"))
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (unsigned i = 0; i < n; i++) {
+		load_file(dir, names[i]);
+		free(names[i]);
+	}
+}
+
+static uint64_t fold(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ULL;
+}
+
+static uint64_t config_hash(enum variant v, bool sc_only)
+{
+	struct harness_opts o;
+	struct sim_result res;
+	uint64_t h = 14695981039346656037ULL;
+	unsigned which;
+
+	harness_opts_default(&o);
+	o.variant = v;
+	o.sc_only = sc_only;
+	for (unsigned i = 0; i < ncorpus; i++) {
+		for (unsigned k = 0; k <= MUTANTS; k++) {
+			struct vmt_program p = corpus[i];
+
+			if (k)
+				vmt_mutate(&p, k, VMT_MAX_INPUT, NULL);
+			harness_run_input(&p, &o, &res, &which);
+			h = fold(h, res.hash);
+			h = fold(h, (uint64_t)res.verdict << 8 | which);
+		}
+	}
+	return h;
+}
+
+/* One line per configuration: "<variant> <weak|sc> <hash>". */
+static int print_all(void)
+{
+	for (int v = 0; v < V__COUNT; v++)
+		for (int sc = 0; sc < 2; sc++)
+			printf("%s %s %016llx\n", variant_info((enum variant)v)->name,
+			       sc ? "sc" : "weak",
+			       (unsigned long long)config_hash((enum variant)v, sc));
+	return 0;
+}
+
+static int check_line(const char *name, const char *mem, unsigned long long want)
+{
+	enum variant v = variant_from_name(name);
+	uint64_t got;
+
+	if (v == V__COUNT || (strcmp(mem, "weak") && strcmp(mem, "sc"))) {
+		fprintf(stderr, "unknown configuration %s %s\n", name, mem);
+		return 1;
+	}
+	got = config_hash(v, !strcmp(mem, "sc"));
+	if (got == want)
+		return 0;
+	fprintf(stderr, "%s %s: runs hash to %016llx, pinned %016llx\n", name, mem,
+		(unsigned long long)got, want);
+	return 1;
+}
+
+static int compare(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char name[64], mem[8];
+	unsigned long long want;
+	int lines = 0, bad = 0;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	while (fscanf(f, "%63s %7s %llx", name, mem, &want) == 3) {
+		bad += check_line(name, mem, want);
+		lines++;
+	}
+	fclose(f);
+	if (lines != 2 * V__COUNT) {
+		fprintf(stderr, "%s: %d configurations, want %d\n", path, lines, 2 * V__COUNT);
+		bad++;
+	}
+	if (!bad)
+		printf("%d configurations x %u inputs: as pinned\n", lines,
+		       ncorpus * (MUTANTS + 1));
+	return bad != 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool print = argc > 1 && !strcmp(argv[1], "--print");
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: test_trace_golden --print CORPUS_DIR | CORPUS_DIR GOLDEN_FILE\n");
+		return 2;
+	}
+	load_corpus(argv[print ? 2 : 1]);
+	return print ? print_all() : compare(argv[2]);
+}
