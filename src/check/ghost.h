@@ -37,7 +37,7 @@ struct ghost {
 
 extern struct ghost ghost;
 
-static inline struct ghost_vma *gvma(const struct vm_area_struct *vma)
+static VM_ALWAYS_INLINE struct ghost_vma *gvma(const struct vm_area_struct *vma)
 {
 	return &ghost.vma[vma->idx];
 }
@@ -52,7 +52,7 @@ static inline int incs_total(const struct ghost_vma *g)
 }
 
 /* Does thread t hold mm idx's mmap lock (any mode)? */
-static inline bool ghost_holds_mmap(int t, int mm_idx)
+static VM_ALWAYS_INLINE bool ghost_holds_mmap(int t, int mm_idx)
 {
 	if (mm_idx < 0 || ghost.mm_freed[mm_idx])
 		return false;
@@ -61,7 +61,7 @@ static inline bool ghost_holds_mmap(int t, int mm_idx)
 	return r->writer == t || (r->readers & (1u << t));
 }
 
-static inline bool ghost_holds_mmap_write(int t, int mm_idx)
+static VM_ALWAYS_INLINE bool ghost_holds_mmap_write(int t, int mm_idx)
 {
 	return mm_idx >= 0 && !ghost.mm_freed[mm_idx] &&
 	       world.mm[mm_idx].mmap_lock.writer == t;
@@ -90,7 +90,7 @@ void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
 
 /* Does thread t hold a reader increment on the VMA, F on it, or the
  * mmap lock of the mm it belongs to? */
-static inline bool ghost_vma_right(int t, const struct ghost_vma *g)
+static VM_ALWAYS_INLINE bool ghost_vma_right(int t, const struct ghost_vma *g)
 {
 	return g->incs[t] > 0 || g->f_owner == t || ghost_holds_mmap(t, g->owner);
 }

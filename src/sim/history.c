@@ -73,7 +73,8 @@ static uint32_t oldest(uint16_t loc)
 	return n > SIM_HISTORY ? n - SIM_HISTORY + 1 : 1;
 }
 
-static bool store_hb(const struct sim_store_rec *r, const struct vclock *vc)
+static VM_ALWAYS_INLINE bool
+store_hb(const struct sim_store_rec *r, const struct vclock *vc)
 {
 	return r->tid < 0 || r->clk <= vc->c[r->tid];
 }
@@ -117,7 +118,8 @@ floor_below_latest(const struct sim_loc_state *l, uint16_t loc)
 /* The oldest store the running thread may read.  The common cases
  * inline: nothing newer than what we saw, or the latest store happens
  * before us. */
-static inline uint32_t floor_of(const struct sim_loc_state *l, uint16_t loc)
+static VM_ALWAYS_INLINE uint32_t
+floor_of(const struct sim_loc_state *l, uint16_t loc)
 {
 	uint32_t n = sim.nstores[loc];
 

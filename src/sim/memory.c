@@ -62,7 +62,7 @@ const struct sim_loc_info *sim_loc(uint16_t loc)
 	return &sim.locs[loc].info;
 }
 
-static struct sim_loc_state *loc_of(uint16_t loc)
+static VM_ALWAYS_INLINE struct sim_loc_state *loc_of(uint16_t loc)
 {
 	VM_ASSERT(loc > 0 && loc < sim.nlocs);
 	return &sim.locs[loc];
@@ -95,7 +95,7 @@ static bool is_release(enum sim_mo mo)
 }
 
 /* A load read store r. */
-static void hb_read(const struct sim_store_rec *r, enum sim_mo mo)
+static VM_ALWAYS_INLINE void hb_read(const struct sim_store_rec *r, enum sim_mo mo)
 {
 	struct sim_thread *t = sim_cur();
 

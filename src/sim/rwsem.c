@@ -28,7 +28,7 @@ void sim_rwsem_init(struct sim_rwsem *r, uint8_t obj_kind, uint8_t obj_idx,
 	r->loc = a.loc;
 }
 
-static struct sim_loc_state *rwsem_loc(struct sim_rwsem *r)
+static VM_ALWAYS_INLINE struct sim_loc_state *rwsem_loc(struct sim_rwsem *r)
 {
 	VM_ASSERT(r->loc > 0 && r->loc < sim.nlocs);
 	return &sim.locs[r->loc];

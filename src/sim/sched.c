@@ -138,7 +138,7 @@ static void yield_to_main(int next)
 	fiber_switch(&t->fib, &sim.main, 1);
 }
 
-static inline int choose_next(int cur)
+static VM_ALWAYS_INLINE int choose_next(int cur)
 {
 	unsigned ready = sim.ready;
 
