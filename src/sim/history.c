@@ -35,10 +35,11 @@
  * so an input without choice bytes runs sequentially consistent.
  */
 #include "internal.h"
+#include "history_read.h"
 
 #include <string.h>
 
-static void rf_next_byte(void)
+void sim_history_next_byte(void)
 {
 	const struct sim_strategy *s = sim.cfg.strategy;
 
@@ -53,7 +54,7 @@ void sim_history_reset(void)
 	memset(sim.sc_view, 0, sizeof(sim.sc_view));
 	sim.nwritten = 0;
 	sim.stale_reads = 0;
-	rf_next_byte();
+	sim_history_next_byte();
 }
 
 void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v)
@@ -71,12 +72,6 @@ static uint32_t oldest(uint16_t loc)
 	uint32_t n = sim.nstores[loc];
 
 	return n > SIM_HISTORY ? n - SIM_HISTORY + 1 : 1;
-}
-
-static VM_ALWAYS_INLINE bool
-store_hb(const struct sim_store_rec *r, const struct vclock *vc)
-{
-	return r->tid < 0 || r->clk <= vc->c[r->tid];
 }
 
 /* The newest read of another thread that happens before us. */
@@ -98,10 +93,8 @@ static uint32_t reads_floor(const struct sim_loc_state *l,
 	return lo;
 }
 
-/* floor_of() when the latest store is newer than what the thread saw
- * and does not happen before it. */
-static VM_NOINLINE uint32_t
-floor_below_latest(const struct sim_loc_state *l, uint16_t loc)
+VM_NOINLINE uint32_t sim_history_floor_slow(const struct sim_loc_state *l,
+					   uint16_t loc)
 {
 	const struct vclock *vc = &sim_cur()->vc;
 	uint32_t lo = sim.seen[sim.cur][loc];
@@ -113,76 +106,6 @@ floor_below_latest(const struct sim_loc_state *l, uint16_t loc)
 		if (store_hb(&l->hist[i % SIM_HISTORY], vc))
 			return i;
 	return lo > oldest(loc) ? lo : oldest(loc);
-}
-
-/* The oldest store the running thread may read.  The common cases
- * inline: nothing newer than what we saw, or the latest store happens
- * before us. */
-static VM_ALWAYS_INLINE uint32_t
-floor_of(const struct sim_loc_state *l, uint16_t loc)
-{
-	uint32_t n = sim.nstores[loc];
-
-	if (sim.seen[sim.cur][loc] == n ||
-	    store_hb(&l->hist[n % SIM_HISTORY], &sim_cur()->vc))
-		return n;
-	return floor_below_latest(l, loc);
-}
-
-/* How many stores back from the latest to read, of ncand candidates. */
-static unsigned rf_pick(unsigned ncand)
-{
-	if (sim.rf.gap > 0) {
-		sim.rf.gap--;
-		return 0;
-	}
-	unsigned depth = 1 + ((unsigned)sim.rf.byte >> 6);
-
-	rf_next_byte();
-	return depth < ncand ? depth : ncand - 1;
-}
-
-static void note_read(struct sim_loc_state *l, uint16_t loc, uint32_t idx)
-{
-	struct sim_read_rec *r = &l->rd[sim.cur];
-	uint32_t now = sim_cur()->vc.c[sim.cur];
-
-	sim.seen[sim.cur][loc] = idx;
-	if (r->clk != now && r->idx) {
-		r->prev_idx = r->idx;
-		r->prev_clk = r->clk;
-	}
-	r->idx = idx;
-	r->clk = now;
-}
-
-const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
-					     uint16_t loc, bool latest,
-					     struct sim_access *a)
-{
-	uint32_t idx = sim.nstores[loc];
-
-	if (sim.rf.byte >= 0 && !latest) {
-		uint32_t lo = floor_of(l, loc);
-
-		if (lo < idx) {
-			idx -= rf_pick(idx - lo + 1);
-			if (idx != sim.nstores[loc] && a->site->local) {
-				/* A local access reads a location nobody
-				 * else may write now: no choice exists. */
-				VM_ASSERT(!"a local load with a stale store");
-			}
-		}
-		note_read(l, loc, idx);
-	}
-	const struct sim_store_rec *r = &l->hist[idx % SIM_HISTORY];
-
-	a->rf_tid = r->tid;
-	a->rf_idx = idx;
-	a->rf_stale = (uint8_t)(sim.nstores[loc] - idx);
-	if (a->rf_stale)
-		sim.stale_reads++;
-	return r;
 }
 
 struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,

@@ -189,11 +189,11 @@ void sim_hb_fence(enum sim_mo mo);
 /* history.c: store histories, reads-from choices, seq_cst fences. */
 void sim_history_reset(void);
 void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v);
-/* The store a load reads: the latest, or an older one that coherence and
- * happens-before allow, as the input's choice bytes say. */
-const struct sim_store_rec *sim_history_read(struct sim_loc_state *l,
-					     uint16_t loc, bool latest,
-					     struct sim_access *a);
+/* The read path is inline (history_read.h); these are its rare cases:
+ * the next choice byte, and the coherence floor when the latest store is
+ * newer than what the thread saw and does not happen before it. */
+void sim_history_next_byte(void);
+uint32_t sim_history_floor_slow(const struct sim_loc_state *l, uint16_t loc);
 /* A new store at the end of modification order; rmw continues the
  * release sequence of the store it read. */
 struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,

@@ -13,6 +13,7 @@
  * operation with its clock updates, the trace, the oracles' post hook.
  */
 #include "internal.h"
+#include "history_read.h"
 
 #include <string.h>
 
