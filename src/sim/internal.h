@@ -176,12 +176,32 @@ static inline struct sim_store_rec *sim_latest(struct sim_loc_state *l,
 	return &l->hist[sim.nstores[loc] % SIM_HISTORY];
 }
 
+/* trace.c */
+void sim_trace_reset(void);
+void sim_trace_access(const struct sim_access *a);
+void sim_trace_event(int tid, enum sim_event_kind kind);
+
+/* The oracles' look before an access touches memory, and the record
+ * (hash, trace, oracles) after it; inline in every access. */
+static VM_ALWAYS_INLINE void sim_access_pre(const struct sim_access *a)
+{
+	if (sim_hooks.pre)
+		sim_hooks.pre(a);
+}
+
+static VM_ALWAYS_INLINE void sim_access_post(const struct sim_access *a)
+{
+	if (a->kind != SIM_A_FENCE)
+		sim_hash_mix((uint64_t)(uint32_t)a->val << 16 |
+			     (uint64_t)a->rf_stale << 8 | a->kind);
+	if (sim.cfg.trace)
+		sim_trace_access(a);
+	if (sim_hooks.post)
+		sim_hooks.post(a);
+}
+
 /* memory.c */
 void sim_memory_reset(void);
-/* The oracles' look before an access touches memory, and the record
- * (hash, trace, oracles) after it. */
-void sim_access_pre(const struct sim_access *a);
-void sim_access_post(const struct sim_access *a);
 void sim_hb_acquire(const struct vclock *from);
 void sim_hb_release(struct vclock *to);
 void sim_hb_fence(enum sim_mo mo);
@@ -222,10 +242,5 @@ void san_real_rmw(int32_t *p, int32_t v, int mo);
 uintptr_t san_real_plain_read(uintptr_t *p);
 void san_real_plain_write(uintptr_t *p, uintptr_t v);
 #endif
-
-/* trace.c */
-void sim_trace_reset(void);
-void sim_trace_access(const struct sim_access *a);
-void sim_trace_event(int tid, enum sim_event_kind kind);
 
 #endif /* VMLOCK_SIM_INTERNAL_H */

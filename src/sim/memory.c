@@ -300,24 +300,6 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 	l->r_clk.c[sim.cur] = vc->c[sim.cur];
 }
 
-/* ---- reporting to the oracles and the trace ---- */
-
-void sim_access_pre(const struct sim_access *a)
-{
-	if (sim_hooks.pre)
-		sim_hooks.pre(a);
-}
-
-void sim_access_post(const struct sim_access *a)
-{
-	if (a->kind != SIM_A_FENCE)
-		sim_hash_mix((uint64_t)(uint32_t)a->val << 16 |
-			     (uint64_t)a->rf_stale << 8 | a->kind);
-	if (sim.cfg.trace)
-		sim_trace_access(a);
-	if (sim_hooks.post)
-		sim_hooks.post(a);
-}
 
 /* Inline in each access function: it runs on every access. */
 static VM_ALWAYS_INLINE bool
