@@ -85,25 +85,23 @@ check_unlock_parity(int m, const struct sim_access *a)
  * the mm's write lock, the tree the mm's lock in any mode.  A false
  * claim is a bug of the model, not a finding: abort.
  */
-static VM_NOINLINE void
-check_local_claim(const struct sim_access *a)
+static VM_ALWAYS_INLINE bool local_claim_ok(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 	int t = a->tid;
-	bool ok;
 
-	if (obj_is_vma(li->obj_kind)) {
-		ok = ghost_vma_right(t, &ghost.vma[li->obj_idx]);
-	} else if (li->obj_kind == OBJ_MM_SEQ) {
-		ok = ghost_holds_mmap_write(t, li->obj_idx);
-	} else {
-		ok = li->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, li->obj_idx);
-	}
-	if (!ok) {
-		fprintf(stderr, "vmlock: %s() claims a local access to %s it may not make\n",
-			a->site->func, li->field);
-		VM_ASSERT(!"a local access that is not local");
-	}
+	if (obj_is_vma(li->obj_kind))
+		return ghost_vma_right(t, &ghost.vma[li->obj_idx]);
+	if (li->obj_kind == OBJ_MM_SEQ)
+		return ghost_holds_mmap_write(t, li->obj_idx);
+	return li->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, li->obj_idx);
+}
+
+static VM_NOINLINE void local_claim_fail(const struct sim_access *a)
+{
+	fprintf(stderr, "vmlock: %s() claims a local access to %s it may not make\n",
+		a->site->func, a->info->field);
+	VM_ASSERT(!"a local access that is not local");
 }
 
 /* An access to an mm's field or to the allocator's lock. */
@@ -133,15 +131,15 @@ void check_pre(const struct sim_access *a)
 	const struct sim_loc_info *li = a->info;
 
 	if (!obj_is_vma(li->obj_kind)) {
-		if (a->site->local)
-			check_local_claim(a);
+		if (a->site->local && !local_claim_ok(a))
+			local_claim_fail(a);
 		check_pre_mm(a);
 		return;
 	}
 	if (ghost_vma_right(a->tid, &ghost.vma[li->obj_idx]))
 		return;
 	if (a->site->local)
-		check_local_claim(a);	/* aborts: the claim is false */
+		local_claim_fail(a);	/* a VMA's claim needs that right */
 	bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
 			(li->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
