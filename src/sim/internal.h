@@ -64,6 +64,7 @@ struct sim_thread {
 	struct vclock rel_fence;	/* vc at the last release fence */
 	struct vclock acq_pending;	/* sync clocks read by relaxed loads */
 	struct vclock wake_vc;	/* what wakers released to this thread */
+	struct sim_access acc;	/* the access it is making (memory.c) */
 	bool at_point;		/* suspended inside sim_point() */
 	const struct sim_site *stop_site;	/* where it last yielded */
 };

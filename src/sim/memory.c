@@ -302,17 +302,24 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 
 
 /* Inline in each access function: it runs on every access. */
-static VM_ALWAYS_INLINE bool
-begin_access(struct sim_access *a, uint16_t loc,
-	     enum sim_access_kind kind, enum sim_mo mo,
+/*
+ * The access record lives in the thread's state, not on the stack: a
+ * sanitizer then guards no stack object per access.  NULL outside the
+ * threads (world setup).
+ */
+static VM_ALWAYS_INLINE struct sim_access *
+begin_access(uint16_t loc, enum sim_access_kind kind, enum sim_mo mo,
 	     const struct sim_site *s)
 {
+	struct sim_access *a;
+
 	if (!sim_in_fiber())
-		return false;
+		return NULL;
 	if (!s->local)
 		sim_point(s);
 	else
 		sim_hash_site(s);
+	a = &sim_cur()->acc;	/* after the point: the thread that runs on */
 	/* Field by field: no zeroing of the whole record per access. */
 	a->tid = sim.cur;
 	a->kind = (uint8_t)kind;
@@ -327,23 +334,24 @@ begin_access(struct sim_access *a, uint16_t loc,
 	a->rf_stale = 0;
 	a->rf_idx = 0;
 	sim_access_pre(a);
-	return true;
+	return a;
 }
 
 int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 
-	if (!begin_access(&a, x->loc, SIM_A_LOAD, mo, s))
+	a = begin_access(x->loc, SIM_A_LOAD, mo, s);
+	if (!a)
 		return x->v;
 	struct sim_loc_state *l = loc_of(x->loc);
 	const struct sim_store_rec *r =
-		sim_history_read(l, x->loc, mo == SIM_SEQ_CST, &a);
+		sim_history_read(l, x->loc, mo == SIM_SEQ_CST, a);
 
-	a.val = r->val;
+	a->val = r->val;
 	real_load(x, mo);
 	hb_read(r, mo);
-	sim_access_post(&a);
+	sim_access_post(a);
 	return r->val;
 }
 
@@ -371,42 +379,44 @@ static void do_write(sim_atomic_t *x, struct sim_loc_state *l, int32_t v,
 void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	       const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 
 	VM_ASSERT(mo != SIM_ACQUIRE && mo != SIM_ACQ_REL);
-	if (!begin_access(&a, x->loc, SIM_A_STORE, mo, s)) {
+	a = begin_access(x->loc, SIM_A_STORE, mo, s);
+	if (!a) {
 		/* Before the threads: a store everyone sees. */
 		x->v = v;
 		sim_history_write(loc_of(x->loc), x->loc, v);
 		return;
 	}
-	a.old = x->v;
-	a.val = v;
+	a->old = x->v;
+	a->val = v;
 	do_write(x, loc_of(x->loc), v, mo, false);
-	sim_access_post(&a);
+	sim_access_post(a);
 }
 
 int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 		      const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 	int32_t old = x->v;
 	int32_t v = (int32_t)((uint32_t)old + (uint32_t)delta);
 
-	if (!begin_access(&a, x->loc, SIM_A_RMW, mo, s)) {
+	a = begin_access(x->loc, SIM_A_RMW, mo, s);
+	if (!a) {
 		x->v = v;
 		sim_history_write(loc_of(x->loc), x->loc, v);
 		return old;
 	}
 	struct sim_loc_state *l = loc_of(x->loc);
 
-	old = sim_history_read(l, x->loc, true, &a)->val;
+	old = sim_history_read(l, x->loc, true, a)->val;
 	v = (int32_t)((uint32_t)old + (uint32_t)delta);
-	a.old = old;
-	a.val = v;
+	a->old = old;
+	a->val = v;
 	hb_read(sim_latest(l, x->loc), mo);
 	do_write(x, l, v, mo, true);
-	sim_access_post(&a);
+	sim_access_post(a);
 	return old;
 }
 
@@ -414,10 +424,11 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 		 enum sim_mo success, enum sim_mo failure,
 		 const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 
 	VM_ASSERT(failure != SIM_RELEASE && failure != SIM_ACQ_REL);
-	if (!begin_access(&a, x->loc, SIM_A_RMW, success, s)) {
+	a = begin_access(x->loc, SIM_A_RMW, success, s);
+	if (!a) {
 		bool ok = x->v == *expected;
 
 		if (ok) {
@@ -429,23 +440,23 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 		return ok;
 	}
 	struct sim_loc_state *l = loc_of(x->loc);
-	const struct sim_store_rec *r = sim_history_read(l, x->loc, true, &a);
+	const struct sim_store_rec *r = sim_history_read(l, x->loc, true, a);
 
-	a.old = r->val;
+	a->old = r->val;
 	if (r->val != *expected) {
-		a.kind = SIM_A_CAS_FAIL;
-		a.mo = failure;
-		a.val = r->val;
+		a->kind = SIM_A_CAS_FAIL;
+		a->mo = failure;
+		a->val = r->val;
 		*expected = r->val;
 		real_rmw_read(x, failure);
 		hb_read(r, failure);
-		sim_access_post(&a);
+		sim_access_post(a);
 		return false;
 	}
-	a.val = desired;
+	a->val = desired;
 	hb_read(r, success);
 	do_write(x, l, desired, success, true);
-	sim_access_post(&a);
+	sim_access_post(a);
 	return true;
 }
 
@@ -466,31 +477,33 @@ void sim_fence(enum sim_mo mo, const struct sim_site *s)
 
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 
-	if (!begin_access(&a, p->loc, SIM_A_PLAIN_READ, SIM_RELAXED, s))
+	a = begin_access(p->loc, SIM_A_PLAIN_READ, SIM_RELAXED, s);
+	if (!a)
 		return p->v;
 	/* The real read first: TSan sees it even if ours stops the run. */
 	uintptr_t v = real_plain_read(p);
 
 	race_check_read(loc_of(p->loc), s);
-	a.val = (int64_t)v;
-	sim_access_post(&a);
+	a->val = (int64_t)v;
+	sim_access_post(a);
 	return v;
 }
 
 void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 {
-	struct sim_access a;
+	struct sim_access *a;
 
-	if (!begin_access(&a, p->loc, SIM_A_PLAIN_WRITE, SIM_RELAXED, s)) {
+	a = begin_access(p->loc, SIM_A_PLAIN_WRITE, SIM_RELAXED, s);
+	if (!a) {
 		p->v = v;
 		return;
 	}
-	a.old = (int64_t)p->v;
-	a.val = (int64_t)v;
+	a->old = (int64_t)p->v;
+	a->val = (int64_t)v;
 	real_plain_write(p, v);
 	race_check_write(loc_of(p->loc), s);
 	sim_progress();
-	sim_access_post(&a);
+	sim_access_post(a);
 }
