@@ -57,13 +57,13 @@ void sim_history_reset(void)
 	sim_history_next_byte();
 }
 
-void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v)
+void sim_history_init(uint16_t loc, int32_t v)
 {
 	for (int t = 0; t < SIM_MAX_THREADS; t++)
 		sim.seen[t][loc] = 0;
 	sim.sc_view[loc] = 0;
 	sim.nstores[loc] = 0;
-	sim_history_write(l, loc, v);
+	sim_history_write(loc, v);
 }
 
 /* The oldest store still in the history of location loc. */
@@ -103,16 +103,15 @@ VM_NOINLINE uint32_t sim_history_floor_slow(const struct sim_loc_state *l,
 
 	lo = r > lo ? r : lo;
 	for (uint32_t i = n; i > lo && i >= oldest(loc); i--)
-		if (store_hb(&l->hist[i % SIM_HISTORY], vc))
+		if (store_hb(&sim.hist[loc][i % SIM_HISTORY], vc))
 			return i;
 	return lo > oldest(loc) ? lo : oldest(loc);
 }
 
-struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
-					int32_t v)
+struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v)
 {
 	uint32_t n = ++sim.nstores[loc];
-	struct sim_store_rec *r = &l->hist[n % SIM_HISTORY];
+	struct sim_store_rec *r = &sim.hist[loc][n % SIM_HISTORY];
 	bool fiber = sim_in_fiber();
 
 	if (n == 2) {

@@ -26,7 +26,7 @@ floor_of(const struct sim_loc_state *l, uint16_t loc)
 	uint32_t n = sim.nstores[loc];
 
 	if (sim.seen[sim.cur][loc] == n ||
-	    store_hb(&l->hist[n % SIM_HISTORY], &sim_cur()->vc))
+	    store_hb(&sim.hist[loc][n % SIM_HISTORY], &sim_cur()->vc))
 		return n;
 	return sim_history_floor_slow(l, loc);
 }
@@ -83,7 +83,7 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 		}
 		note_read(l, loc, idx);
 	}
-	const struct sim_store_rec *r = &l->hist[idx % SIM_HISTORY];
+	const struct sim_store_rec *r = &sim.hist[loc][idx % SIM_HISTORY];
 
 	a->rf_tid = r->tid;
 	a->rf_idx = idx;

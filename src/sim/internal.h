@@ -72,8 +72,9 @@ struct sim_thread {
 /*
  * The weak-memory record of an atomic location: its last SIM_HISTORY
  * stores in modification order (mo), each with what an acquire reading it
- * synchronises with.  Store number i (1 = the initial value) lives in
- * hist[i % SIM_HISTORY]; older stores are out of reach.
+ * synchronises with.  Store number i (1 = the initial value) of location
+ * loc lives in sim.hist[loc][i % SIM_HISTORY]; older stores are out of
+ * reach.
  */
 #define SIM_HISTORY 4
 struct sim_store_rec {
@@ -93,7 +94,6 @@ struct sim_read_rec {
 struct sim_loc_state {
 	struct sim_loc_info info;
 	struct vclock sync;	/* what a lock's release published (rwsem) */
-	struct sim_store_rec hist[SIM_HISTORY];
 	struct sim_read_rec rd[SIM_MAX_THREADS];
 	int8_t w_tid;		/* plain: last writer, or -1 */
 	uint32_t w_clk;		/* plain: its epoch */
@@ -130,6 +130,12 @@ struct sim_state {
 	 * from sim_loc_state so that a seq_cst fence's walk over every
 	 * written location reads packed arrays (seen, sc_view, nstores). */
 	uint32_t nstores[SIM_MAX_LOCS];
+	/* Per atomic location, its last SIM_HISTORY stores.  Apart from
+	 * sim_loc_state and not cleared between runs: every record is
+	 * written before it is read (store 1 when the location is
+	 * registered, and a load reads only among the last SIM_HISTORY
+	 * stores), so clearing them was a third of each run's memset. */
+	struct sim_store_rec hist[SIM_MAX_LOCS][SIM_HISTORY];
 	/* Atomic locations with more than their initial store: the only
 	 * ones whose views a seq_cst fence can change. */
 	uint16_t written[SIM_MAX_LOCS];
@@ -170,11 +176,10 @@ static inline void sim_hash_site(const struct sim_site *s)
 	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
 }
 
-/* The latest store of atomic location loc (state l). */
-static inline struct sim_store_rec *sim_latest(struct sim_loc_state *l,
-					       uint16_t loc)
+/* The latest store of atomic location loc. */
+static inline struct sim_store_rec *sim_latest(uint16_t loc)
 {
-	return &l->hist[sim.nstores[loc] % SIM_HISTORY];
+	return &sim.hist[loc][sim.nstores[loc] % SIM_HISTORY];
 }
 
 /* trace.c */
@@ -209,7 +214,7 @@ void sim_hb_fence(enum sim_mo mo);
 
 /* history.c: store histories, reads-from choices, seq_cst fences. */
 void sim_history_reset(void);
-void sim_history_init(struct sim_loc_state *l, uint16_t loc, int32_t v);
+void sim_history_init(uint16_t loc, int32_t v);
 /* The read path is inline (history_read.h); these are its rare cases:
  * the next choice byte, and the coherence floor when the latest store is
  * newer than what the thread saw and does not happen before it. */
@@ -217,8 +222,7 @@ void sim_history_next_byte(void);
 uint32_t sim_history_floor_slow(const struct sim_loc_state *l, uint16_t loc);
 /* A new store at the end of modification order; rmw continues the
  * release sequence of the store it read. */
-struct sim_store_rec *sim_history_write(struct sim_loc_state *l, uint16_t loc,
-					int32_t v);
+struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v);
 void sim_history_sc_fence(void);
 
 /* The runtime's own synchronisation (a lock, a wake-up): the clocks, and

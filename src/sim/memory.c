@@ -50,7 +50,7 @@ void sim_atomic_init(sim_atomic_t *a, int32_t v, uint8_t obj_kind,
 {
 	a->v = v;
 	a->loc = loc_new(obj_kind, obj_idx, field, false);
-	sim_history_init(&sim.locs[a->loc], a->loc, v);
+	sim_history_init(a->loc, v);
 }
 
 void sim_plain_init(sim_plain_t *p, uintptr_t v, uint8_t obj_kind,
@@ -356,10 +356,9 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 }
 
 /* Every write goes through here: the value, the history, the clocks. */
-static void do_write(sim_atomic_t *x, struct sim_loc_state *l, int32_t v,
-		     enum sim_mo mo, bool rmw)
+static void do_write(sim_atomic_t *x, int32_t v, enum sim_mo mo, bool rmw)
 {
-	const struct sim_store_rec *prev = sim_latest(l, x->loc);
+	const struct sim_store_rec *prev = sim_latest(x->loc);
 	/* A copy: the ring may hand prev's slot to the new store. */
 	struct vclock carry;
 	struct sim_store_rec *w;
@@ -371,7 +370,7 @@ static void do_write(sim_atomic_t *x, struct sim_loc_state *l, int32_t v,
 		real_rmw(x, v, mo);
 	else
 		real_store(x, v, mo);
-	w = sim_history_write(l, x->loc, v);
+	w = sim_history_write(x->loc, v);
 	hb_write(w, rmw ? &carry : NULL, mo);
 	sim_progress();
 }
@@ -386,12 +385,12 @@ void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	if (!a) {
 		/* Before the threads: a store everyone sees. */
 		x->v = v;
-		sim_history_write(loc_of(x->loc), x->loc, v);
+		sim_history_write(x->loc, v);
 		return;
 	}
 	a->old = x->v;
 	a->val = v;
-	do_write(x, loc_of(x->loc), v, mo, false);
+	do_write(x, v, mo, false);
 	sim_access_post(a);
 }
 
@@ -405,7 +404,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	a = begin_access(x->loc, SIM_A_RMW, mo, s);
 	if (!a) {
 		x->v = v;
-		sim_history_write(loc_of(x->loc), x->loc, v);
+		sim_history_write(x->loc, v);
 		return old;
 	}
 	struct sim_loc_state *l = loc_of(x->loc);
@@ -414,8 +413,8 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	v = (int32_t)((uint32_t)old + (uint32_t)delta);
 	a->old = old;
 	a->val = v;
-	hb_read(sim_latest(l, x->loc), mo);
-	do_write(x, l, v, mo, true);
+	hb_read(sim_latest(x->loc), mo);
+	do_write(x, v, mo, true);
 	sim_access_post(a);
 	return old;
 }
@@ -433,7 +432,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 
 		if (ok) {
 			x->v = desired;
-			sim_history_write(loc_of(x->loc), x->loc, desired);
+			sim_history_write(x->loc, desired);
 		} else {
 			*expected = x->v;
 		}
@@ -455,7 +454,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 	}
 	a->val = desired;
 	hb_read(r, success);
-	do_write(x, l, desired, success, true);
+	do_write(x, desired, success, true);
 	sim_access_post(a);
 	return true;
 }
