@@ -300,12 +300,11 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 	l->r_clk.c[sim.cur] = vc->c[sim.cur];
 }
 
-
-/* Inline in each access function: it runs on every access. */
 /*
- * The access record lives in the thread's state, not on the stack: a
- * sanitizer then guards no stack object per access.  NULL outside the
- * threads (world setup).
+ * Inline in each access function: it runs on every access.  The access
+ * record lives in the thread's state, not on the stack: a sanitizer then
+ * guards no stack object per access.  NULL outside the threads (world
+ * setup).
  */
 static VM_ALWAYS_INLINE struct sim_access *
 begin_access(uint16_t loc, enum sim_access_kind kind, enum sim_mo mo,

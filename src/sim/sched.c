@@ -110,7 +110,6 @@ bool sim_tracing(void)
 	return sim.cfg.trace;
 }
 
-
 uint32_t sim_site_hash_slow(const struct sim_site *s)
 {
 	if (!s->hash) {
