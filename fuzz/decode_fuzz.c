@@ -25,19 +25,8 @@
 
 #define TEXT_MAX 16384
 
-/* Set by the replay main to name the input in reports. */
-const char *vmlock_fuzz_input_name;
-
 #define broken(what, detail)						\
 	progcheck_broken("decode_fuzz", vmlock_fuzz_input_name, (what), (detail))
-
-/* The replay main calls it. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 static void check_binary(const struct vmt_program *p)
 {

@@ -47,19 +47,8 @@
 #define MODE_EXPLICIT	0x1
 #define CAP_MAX		255	/* the largest limit one byte gives */
 
-/* Set by the replay main to name the input in reports. */
-const char *vmlock_fuzz_input_name;
-
 #define broken(call, detail)						\
 	progcheck_broken("mutator_fuzz", vmlock_fuzz_input_name, (call), (detail))
-
-/* The replay main calls it. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 struct params {
 	uint8_t *a, *b;		/* exact-size copies */

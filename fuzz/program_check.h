@@ -21,6 +21,9 @@
  */
 const char *progcheck_program(const struct vmt_program *p);
 
+/* The input being run, named by the replay main (fuzz/format_target.c). */
+extern const char *vmlock_fuzz_input_name;
+
 /* A format target found a broken rule: say so (target, input, what) and
  * abort, so the engine keeps the input. */
 void progcheck_broken(const char *target, const char *input, const char *what,

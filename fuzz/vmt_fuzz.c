@@ -26,19 +26,8 @@
 
 #define TEXT_MAX 16384
 
-/* Set by the replay main to name the input in reports. */
-const char *vmlock_fuzz_input_name;
-
 #define broken(what, detail)						\
 	progcheck_broken("vmt_fuzz", vmlock_fuzz_input_name, (what), (detail))
-
-/* The replay main calls it. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 /* What vmt_parse must do with a program it accepts. */
 static void check_accepted(const struct vmt_program *p,

@@ -34,9 +34,11 @@ enum { MUTANTS = 100, MAX_FILES = 64 };
 static struct vmt_program corpus[MAX_FILES];
 static unsigned ncorpus;
 
-static int by_name(const void *a, const void *b)
+static int is_vmt(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t len = strlen(e->d_name);
+
+	return len > 4 && !strcmp(e->d_name + len - 4, ".vmt");
 }
 
 static void load_file(const char *dir, const char *name)
@@ -66,27 +68,18 @@ static void load_file(const char *dir, const char *name)
 /* The .vmt files in name order: readdir's order is the file system's. */
 static void load_corpus(const char *dir)
 {
-	char *names[MAX_FILES];
-	unsigned n = 0;
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	struct dirent **list;
+	int n = scandir(dir, &list, is_vmt, alphasort);
 
-	if (!d) {
+	if (n < 0) {
 		perror(dir);
 		exit(1);
 	}
-	while ((e = readdir(d)) && n < MAX_FILES) {
-		size_t len = strlen(e->d_name);
-
-		if (len > 4 && !strcmp(e->d_name + len - 4, ".vmt"))
-			names[n++] = strdup(e->d_name);
+	for (int i = 0; i < n; i++) {
+		load_file(dir, list[i]->d_name);
+		free(list[i]);
 	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), by_name);
-	for (unsigned i = 0; i < n; i++) {
-		load_file(dir, names[i]);
-		free(names[i]);
-	}
+	free(list);
 }
 
 static uint64_t fold(uint64_t h, uint64_t v)

@@ -143,8 +143,8 @@ void check_pre(const struct sim_access *a)
 	bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
 			(li->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
-	check_vma_touch(a->tid, vma_from_idx(li->obj_idx), li->field, rcu_safe,
-			a->site->func);
+	check_vma_touch_rcu(a->tid, vma_from_idx(li->obj_idx), li->field,
+			    rcu_safe, a->site->func);
 }
 
 /* ---- values: invariants 1, 3, 5, 8, 11 ---- */

@@ -97,23 +97,28 @@ static VM_ALWAYS_INLINE bool ghost_vma_right(int t, const struct ghost_vma *g)
 
 /*
  * May thread t touch this field of the VMA now?  It may with a right to
- * it (above).  Inside an RCU read section it may also touch
+ * it (above); check_vma_touch_rcu() is the rest of the test, for a thread
+ * without one.  Inside an RCU read section it may also touch
  * the fields RCU readers are allowed to read on a stale pointer
  * (vm_refcnt, and vm_lock_seq with READ_ONCE): the object is type-safe,
  * so the memory is a VMA, maybe not the one meant.  Inline: it runs on
  * every access to a VMA.
  */
+static inline void check_vma_touch_rcu(int t, const struct vm_area_struct *vma,
+				       const char *field, bool rcu_safe,
+				       const char *func)
+{
+	if (rcu_safe && ghost.th[t].rcu_depth > 0)
+		return;
+	check_vma_touch_fail(t, vma, field, func);
+}
+
 static inline void check_vma_touch(int t, const struct vm_area_struct *vma,
 				   const char *field, bool rcu_safe,
 				   const char *func)
 {
-	const struct ghost_vma *g = gvma(vma);
-
-	if (ghost_vma_right(t, g))
-		return;
-	if (rcu_safe && ghost.th[t].rcu_depth > 0)
-		return;
-	check_vma_touch_fail(t, vma, field, func);
+	if (!ghost_vma_right(t, gvma(vma)))
+		check_vma_touch_rcu(t, vma, field, rcu_safe, func);
 }
 
 #endif /* VMLOCK_CHECK_GHOST_H */
