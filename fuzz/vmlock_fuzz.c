@@ -178,6 +178,7 @@ static void init_once(void)
 	harness_opts_default(&opts);
 	opts.variant = harness_variant_from_env();
 	opts.sc_only = harness_sc_only_from_env();
+	opts.no_hash = true;	/* only the report reads it */
 	warm_up();
 	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events
 	 * are worth (README, "Measured"). */
@@ -202,12 +203,14 @@ static void report_and_abort(const struct vmt_program *input,
 			     const struct sim_result *first)
 {
 	struct vmt_program p = *input;
+	struct harness_opts o = opts;
 	struct sim_result res;
 
-	harness_trace_input(&p, &opts, &res);
+	o.no_hash = false;	/* the report prints the trace hash */
+	harness_trace_input(&p, &o, &res);
 	/* Determinism: the traced run is the run that failed. */
 	VM_ASSERT(res.verdict == first->verdict);
-	harness_report(stderr, &p, &opts, &res, vmlock_fuzz_input_name);
+	harness_report(stderr, &p, &o, &res, vmlock_fuzz_input_name);
 	fflush(stderr);
 	abort();
 }

@@ -445,6 +445,26 @@ TEST(pct_deterministic)
 	       count_distinct(h, 16));
 }
 
+/* Without the trace hash (the fuzz target's setting) a run is the same
+ * run: same steps, switches, verdict and log; only the hash is 0. */
+TEST(no_hash_same_run)
+{
+	static struct outcome a, b;
+
+	for (uint64_t seed = 1; seed <= 16; seed++) {
+		struct sim_run_cfg c1 = cfg_prng(seed);
+
+		run_outcome(&c1, &prog_fadd, &a);
+		struct sim_run_cfg c2 = cfg_prng(seed);
+
+		c2.no_hash = true;
+		run_outcome(&c2, &prog_fadd, &b);
+		CHECKF(a.res.hash != 0 && b.res.hash == 0, "seed %u", (unsigned)seed);
+		b.res.hash = a.res.hash;
+		CHECKF(same_outcome(&a, &b), "seed %u", (unsigned)seed);
+	}
+}
+
 /* The log pct depth 1 must give: threads whole, highest priority first. */
 static unsigned pct_expected(const unsigned *prio, int n, int per, int *exp)
 {
@@ -1428,6 +1448,7 @@ static const struct test_case tests[] = {
 	T(bytes_zero_length_run),
 	T(bytes_choices),
 	T(prng_deterministic),
+	T(no_hash_same_run),
 	T(pct_deterministic),
 	T(pct_depth1_priority_order),
 	T(same_program_same_result),

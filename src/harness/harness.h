@@ -35,6 +35,7 @@ struct harness_opts {
 	bool record;		/* record the schedule (harness_recorded) */
 	bool sc_only;		/* weak-memory simulation off: loads read
 				 * the latest store, choices are ignored */
+	bool no_hash;		/* res->hash not wanted: stays 0 */
 };
 
 #define HARNESS_STEP_BUDGET 20000

@@ -130,6 +130,7 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 		.step_budget = o->step_budget ? o->step_budget : HARNESS_STEP_BUDGET,
 		.trace = o->trace,
 		.sc_only = o->sc_only,
+		.no_hash = o->no_hash,
 	};
 
 	VM_ASSERT(p->nthreads >= 1 && p->nthreads <= VMT_MAX_THREADS);

@@ -167,13 +167,15 @@ void sim_make_ready(int tid);
 void sim_progress(void);
 static inline void sim_hash_mix(uint64_t v)
 {
-	sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
+	if (!sim.cfg.no_hash)
+		sim.hash = (sim.hash ^ v) * 0x100000001b3ULL;	/* FNV-1a prime */
 }
 
 /* The running thread reached site s: part of the trace hash. */
 static inline void sim_hash_site(const struct sim_site *s)
 {
-	sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
+	if (!sim.cfg.no_hash)
+		sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
 }
 
 /* The latest store of atomic location loc. */

@@ -389,7 +389,7 @@ void sim_run(struct sim_result *res)
 	res->steps = sim.steps;
 	res->switches = sim.switches;
 	sim_hash_mix(res->verdict);
-	res->hash = sim.hash;
+	res->hash = sim.cfg.no_hash ? 0 : sim.hash;
 }
 
 void sim_note_(const char *fmt, ...)

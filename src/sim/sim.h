@@ -185,6 +185,9 @@ struct sim_run_cfg {
 	 * store and no choice bytes are taken (the weak-memory simulation
 	 * off; for measuring what it costs). */
 	bool sc_only;
+	/* No trace hash (res->hash stays 0): for callers that never read
+	 * it, such as the fuzz target; it is a multiply per access. */
+	bool no_hash;
 };
 
 struct sim_result {
