@@ -7,6 +7,7 @@
 #      empty corpus with the structure-aware mutator and with libFuzzer's
 #      own mutations, without sanitizers (to compare with the baselines),
 #      and from the shipped corpus (find_variants.sh).
+# EXEC_ONLY=1 stops after the first table.
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${1:-5}
@@ -69,6 +70,7 @@ rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=
 	"$lf" 2>&1 | grep -o 'exec/s: [0-9]*' | tail -1 | cut -d' ' -f2)
 rm -rf "$lf"
 echo "| libFuzzer, ASan+UBSan, fuzzing the shipped corpus (its own mutations) | $rate |"
+[ "${EXEC_ONLY:-0}" = 1 ] && exit 0
 echo
 echo "## Runs and seconds to the first find, from an empty corpus ($seeds seeds, at most $max_runs runs)"
 echo

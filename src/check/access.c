@@ -57,13 +57,12 @@ static inline void check_mm_touch(int m, const struct sim_access *a)
 static VM_NOINLINE void
 check_lock_order(const struct sim_access *a)
 {
-	uint8_t self = (uint8_t)(1u << a->tid);
+	uint16_t held = ghost.th[a->tid].read_held;
 
-	for (int i = 0; i < VMA_POOL_SIZE; i++)
-		if ((ghost.vma[i].lockdep_read | ghost.vma[i].readers) & self)
-			sim_fail(VERDICT_LOCK_ORDER,
-				 "T%d takes mmap_lock in %s() holding a read lock on #%d",
-				 a->tid, a->site->func, i);
+	if (held)
+		sim_fail(VERDICT_LOCK_ORDER,
+			 "T%d takes mmap_lock in %s() holding a read lock on #%d",
+			 a->tid, a->site->func, __builtin_ctz(held));
 }
 
 /* Invariant 11: the write lock is released only with an even sequence. */

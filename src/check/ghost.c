@@ -49,6 +49,7 @@ static void g_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
 		g->lockdep_excl = -1;
 		break;
 	}
+	ghost_note_read_held(sim_self(), vma->idx);
 }
 
 static bool g_lock_is_held(struct vm_area_struct *vma)

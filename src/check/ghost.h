@@ -27,6 +27,9 @@ struct ghost_thread {
 	int8_t mm;			/* the thread's own mm */
 	int8_t rcu_depth;
 	int8_t pins[MM_POOL_SIZE];	/* mmgrab()s not yet mmdrop()ped */
+	/* Bit i: the thread is in VMA i's lockdep_read or readers (the
+	 * lock-order check asks at every mmap_lock acquire). */
+	uint16_t read_held;
 };
 
 struct ghost {
@@ -40,6 +43,18 @@ extern struct ghost ghost;
 static VM_ALWAYS_INLINE struct ghost_vma *gvma(const struct vm_area_struct *vma)
 {
 	return &ghost.vma[vma->idx];
+}
+
+/* After a change to VMA i's lockdep_read or readers bit of thread t. */
+static inline void ghost_note_read_held(int t, int i)
+{
+	const struct ghost_vma *g = &ghost.vma[i];
+	uint16_t bit = (uint16_t)(1u << i);
+
+	if ((g->lockdep_read | g->readers) & (1u << t))
+		ghost.th[t].read_held |= bit;
+	else
+		ghost.th[t].read_held &= (uint16_t)~bit;
 }
 
 static inline int incs_total(const struct ghost_vma *g)

@@ -33,6 +33,7 @@ void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
 			 "T%d holds a read lock on #%u without exactly one increment",
 			 t, vma->idx);
 	g->readers |= (uint8_t)(1u << t);
+	ghost_note_read_held(t, vma->idx);
 }
 
 void check_read_unlock(struct vm_area_struct *vma)
@@ -44,6 +45,7 @@ void check_read_unlock(struct vm_area_struct *vma)
 		sim_fail(VERDICT_REF_BALANCE, "T%d drops a read lock on #%u it does not hold",
 			 sim_self(), vma->idx);
 	g->readers &= (uint8_t)~self;
+	ghost_note_read_held(sim_self(), vma->idx);
 }
 
 void check_write_locked(struct vm_area_struct *vma)
