@@ -6,6 +6,12 @@
  * program the issue's target names (3 threads, 24 operations, a schedule
  * of preemptions, 16 choice bytes), generated from a fixed seed.
  * Benchmarks may read clocks; the runtime never does.
+ *
+ *   bench_exec [SECONDS] [OPS_PER_THREAD]
+ *
+ * OPS_PER_THREAD (default 8, at most 16) changes only the operation
+ * count: 0 measures what every run costs whatever it does (decoding, the
+ * world's setup, the threads' start and exit, exit_mmap()).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,8 +32,9 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* 3 threads x 8 ops over both mms, 12 schedule runs: bytes, encoded. */
-static size_t make_input(uint64_t seed, uint8_t *out, size_t cap)
+/* 3 threads x nops ops over both mms, 12 schedule runs: bytes, encoded. */
+static size_t make_input(uint64_t seed, unsigned nops, uint8_t *out,
+			 size_t cap)
 {
 	struct vmt_program p;
 	uint64_t rng = seed;
@@ -39,8 +46,8 @@ static size_t make_input(uint64_t seed, uint8_t *out, size_t cap)
 	p.layout[1] = 0x3;
 	for (int t = 0; t < 3; t++) {
 		p.threads[t].mm = (uint8_t)(t == 2);
-		p.threads[t].nops = 8;
-		for (int i = 0; i < 8; i++) {
+		p.threads[t].nops = (uint8_t)nops;
+		for (unsigned i = 0; i < nops; i++) {
 			struct vmt_op *op = &p.threads[t].ops[i];
 			uint64_t r = prng_next(&rng);
 
@@ -71,10 +78,16 @@ int main(int argc, char **argv)
 	static uint8_t in[NINPUTS][VMT_MAX_INPUT];
 	size_t len[NINPUTS];
 	double seconds = argc > 1 ? atof(argv[1]) : 3.0;
+	unsigned nops = argc > 2 ? (unsigned)atoi(argv[2]) : 8;
 	unsigned long execs = 0;
 
+	if (nops > VMT_MAX_OPS_PER_THREAD) {
+		fprintf(stderr, "bench_exec: at most %d operations per thread\n",
+			VMT_MAX_OPS_PER_THREAD);
+		return 2;
+	}
 	for (int i = 0; i < NINPUTS; i++)
-		len[i] = make_input((uint64_t)i + 1, in[i], sizeof(in[i]));
+		len[i] = make_input((uint64_t)i + 1, nops, in[i], sizeof(in[i]));
 	double t0 = now(), t;
 
 	do {
@@ -83,7 +96,7 @@ int main(int argc, char **argv)
 		execs += NINPUTS;
 		t = now();
 	} while (t - t0 < seconds);
-	printf("%.0f exec/s (%lu executions in %.2f s; 3 threads, 24 ops)\n",
-	       execs / (t - t0), execs, t - t0);
+	printf("%.0f exec/s (%lu executions in %.2f s; 3 threads, %u ops)\n",
+	       execs / (t - t0), execs, t - t0, 3 * nops);
 	return 0;
 }

@@ -9,6 +9,7 @@
  * to stderr, and the target aborts so the engine keeps the input.
  * VMLOCK_VARIANT selects a bug variant; the default is the correct lock.
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
+ * VMLOCK_EXPLORE=prng or pct: the explore bit adds only that schedule.
  * VMLOCK_FEEDBACK=0 turns the concurrency feedback off.
  */
 #include <stdint.h>
@@ -178,6 +179,7 @@ static void init_once(void)
 	harness_opts_default(&opts);
 	opts.variant = harness_variant_from_env();
 	opts.sc_only = harness_sc_only_from_env();
+	opts.explore = harness_explore_from_env();
 	opts.no_hash = true;	/* only the report reads it */
 	warm_up();
 	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events

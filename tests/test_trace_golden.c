@@ -19,6 +19,11 @@
  * give the same values: determinism across builds, on inputs beyond the
  * corpus.
  *
+ * The same programs, with the explore bit set, also check that
+ * VMLOCK_EXPLORE picks runs and changes none: the result with both
+ * derived schedules is the first failure of the own schedule, the PRNG
+ * run of HE_PRNG and the PCT run of HE_PCT, in that order.
+ *
  *   test_trace_golden --print CORPUS_DIR | CORPUS_DIR GOLDEN_FILE
  */
 #include <dirent.h>
@@ -165,6 +170,95 @@ static int compare(const char *path)
 	return bad != 0;
 }
 
+struct outcome {
+	enum verdict verdict;
+	unsigned which;
+	uint64_t hash;
+};
+
+static struct outcome run_mode(const struct vmt_program *p, enum variant v,
+			       enum harness_explore mode)
+{
+	struct harness_opts o;
+	struct sim_result res;
+	struct outcome out;
+
+	harness_opts_default(&o);
+	o.variant = v;
+	o.explore = mode;
+	harness_run_input(p, &o, &res, &out.which);
+	out.verdict = res.verdict;
+	out.hash = res.hash;
+	return out;
+}
+
+/* a failed in its run a_which, b failed the same way in its run b_which. */
+static bool same_failure(struct outcome a, unsigned a_which, struct outcome b,
+			 unsigned b_which)
+{
+	return a.verdict != VERDICT_CLEAN && a.verdict == b.verdict &&
+	       a.hash == b.hash && a.which == a_which && b.which == b_which;
+}
+
+/* HE_BOTH against HE_PRNG and HE_PCT on one program; counts[w] counts the
+ * failures HE_BOTH found in run w. */
+static bool explore_consistent(const struct vmt_program *p, enum variant v,
+			       unsigned counts[3])
+{
+	struct outcome both = run_mode(p, v, HE_BOTH);
+	struct outcome prng = run_mode(p, v, HE_PRNG);
+	struct outcome pct = run_mode(p, v, HE_PCT);
+
+	if (prng.verdict != VERDICT_CLEAN && prng.which == 0) {
+		counts[0]++;
+		return same_failure(prng, 0, both, 0) && same_failure(prng, 0, pct, 0);
+	}
+	if (prng.verdict != VERDICT_CLEAN) {
+		counts[1]++;
+		return same_failure(prng, 1, both, 1);
+	}
+	if (pct.verdict != VERDICT_CLEAN) {
+		counts[2]++;
+		return same_failure(pct, 1, both, 2);
+	}
+	return both.verdict == VERDICT_CLEAN;
+}
+
+/* Every variant, weak memory, the corpus and 20 mutants of each file. */
+static int check_explore_modes(void)
+{
+	unsigned counts[3] = { 0, 0, 0 }, bad = 0, n = 0;
+
+	for (int v = 1; v < V__COUNT; v++) {
+		for (unsigned i = 0; i < ncorpus; i++) {
+			for (unsigned k = 0; k <= 20; k++) {
+				struct vmt_program p = corpus[i];
+
+				if (k)
+					vmt_mutate(&p, k, VMT_MAX_INPUT, NULL);
+				p.explore = 1;
+				n++;
+				if (!explore_consistent(&p, (enum variant)v, counts)) {
+					fprintf(stderr, "%s: corpus file %u, mutant %u: VMLOCK_EXPLORE changed a run\n",
+						variant_info((enum variant)v)->name, i, k);
+					bad++;
+				}
+			}
+		}
+	}
+	/* Each kind of run must have found something, or the check is
+	 * empty. */
+	for (int w = 0; w < 3; w++)
+		if (!counts[w]) {
+			fprintf(stderr, "explore modes: no failure in run %d of %u programs\n", w, n);
+			bad++;
+		}
+	if (!bad)
+		printf("explore modes: %u programs, failures in the own/PRNG/PCT run %u/%u/%u, consistent\n",
+		       n, counts[0], counts[1], counts[2]);
+	return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool print = argc > 1 && !strcmp(argv[1], "--print");
@@ -174,5 +268,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	load_corpus(argv[print ? 2 : 1]);
-	return print ? print_all() : compare(argv[2]);
+	if (print)
+		return print_all();
+	int bad = compare(argv[2]);
+
+	return check_explore_modes() || bad;
 }

@@ -33,7 +33,8 @@ static const char usage[] =
 	"                                  exhaustive: every schedule with at most K (2)\n"
 	"                                  preemptions, up to N runs\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
-	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n";
+	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n"
+	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n";
 
 static int die_usage(void)
 {
@@ -117,6 +118,7 @@ static void opts_from_env(struct harness_opts *o)
 	harness_opts_default(o);
 	o->variant = harness_variant_from_env();
 	o->sc_only = harness_sc_only_from_env();
+	o->explore = harness_explore_from_env();
 }
 
 /* The verdict a .vmt expects for the running variant, or NULL. */

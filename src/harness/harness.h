@@ -22,6 +22,13 @@ enum harness_strategy {
 	HS_DFS,		/* bounded exhaustive search: the schedule dfs gives */
 };
 
+/* The derived schedules an input with the explore bit also runs under. */
+enum harness_explore {
+	HE_BOTH,	/* a seeded PRNG schedule, then PCT at depth 3 */
+	HE_PRNG,	/* the PRNG schedule only */
+	HE_PCT,		/* PCT only */
+};
+
 struct strat_dfs;
 
 struct harness_opts {
@@ -36,6 +43,7 @@ struct harness_opts {
 	bool sc_only;		/* weak-memory simulation off: loads read
 				 * the latest store, choices are ignored */
 	bool no_hash;		/* res->hash not wanted: stays 0 */
+	enum harness_explore explore;	/* HE_BOTH by default */
 };
 
 #define HARNESS_STEP_BUDGET 20000
@@ -47,8 +55,9 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 /*
  * The runs an input stands for: its own schedule, then, if p->explore is
  * set (and o asks for the input's own schedule), a seeded PRNG schedule
- * and PCT at depth 3, both seeded by the program's encoding.  Stops at
- * the first violation; *which says which run it was (0, 1 or 2).
+ * and PCT at depth 3 (o->explore: both, or one of them), seeded by the
+ * program's encoding.  Stops at the first violation; *which says which
+ * run it was (0, then 1, 2 in that order).
  */
 void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
 		       struct sim_result *res, unsigned *which);
@@ -103,5 +112,8 @@ enum variant harness_variant_from_env(void);
 /* VMLOCK_MEMORY from the environment: "weak" (the default) or "sc";
  * exits 2 on anything else.  Returns true for "sc". */
 bool harness_sc_only_from_env(void);
+/* VMLOCK_EXPLORE from the environment: "both" (the default), "prng" or
+ * "pct"; exits with a message on anything else. */
+enum harness_explore harness_explore_from_env(void);
 
 #endif /* VMLOCK_HARNESS_HARNESS_H */

@@ -48,6 +48,20 @@ bool harness_sc_only_from_env(void)
 	exit(2);
 }
 
+enum harness_explore harness_explore_from_env(void)
+{
+	const char *m = getenv("VMLOCK_EXPLORE");
+
+	if (!m || !*m || strcmp(m, "both") == 0)
+		return HE_BOTH;
+	if (strcmp(m, "prng") == 0)
+		return HE_PRNG;
+	if (strcmp(m, "pct") == 0)
+		return HE_PCT;
+	fprintf(stderr, "vmlock: unknown VMLOCK_EXPLORE '%s' (both, prng or pct)\n", m);
+	exit(2);
+}
+
 static void thread_body(void *arg)
 {
 	harness_thread_body(arg);
@@ -165,8 +179,11 @@ static struct harness_opts derived_opts(const struct vmt_program *p,
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ buf[i]) * 0x100000001b3ULL;
-	d.seed = h + which;
-	d.strategy = which == 1 ? HS_PRNG : HS_PCT;
+	d.strategy = o->explore == HE_PCT ||
+		     (o->explore == HE_BOTH && which == 2) ? HS_PCT : HS_PRNG;
+	/* Each schedule's seed is its own, whatever else runs: VMLOCK_EXPLORE
+	 * picks runs, and never changes one. */
+	d.seed = h + (d.strategy == HS_PCT ? 2 : 1);
 	d.pct_depth = 3;
 	return d;
 }
@@ -174,7 +191,8 @@ static struct harness_opts derived_opts(const struct vmt_program *p,
 void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
 		       struct sim_result *res, unsigned *which)
 {
-	unsigned runs = p->explore && o->strategy == HS_BYTES ? 3 : 1;
+	unsigned runs = !p->explore || o->strategy != HS_BYTES ? 1 :
+			o->explore == HE_BOTH ? 3 : 2;
 
 	*which = 0;
 	harness_run(p, o, res);
