@@ -7,11 +7,13 @@
  * of preemptions, 16 choice bytes), generated from a fixed seed.
  * Benchmarks may read clocks; the runtime never does.
  *
- *   bench_exec [SECONDS] [OPS_PER_THREAD]
+ *   bench_exec [SECONDS] [OPS_PER_THREAD] [CHOICE_BYTES]
  *
  * OPS_PER_THREAD (default 8, at most 16) changes only the operation
  * count: 0 measures what every run costs whatever it does (decoding, the
  * world's setup, the threads' start and exit, exit_mmap()).
+ * CHOICE_BYTES (default 16, at most 64): with 0 the weak-memory
+ * simulation has no choices to keep views for.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +35,8 @@ static double now(void)
 }
 
 /* 3 threads x nops ops over both mms, 12 schedule runs: bytes, encoded. */
-static size_t make_input(uint64_t seed, unsigned nops, uint8_t *out,
-			 size_t cap)
+static size_t make_input(uint64_t seed, unsigned nops, unsigned nchoices,
+			 uint8_t *out, size_t cap)
 {
 	struct vmt_program p;
 	uint64_t rng = seed;
@@ -66,8 +68,8 @@ static size_t make_input(uint64_t seed, unsigned nops, uint8_t *out,
 	}
 	/* Choice bytes keep the weak-memory simulation busy for the whole
 	 * run (VMLOCK_MEMORY=sc measures it off). */
-	p.nchoices = 16;
-	for (int i = 0; i < 16; i++)
+	p.nchoices = (uint8_t)nchoices;
+	for (unsigned i = 0; i < nchoices; i++)
 		p.choices[i] = (uint8_t)(prng_next(&rng) >> 56);
 	return vmt_encode(&p, out, cap);
 }
@@ -79,15 +81,17 @@ int main(int argc, char **argv)
 	size_t len[NINPUTS];
 	double seconds = argc > 1 ? atof(argv[1]) : 3.0;
 	unsigned nops = argc > 2 ? (unsigned)atoi(argv[2]) : 8;
+	unsigned nchoices = argc > 3 ? (unsigned)atoi(argv[3]) : 16;
 	unsigned long execs = 0;
 
-	if (nops > VMT_MAX_OPS_PER_THREAD) {
-		fprintf(stderr, "bench_exec: at most %d operations per thread\n",
-			VMT_MAX_OPS_PER_THREAD);
+	if (nops > VMT_MAX_OPS_PER_THREAD || nchoices > VMT_MAX_CHOICES) {
+		fprintf(stderr, "bench_exec: at most %d operations per thread and %d choice bytes\n",
+			VMT_MAX_OPS_PER_THREAD, VMT_MAX_CHOICES);
 		return 2;
 	}
 	for (int i = 0; i < NINPUTS; i++)
-		len[i] = make_input((uint64_t)i + 1, nops, in[i], sizeof(in[i]));
+		len[i] = make_input((uint64_t)i + 1, nops, nchoices, in[i],
+				    sizeof(in[i]));
 	double t0 = now(), t;
 
 	do {
