@@ -104,7 +104,7 @@ static VM_NOINLINE void local_claim_fail(const struct sim_access *a)
 }
 
 /* An access to an mm's field or to the allocator's lock. */
-static VM_NOINLINE void check_pre_mm(const struct sim_access *a)
+static VM_ALWAYS_INLINE void check_pre_mm(const struct sim_access *a)
 {
 	const struct sim_loc_info *li = a->info;
 

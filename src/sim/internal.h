@@ -8,6 +8,7 @@
 
 #include "fiber.h"
 #include "sim.h"
+#include "strategy.h"
 #include "../util/assert.h"
 #include "../util/compiler.h"
 #include "../util/sanitizer.h"
@@ -105,6 +106,7 @@ struct sim_state {
 	struct sim_thread th[SIM_MAX_THREADS];
 	int n;			/* threads spawned this run */
 	int cur;		/* running thread, or SIM_NO_THREAD in main */
+	struct sim_thread *cur_th;	/* &th[cur], or NULL in main */
 	int next;		/* chosen by a yielding fiber, or -1 */
 	unsigned ready;		/* bit mask of T_READY threads */
 	unsigned spinning;	/* bit mask of T_SPINNING threads */
@@ -152,8 +154,8 @@ extern struct sim_state sim;
 /* The running thread: only meaningful inside a fiber. */
 static inline struct sim_thread *sim_cur(void)
 {
-	VM_ASSERT((unsigned)sim.cur < SIM_MAX_THREADS);
-	return &sim.th[sim.cur];
+	VM_ASSERT(sim.cur_th);
+	return sim.cur_th;
 }
 
 static inline bool sim_in_fiber(void)
@@ -178,6 +180,28 @@ static inline void sim_hash_site(const struct sim_site *s)
 		sim_hash_mix(((uint64_t)sim.cur << 32) | sim_site_hash(s));
 }
 
+/* A scheduling point is a step of the run, and part of the trace hash. */
+static VM_ALWAYS_INLINE void sim_point_count(const struct sim_site *s)
+{
+	VM_ASSERT(!sim.stop);
+	sim.steps++;
+	sim_hash_site(s);
+}
+
+/* sim_point(), its common case inline at every access: within the step
+ * budget, a pick to make, and the bytes strategy's run goes on with the
+ * running thread. */
+static VM_ALWAYS_INLINE void sim_point_fast(const struct sim_site *s)
+{
+	if (sim.cfg.strategy == &strategy_bytes && sim.skip_pick != sim.cur &&
+	    sim.steps < sim.cfg.step_budget &&
+	    strat_bytes_goes_on(sim.cfg.strategy_ctx, sim.cur, sim.ready)) {
+		sim_point_count(s);
+		return;
+	}
+	sim_point(s);
+}
+
 /* The latest store of atomic location loc. */
 static inline struct sim_store_rec *sim_latest(uint16_t loc)
 {
@@ -199,7 +223,7 @@ static VM_ALWAYS_INLINE void sim_access_pre(const struct sim_access *a)
 
 static VM_ALWAYS_INLINE void sim_access_post(const struct sim_access *a)
 {
-	if (a->kind != SIM_A_FENCE)
+	if (!sim.cfg.no_hash && a->kind != SIM_A_FENCE)
 		sim_hash_mix((uint64_t)(uint32_t)a->val << 16 |
 			     (uint64_t)a->rf_stale << 8 | a->kind);
 	if (sim.cfg.trace)

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "history_read.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static void san_thread_reset(void);
@@ -70,6 +71,15 @@ static VM_ALWAYS_INLINE struct sim_loc_state *loc_of(uint16_t loc)
 {
 	VM_ASSERT(loc > 0 && loc < sim.nlocs);
 	return &sim.locs[loc];
+}
+
+/* The state of the location an access began on (begin_access() checked
+ * its number). */
+static VM_ALWAYS_INLINE struct sim_loc_state *
+loc_of_access(const struct sim_access *a)
+{
+	return (struct sim_loc_state *)((char *)a->info -
+					offsetof(struct sim_loc_state, info));
 }
 
 /* ---- happens-before ---- */
@@ -315,7 +325,7 @@ begin_access(uint16_t loc, enum sim_access_kind kind, enum sim_mo mo,
 	if (!sim_in_fiber())
 		return NULL;
 	if (!s->local)
-		sim_point(s);
+		sim_point_fast(s);
 	else
 		sim_hash_site(s);
 	a = &sim_cur()->acc;	/* after the point: the thread that runs on */
@@ -343,7 +353,7 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 	a = begin_access(x->loc, SIM_A_LOAD, mo, s);
 	if (!a)
 		return x->v;
-	struct sim_loc_state *l = loc_of(x->loc);
+	struct sim_loc_state *l = loc_of_access(a);
 	const struct sim_store_rec *r =
 		sim_history_read(l, x->loc, mo == SIM_SEQ_CST, a);
 
@@ -406,7 +416,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 		sim_history_write(x->loc, v);
 		return old;
 	}
-	struct sim_loc_state *l = loc_of(x->loc);
+	struct sim_loc_state *l = loc_of_access(a);
 
 	old = sim_history_read(l, x->loc, true, a)->val;
 	v = (int32_t)((uint32_t)old + (uint32_t)delta);
@@ -437,7 +447,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 		}
 		return ok;
 	}
-	struct sim_loc_state *l = loc_of(x->loc);
+	struct sim_loc_state *l = loc_of_access(a);
 	const struct sim_store_rec *r = sim_history_read(l, x->loc, true, a);
 
 	a->old = r->val;
@@ -483,7 +493,7 @@ uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
 	/* The real read first: TSan sees it even if ours stops the run. */
 	uintptr_t v = real_plain_read(p);
 
-	race_check_read(loc_of(p->loc), s);
+	race_check_read(loc_of_access(a), s);
 	a->val = (int64_t)v;
 	sim_access_post(a);
 	return v;
@@ -501,7 +511,7 @@ void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 	a->old = (int64_t)p->v;
 	a->val = (int64_t)v;
 	real_plain_write(p, v);
-	race_check_write(loc_of(p->loc), s);
+	race_check_write(loc_of_access(a), s);
 	sim_progress();
 	sim_access_post(a);
 }

@@ -10,6 +10,7 @@
  * switches, and a scheduling point that keeps the same thread costs none.
  */
 #include "internal.h"
+#include "strategy.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ void sim_setup(void)
 	}
 	fiber_init_main(&sim.main);
 	sim.cur = SIM_NO_THREAD;
+	sim.cur_th = NULL;
 	hash_all_sites();
 	setup_done = true;
 }
@@ -59,6 +61,7 @@ void sim_begin(const struct sim_run_cfg *cfg)
 	}
 	sim.n = 0;
 	sim.cur = SIM_NO_THREAD;
+	sim.cur_th = NULL;
 	sim.next = -1;
 	sim.ready = 0;
 	sim.spinning = 0;
@@ -143,6 +146,9 @@ static VM_ALWAYS_INLINE int choose_next(int cur)
 
 	if (!ready)
 		return -1;
+	if (sim.cfg.strategy == &strategy_bytes &&
+	    strat_bytes_goes_on(sim.cfg.strategy_ctx, cur, ready))
+		return cur;
 	int t = sim.cfg.strategy->pick(sim.cfg.strategy_ctx, cur, ready);
 
 	VM_ASSERT(t >= 0 && t < sim.n && (ready & (1u << t)));
@@ -191,11 +197,9 @@ void sim_point(const struct sim_site *s)
 {
 	if (!sim_in_fiber())
 		return;		/* world setup in main: not part of the run */
-	VM_ASSERT(!sim.stop);
 	struct sim_thread *t = sim_cur();
 
-	sim.steps++;
-	sim_hash_site(s);
+	sim_point_count(s);
 	if (sim.steps > sim.cfg.step_budget) {
 		sim.res->truncated = true;
 		sim.stop = true;
@@ -358,10 +362,12 @@ static void run_thread(int tid, int last)
 			switch_feedback(tid, last);
 	}
 	sim.cur = tid;
+	sim.cur_th = &sim.th[tid];
 	sim.next = -1;
 	sim.skip_pick = sim.th[tid].at_point ? -1 : tid;
 	fiber_switch(&sim.main, &sim.th[tid].fib, 0);
 	sim.cur = SIM_NO_THREAD;
+	sim.cur_th = NULL;
 }
 
 void sim_run(struct sim_result *res)

@@ -57,6 +57,8 @@ static int bytes_pick(void *ctx, int cur, unsigned ready)
 {
 	struct strat_bytes *c = ctx;
 
+	if (strat_bytes_goes_on(c, cur, ready))
+		return cur;
 	while (c->remaining == 0) {
 		if (c->idx < c->nruns) {
 			/* A zero-length run gives no steps: the loop skips it. */

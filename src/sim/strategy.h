@@ -90,6 +90,19 @@ struct strat_dfs {
 };
 
 extern const struct sim_strategy strategy_bytes;
+
+/* bytes, its common case, inline at every scheduling point: the running
+ * thread is the run's and still ready, so it goes on (one step of the run
+ * used, unless the runs are used up). */
+static inline bool strat_bytes_goes_on(struct strat_bytes *c, int cur,
+				       unsigned ready)
+{
+	if (c->remaining == 0 || c->target != cur || !(ready & (1u << cur)))
+		return false;
+	if (c->remaining != UINT32_MAX)
+		c->remaining--;
+	return true;
+}
 extern const struct sim_strategy strategy_dfs;
 extern const struct sim_strategy strategy_record;
 extern const struct sim_strategy strategy_prng;
