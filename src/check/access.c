@@ -86,14 +86,13 @@ check_unlock_parity(int m, const struct sim_access *a)
  */
 static VM_ALWAYS_INLINE bool local_claim_ok(const struct sim_access *a)
 {
-	const struct sim_loc_info *li = a->info;
 	int t = a->tid;
 
-	if (obj_is_vma(li->obj_kind))
-		return ghost_vma_right(t, &ghost.vma[li->obj_idx]);
-	if (li->obj_kind == OBJ_MM_SEQ)
-		return ghost_holds_mmap_write(t, li->obj_idx);
-	return li->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, li->obj_idx);
+	if (obj_is_vma(a->obj_kind))
+		return ghost_vma_right(t, &ghost.vma[a->obj_idx]);
+	if (a->obj_kind == OBJ_MM_SEQ)
+		return ghost_holds_mmap_write(t, a->obj_idx);
+	return a->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, a->obj_idx);
 }
 
 static VM_NOINLINE void local_claim_fail(const struct sim_access *a)
@@ -106,18 +105,16 @@ static VM_NOINLINE void local_claim_fail(const struct sim_access *a)
 /* An access to an mm's field or to the allocator's lock. */
 static VM_ALWAYS_INLINE void check_pre_mm(const struct sim_access *a)
 {
-	const struct sim_loc_info *li = a->info;
-
-	if (li->obj_kind == OBJ_SLAB)
+	if (a->obj_kind == OBJ_SLAB)
 		return;		/* the allocator's lock: anyone may take it */
-	VM_ASSERT(obj_is_mm(li->obj_kind));
-	check_mm_touch(li->obj_idx, a);
+	VM_ASSERT(obj_is_mm(a->obj_kind));
+	check_mm_touch(a->obj_idx, a);
 	if (a->kind != SIM_A_LOCK)
 		return;
 	if (a->mo == SIM_ACQUIRE)
 		check_lock_order(a);
 	else
-		check_unlock_parity(li->obj_idx, a);
+		check_unlock_parity(a->obj_idx, a);
 }
 
 /*
@@ -127,22 +124,20 @@ static VM_ALWAYS_INLINE void check_pre_mm(const struct sim_access *a)
  */
 void check_pre(const struct sim_access *a)
 {
-	const struct sim_loc_info *li = a->info;
-
-	if (!obj_is_vma(li->obj_kind)) {
+	if (!obj_is_vma(a->obj_kind)) {
 		if (a->site->local && !local_claim_ok(a))
 			local_claim_fail(a);
 		check_pre_mm(a);
 		return;
 	}
-	if (ghost_vma_right(a->tid, &ghost.vma[li->obj_idx]))
+	if (ghost_vma_right(a->tid, &ghost.vma[a->obj_idx]))
 		return;
 	if (a->site->local)
 		local_claim_fail(a);	/* a VMA's claim needs that right */
-	bool rcu_safe = li->obj_kind == OBJ_VMA_REFCNT ||
-			(li->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
+	bool rcu_safe = a->obj_kind == OBJ_VMA_REFCNT ||
+			(a->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
-	check_vma_touch_rcu(a->tid, vma_from_idx(li->obj_idx), li->field,
+	check_vma_touch_rcu(a->tid, vma_from_idx(a->obj_idx), a->info->field,
 			    rcu_safe, a->site->func);
 }
 
@@ -318,17 +313,15 @@ void check_post(const struct sim_access *a)
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
 	    a->kind == SIM_A_PLAIN_READ)
 		return;		/* no value changed */
-	const struct sim_loc_info *li = a->info;
-
-	switch (li->obj_kind) {
+	switch (a->obj_kind) {
 	case OBJ_VMA_REFCNT:
-		refcnt_post(vma_from_idx(li->obj_idx), a);
+		refcnt_post(vma_from_idx(a->obj_idx), a);
 		break;
 	case OBJ_VMA_LOCK_SEQ:
-		lock_seq_post(vma_from_idx(li->obj_idx), a);
+		lock_seq_post(vma_from_idx(a->obj_idx), a);
 		break;
 	case OBJ_MM_SEQ:
-		seq_post(li->obj_idx, a);
+		seq_post(a->obj_idx, a);
 		break;
 	default:
 		break;

@@ -51,6 +51,8 @@ void sim_atomic_init(sim_atomic_t *a, int32_t v, uint8_t obj_kind,
 {
 	a->v = v;
 	a->loc = loc_new(obj_kind, obj_idx, field, false);
+	a->obj_kind = obj_kind;
+	a->obj_idx = obj_idx;
 	sim_history_init(a->loc, v);
 }
 
@@ -59,6 +61,8 @@ void sim_plain_init(sim_plain_t *p, uintptr_t v, uint8_t obj_kind,
 {
 	p->v = v;
 	p->loc = loc_new(obj_kind, obj_idx, field, true);
+	p->obj_kind = obj_kind;
+	p->obj_idx = obj_idx;
 }
 
 const struct sim_loc_info *sim_loc(uint16_t loc)
@@ -317,7 +321,8 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
  * setup).
  */
 static VM_ALWAYS_INLINE struct sim_access *
-begin_access(uint16_t loc, enum sim_access_kind kind, enum sim_mo mo,
+begin_access(uint16_t loc, uint8_t obj_kind, uint8_t obj_idx,
+	     enum sim_access_kind kind, enum sim_mo mo,
 	     const struct sim_site *s)
 {
 	struct sim_access *a;
@@ -334,6 +339,8 @@ begin_access(uint16_t loc, enum sim_access_kind kind, enum sim_mo mo,
 	a->kind = (uint8_t)kind;
 	a->mo = (uint8_t)mo;
 	a->loc = loc;
+	a->obj_kind = obj_kind;
+	a->obj_idx = obj_idx;
 	a->info = &loc_of(loc)->info;
 	a->site = s;
 	a->old = 0;
@@ -350,7 +357,7 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 {
 	struct sim_access *a;
 
-	a = begin_access(x->loc, SIM_A_LOAD, mo, s);
+	a = begin_access(x->loc, x->obj_kind, x->obj_idx, SIM_A_LOAD, mo, s);
 	if (!a)
 		return x->v;
 	struct sim_loc_state *l = loc_of_access(a);
@@ -390,7 +397,7 @@ void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	struct sim_access *a;
 
 	VM_ASSERT(mo != SIM_ACQUIRE && mo != SIM_ACQ_REL);
-	a = begin_access(x->loc, SIM_A_STORE, mo, s);
+	a = begin_access(x->loc, x->obj_kind, x->obj_idx, SIM_A_STORE, mo, s);
 	if (!a) {
 		/* Before the threads: a store everyone sees. */
 		x->v = v;
@@ -410,7 +417,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	int32_t old = x->v;
 	int32_t v = (int32_t)((uint32_t)old + (uint32_t)delta);
 
-	a = begin_access(x->loc, SIM_A_RMW, mo, s);
+	a = begin_access(x->loc, x->obj_kind, x->obj_idx, SIM_A_RMW, mo, s);
 	if (!a) {
 		x->v = v;
 		sim_history_write(x->loc, v);
@@ -435,7 +442,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 	struct sim_access *a;
 
 	VM_ASSERT(failure != SIM_RELEASE && failure != SIM_ACQ_REL);
-	a = begin_access(x->loc, SIM_A_RMW, success, s);
+	a = begin_access(x->loc, x->obj_kind, x->obj_idx, SIM_A_RMW, success, s);
 	if (!a) {
 		bool ok = x->v == *expected;
 
@@ -487,7 +494,7 @@ uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
 {
 	struct sim_access *a;
 
-	a = begin_access(p->loc, SIM_A_PLAIN_READ, SIM_RELAXED, s);
+	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_READ, SIM_RELAXED, s);
 	if (!a)
 		return p->v;
 	/* The real read first: TSan sees it even if ours stops the run. */
@@ -503,7 +510,7 @@ void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 {
 	struct sim_access *a;
 
-	a = begin_access(p->loc, SIM_A_PLAIN_WRITE, SIM_RELAXED, s);
+	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_WRITE, SIM_RELAXED, s);
 	if (!a) {
 		p->v = v;
 		return;

@@ -47,9 +47,11 @@ static bool rwsem_free_for(void *arg)
 static void rwsem_step(struct sim_rwsem *r, int64_t val, enum sim_mo mo,
 		       const struct sim_site *s, bool pre)
 {
+	const struct sim_loc_info *li = &rwsem_loc(r)->info;
 	struct sim_access a = { .tid = sim.cur, .kind = SIM_A_LOCK,
 				.mo = mo, .loc = r->loc,
-				.info = &rwsem_loc(r)->info, .site = s,
+				.obj_kind = li->obj_kind, .obj_idx = li->obj_idx,
+				.info = li, .site = s,
 				.old = r->count, .val = val };
 
 	if (pre)

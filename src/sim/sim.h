@@ -79,14 +79,19 @@ struct sim_site {
 #define SIM_SITE_LOCAL(what_) SIM_SITE_(what_, true)
 
 /* A shared location: a 32-bit atomic, or a plain (non-atomic) field. */
+/* Each location also carries its object's kind and index (a copy of its
+ * sim_loc_info's): every access hands them to the oracles without a trip
+ * through the location table. */
 typedef struct {
 	int32_t v;		/* ATOMIC: only through sim_load/store/... */
 	uint16_t loc;
+	uint8_t obj_kind, obj_idx;
 } sim_atomic_t;
 
 typedef struct {
 	uintptr_t v;		/* only through sim_plain_read/write */
 	uint16_t loc;
+	uint8_t obj_kind, obj_idx;
 } sim_plain_t;
 
 struct sim_loc_info {
@@ -136,6 +141,7 @@ struct sim_access {
 	uint8_t kind;		/* enum sim_access_kind */
 	uint8_t mo;
 	uint16_t loc;
+	uint8_t obj_kind, obj_idx;	/* info's, at hand */
 	const struct sim_loc_info *info;	/* of loc; NULL for a fence */
 	const struct sim_site *site;
 	int64_t old;		/* value before (RMW, CAS, store, plain write) */
