@@ -114,14 +114,20 @@ struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v)
 	struct sim_store_rec *r = &sim.hist[loc][n % SIM_HISTORY];
 	bool fiber = sim_in_fiber();
 
-	if (n == 2) {
-		VM_ASSERT(sim.nwritten < SIM_MAX_LOCS);
-		sim.written[sim.nwritten++] = loc;
-	}
 	r->val = v;
 	r->tid = (int8_t)(fiber ? sim.cur : -1);
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
 	vclock_clear(&r->sync);
+	/* The views (seen, and the locations a seq_cst fence walks) serve
+	 * only loads that may read an older store: none once the choice
+	 * bytes are used up (sim_history_next_byte() never takes another),
+	 * or with the simulation off. */
+	if (sim.rf.byte < 0)
+		return r;
+	if (n == 2) {
+		VM_ASSERT(sim.nwritten < SIM_MAX_LOCS);
+		sim.written[sim.nwritten++] = loc;
+	}
 	if (fiber)
 		sim.seen[sim.cur][loc] = n;
 	return r;
