@@ -161,8 +161,9 @@ void sim_history_sc_fence(void)
 		uint16_t loc = sim.written[i];
 		uint32_t n = sim.nstores[loc], v = n;
 
-		/* Seen the latest: floor_of() is n, and sc_view <= n. */
-		if (seen[loc] != n)
+		/* Seen the latest, or an earlier fence published it: the
+		 * view is n (floor_of() and sc_view are at most n). */
+		if (seen[loc] != n && sim.sc_view[loc] != n)
 			v = max_u32(floor_of(&sim.locs[loc], loc), sim.sc_view[loc]);
 		seen[loc] = v;
 		sim.sc_view[loc] = v;
