@@ -60,6 +60,13 @@ done
 for b in gcc clang; do
 	echo "| $b, weak memory off (VMLOCK_MEMORY=sc) | $(VMLOCK_MEMORY=sc build/bench/$b 5 | cut -d' ' -f1) |"
 done
+# The same input without choice bytes (the weak-memory simulation has no
+# choices to keep views for), and without operations (what every run
+# costs whatever it does).
+for b in gcc clang; do
+	echo "| $b, no choice bytes (bench_exec 5 8 0) | $(build/bench/$b 5 8 0 | cut -d' ' -f1) |"
+done
+echo "| gcc, no operations (bench_exec 5 0) | $(build/bench/gcc 5 0 | cut -d' ' -f1) |"
 # The same input through the fuzz target as libFuzzer builds it: coverage
 # instrumentation and libFuzzer's hooks, with and without sanitizers.
 echo "| libFuzzer build, ASan+UBSan (the libfuzzer preset) | $(build/libfuzzer/bench_exec 5 | cut -d' ' -f1) |"
