@@ -152,19 +152,35 @@ static uint32_t max_u32(uint32_t a, uint32_t b)
  */
 void sim_history_sc_fence(void)
 {
+	/* The locations whose view is not simply the latest store: the
+	 * thread had not seen it and no earlier fence published it.  The
+	 * first pass sets every view to the latest without a branch (which
+	 * case holds depends on the run: a branch mispredicts) and lists
+	 * these with their old views; the second computes their views.
+	 * Each location's view depends on its own state only, so the order
+	 * does not matter. */
+	struct pending { uint16_t loc; uint32_t seen, sc_view; } todo[SIM_MAX_LOCS];
 	uint32_t *seen;
+	unsigned k = 0;
 
 	if (sim.rf.byte < 0)
 		return;		/* no stale read can follow: views unused */
 	seen = sim.seen[sim.cur];
 	for (unsigned i = 0; i < sim.nwritten; i++) {
 		uint16_t loc = sim.written[i];
-		uint32_t n = sim.nstores[loc], v = n;
+		uint32_t n = sim.nstores[loc];
 
-		/* Seen the latest, or an earlier fence published it: the
-		 * view is n (floor_of() and sc_view are at most n). */
-		if (seen[loc] != n && sim.sc_view[loc] != n)
-			v = max_u32(floor_of(&sim.locs[loc], loc), sim.sc_view[loc]);
+		todo[k] = (struct pending){ loc, seen[loc], sim.sc_view[loc] };
+		k += (todo[k].seen != n) & (todo[k].sc_view != n);
+		seen[loc] = n;
+		sim.sc_view[loc] = n;
+	}
+	for (unsigned j = 0; j < k; j++) {
+		uint16_t loc = todo[j].loc;
+		uint32_t v;
+
+		seen[loc] = todo[j].seen;	/* floor_of() reads it */
+		v = max_u32(floor_of(&sim.locs[loc], loc), todo[j].sc_view);
 		seen[loc] = v;
 		sim.sc_view[loc] = v;
 	}
