@@ -10,7 +10,8 @@
  * VMLOCK_VARIANT selects a bug variant; the default is the correct lock.
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
  * VMLOCK_EXPLORE=prng or pct: the explore bit adds only that schedule.
- * VMLOCK_FEEDBACK=0 turns the concurrency feedback off.
+ * VMLOCK_FEEDBACK=0 turns the concurrency feedback off; a list such as
+ * switch,refcnt keeps only those kinds of event.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -165,13 +166,6 @@ static void warm_up(void)
 	}
 }
 
-static int feedback_disabled(void)
-{
-	const char *v = getenv("VMLOCK_FEEDBACK");
-
-	return v && !strcmp(v, "0");
-}
-
 static void init_once(void)
 {
 	if (initialised)
@@ -183,8 +177,9 @@ static void init_once(void)
 	opts.no_hash = true;	/* only the report reads it */
 	warm_up();
 	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events
-	 * are worth (README, "Measured"). */
-	if (!feedback_disabled())
+	 * are worth; or a list of the kinds to report (README, "Measured"). */
+	sim_hooks.feedback_kinds = harness_feedback_from_env();
+	if (sim_hooks.feedback_kinds)
 		sim_hooks.feedback = feedback;
 	initialised = 1;
 }

@@ -1345,6 +1345,67 @@ TEST(hooks_see_every_access)
 	CHECK(sim_loc(P[1].loc)->is_plain && !sim_loc(A[1].loc)->is_plain);
 }
 
+/* T0 stores a0 and compare-exchanges a1; T1 loads a0 after it and
+ * compare-exchanges a1 too: a read of another thread's store, a CAS won
+ * and one lost. */
+static void th_fb0(void *arg)
+{
+	int32_t e = 0;
+
+	(void)arg;
+	sim_store(&A[0], 7, SIM_RELEASE, SITE("fb store"));
+	(void)sim_cmpxchg(&A[1], &e, 1, SIM_ACQ_REL, SIM_RELAXED, SITE("fb cas0"));
+	g_prefer = 1;
+}
+
+static void th_fb1(void *arg)
+{
+	int32_t e = 0;
+
+	(void)arg;
+	(void)sim_load(&A[0], SIM_ACQUIRE, SITE("fb load"));
+	(void)sim_cmpxchg(&A[1], &e, 2, SIM_ACQ_REL, SIM_RELAXED, SITE("fb cas1"));
+}
+
+static const struct prog prog_fb = {
+	2, { th_fb0, th_fb1 }, { 0 },
+};
+
+static unsigned fb_events;
+
+static void hook_fb(uint32_t key)
+{
+	(void)key;
+	fb_events++;
+}
+
+/* Events per kind: each kind reports only when it is asked for. */
+static unsigned fb_count(unsigned kinds, struct sim_result *res)
+{
+	fb_events = 0;
+	g_prefer = 0;
+	sim_hooks = (struct sim_hooks){ .feedback = hook_fb,
+					.feedback_kinds = kinds };
+	run_prefer(&prog_fb, res);
+	sim_hooks = (struct sim_hooks){ 0 };
+	return fb_events;
+}
+
+TEST(feedback_kinds_select_events)
+{
+	struct sim_result res;
+	unsigned none = fb_count(0, &res);
+	unsigned sw = fb_count(SIM_FB_SWITCH, &res);
+
+	CHECK_VERDICT(res, VERDICT_CLEAN);
+	CHECK(none == 0);
+	CHECKF(sw == res.switches && sw > 0, "%u switch events, %u switches",
+	       sw, res.switches);
+	CHECK(fb_count(SIM_FB_READ_FROM, &res) == 1);	/* the load of a0 */
+	CHECK(fb_count(SIM_FB_CAS, &res) == 2);		/* won, lost */
+	CHECK(fb_count(SIM_FB_ALL, &res) == sw + 3);
+}
+
 /* The events of kind k, in order, into out; returns how many. */
 static unsigned events_of(uint8_t k, const struct sim_event **out,
 			  unsigned max)
@@ -1469,6 +1530,7 @@ static const struct test_case tests[] = {
 	T(sim_fail_stops_run),
 	T(thousand_runs_nothing_leaks),
 	T(hooks_see_every_access),
+	T(feedback_kinds_select_events),
 	T(trace_records_accesses_and_notes),
 };
 

@@ -242,7 +242,7 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 	const struct ghost_vma *g = gvma(vma);
 	uint32_t state = (uint32_t)ghost_write_locked(vma) * 2 + (g->f_owner >= 0);
 
-	if (sim_hooks.feedback)
+	if (sim_feedback_on(SIM_FB_REFCNT))
 		sim_hooks.feedback(sim_site_hash(a->site) * 1024 +
 				   (uint32_t)incs_total(g) * 256 + state * 64 +
 				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
@@ -267,6 +267,11 @@ refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
 		else
 			refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a,
 				    "changes the count by an unknown step");
+	} else if (a->kind == SIM_A_CAS_FAIL) {
+		/* A refused increment (F set, detached, at the limit): no
+		 * change to check, but an event for the fuzzer. */
+		refcnt_feedback(vma, a);
+		return;
 	} else {
 		return;		/* loads */
 	}

@@ -115,5 +115,10 @@ bool harness_sc_only_from_env(void);
 /* VMLOCK_EXPLORE from the environment: "both" (the default), "prng" or
  * "pct"; exits with a message on anything else. */
 enum harness_explore harness_explore_from_env(void);
+/* VMLOCK_FEEDBACK from the environment: the kinds of concurrency feedback
+ * the fuzz target reports (enum sim_feedback_kind): all by default, none
+ * for "0", or a comma-separated list of switch, refcnt, read-from, cas
+ * and wake; exits with a message on anything else. */
+unsigned harness_feedback_from_env(void);
 
 #endif /* VMLOCK_HARNESS_HARNESS_H */

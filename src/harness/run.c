@@ -62,6 +62,44 @@ enum harness_explore harness_explore_from_env(void)
 	exit(2);
 }
 
+static const struct {
+	const char *name;
+	unsigned kind;
+} feedback_names[] = {
+	{ "switch", SIM_FB_SWITCH }, { "refcnt", SIM_FB_REFCNT },
+	{ "read-from", SIM_FB_READ_FROM }, { "cas", SIM_FB_CAS },
+	{ "wake", SIM_FB_WAKE },
+};
+
+static unsigned feedback_kind(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(feedback_names) / sizeof(feedback_names[0]); i++)
+		if (strlen(feedback_names[i].name) == len &&
+		    !strncmp(feedback_names[i].name, name, len))
+			return feedback_names[i].kind;
+	fprintf(stderr, "vmlock: unknown VMLOCK_FEEDBACK kind '%.*s' (switch, refcnt, read-from, cas, wake; 0 or all)\n",
+		(int)len, name);
+	exit(2);
+}
+
+unsigned harness_feedback_from_env(void)
+{
+	const char *v = getenv("VMLOCK_FEEDBACK");
+	unsigned kinds = 0;
+
+	if (!v || !*v || !strcmp(v, "1") || !strcmp(v, "all"))
+		return SIM_FB_ALL;
+	if (!strcmp(v, "0"))
+		return 0;
+	for (const char *p = v; *p; ) {
+		size_t len = strcspn(p, ",");
+
+		kinds |= feedback_kind(p, len);
+		p += len + (p[len] == ',');
+	}
+	return kinds;
+}
+
 static void thread_body(void *arg)
 {
 	harness_thread_body(arg);

@@ -115,6 +115,7 @@ struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v)
 	bool fiber = sim_in_fiber();
 
 	r->val = v;
+	r->site = NULL;		/* do_write() names the site */
 	r->tid = (int8_t)(fiber ? sim.cur : -1);
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
 	vclock_clear(&r->sync);

@@ -83,6 +83,7 @@ struct sim_store_rec {
 	int32_t val;
 	int8_t tid;		/* the writer, or -1: before every thread */
 	uint32_t clk;		/* the writer's epoch at the store */
+	const struct sim_site *site;	/* the writer's, or NULL */
 };
 
 /* A thread's last reads of a location in two epochs: a later reader

@@ -353,6 +353,42 @@ begin_access(uint16_t loc, uint8_t obj_kind, uint8_t obj_idx,
 	return a;
 }
 
+/*
+ * ---- concurrency feedback: which store a read took, who won a CAS ----
+ *
+ * Each kind of event has its own range of keys (the engine folds them
+ * onto its counters).  A load or RMW that reads another thread's store
+ * is the pair (the reader's site, the writer's site), stale or not; a
+ * compare-and-exchange is its site and whether it won, and whether the
+ * value it met was another thread's.
+ */
+#define FEEDBACK_READ_FROM 0x52460000u
+#define FEEDBACK_CAS 0x43410000u
+
+static VM_NOINLINE void read_from_feedback(const struct sim_access *a,
+					   const struct sim_store_rec *r)
+{
+	uint32_t key = sim_site_hash(a->site) * 31 +
+		       (r->site ? sim_site_hash(r->site) : 0);
+
+	sim_hooks.feedback((key ^ FEEDBACK_READ_FROM) * 2 + (a->rf_stale != 0));
+}
+
+static VM_ALWAYS_INLINE void read_from_event(const struct sim_access *a,
+					     const struct sim_store_rec *r)
+{
+	if (sim_feedback_on(SIM_FB_READ_FROM) && r->tid >= 0 && r->tid != a->tid)
+		read_from_feedback(a, r);
+}
+
+static void cas_event(const struct sim_access *a, const struct sim_store_rec *r,
+		      bool won)
+{
+	if (sim_feedback_on(SIM_FB_CAS))
+		sim_hooks.feedback((sim_site_hash(a->site) ^ FEEDBACK_CAS) * 4 +
+				   won * 2u + (r->tid >= 0 && r->tid != a->tid));
+}
+
 int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 {
 	struct sim_access *a;
@@ -367,12 +403,14 @@ int32_t sim_load(sim_atomic_t *x, enum sim_mo mo, const struct sim_site *s)
 	a->val = r->val;
 	real_load(x, mo);
 	hb_read(r, mo);
+	read_from_event(a, r);
 	sim_access_post(a);
 	return r->val;
 }
 
 /* Every write goes through here: the value, the history, the clocks. */
-static void do_write(sim_atomic_t *x, int32_t v, enum sim_mo mo, bool rmw)
+static void do_write(sim_atomic_t *x, int32_t v, enum sim_mo mo, bool rmw,
+		     const struct sim_site *s)
 {
 	const struct sim_store_rec *prev = sim_latest(x->loc);
 	/* A copy: the ring may hand prev's slot to the new store. */
@@ -387,6 +425,7 @@ static void do_write(sim_atomic_t *x, int32_t v, enum sim_mo mo, bool rmw)
 	else
 		real_store(x, v, mo);
 	w = sim_history_write(x->loc, v);
+	w->site = s;
 	hb_write(w, rmw ? &carry : NULL, mo);
 	sim_progress();
 }
@@ -406,7 +445,7 @@ void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	}
 	a->old = x->v;
 	a->val = v;
-	do_write(x, v, mo, false);
+	do_write(x, v, mo, false, s);
 	sim_access_post(a);
 }
 
@@ -425,12 +464,15 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	}
 	struct sim_loc_state *l = loc_of_access(a);
 
-	old = sim_history_read(l, x->loc, true, a)->val;
+	const struct sim_store_rec *r = sim_history_read(l, x->loc, true, a);
+
+	old = r->val;
 	v = (int32_t)((uint32_t)old + (uint32_t)delta);
 	a->old = old;
 	a->val = v;
-	hb_read(sim_latest(x->loc), mo);
-	do_write(x, v, mo, true);
+	hb_read(r, mo);
+	read_from_event(a, r);
+	do_write(x, v, mo, true, s);
 	sim_access_post(a);
 	return old;
 }
@@ -465,12 +507,14 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 		*expected = r->val;
 		real_rmw_read(x, failure);
 		hb_read(r, failure);
+		cas_event(a, r, false);
 		sim_access_post(a);
 		return false;
 	}
 	a->val = desired;
 	hb_read(r, success);
-	do_write(x, desired, success, true);
+	cas_event(a, r, true);
+	do_write(x, desired, success, true, s);
 	sim_access_post(a);
 	return true;
 }

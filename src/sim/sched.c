@@ -358,7 +358,7 @@ static void run_thread(int tid, int last)
 {
 	if (tid != last) {
 		sim.switches++;
-		if (sim_hooks.feedback)
+		if (sim_feedback_on(SIM_FB_SWITCH))
 			switch_feedback(tid, last);
 	}
 	sim.cur = tid;
@@ -441,12 +441,29 @@ void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
 	sim_sync_acquire(&t->wake_vc);
 }
 
+/* A wake-up, as the fuzzer's feedback: the waker's site against the
+ * wakee's state (running, or set to sleep, and whether it sleeps yet) and
+ * the site it last went to sleep at: a wake that finds the task not yet
+ * asleep is one step from a lost one. */
+#define FEEDBACK_WAKE 0x57414b00u
+
+static void wake_feedback(const struct sim_site *s, const struct sim_thread *t)
+{
+	uint32_t key = sim_site_hash(s) * 31 +
+		       (t->block_site ? sim_site_hash(t->block_site) : 0);
+
+	sim_hooks.feedback((key ^ FEEDBACK_WAKE) * 8 + (uint32_t)t->task_state * 2 +
+			   (t->state == T_BLOCKED));
+}
+
 bool sim_wake_up_process(int tid, const struct sim_site *s)
 {
 	sim_point(s);
 	VM_ASSERT(tid >= 0 && tid < sim.n);
 	struct sim_thread *t = &sim.th[tid];
 
+	if (sim_feedback_on(SIM_FB_WAKE))
+		wake_feedback(s, t);
 	sim_progress();
 	if (t->task_state == SIM_TASK_RUNNING)
 		return false;

@@ -164,10 +164,27 @@ struct sim_hooks {
 	void (*post)(const struct sim_access *a);
 	void (*thread_exit)(int tid);
 	/* Concurrency feedback for the fuzzer: an abstract event (a context
-	 * switch between two sites, a state transition) as a hashed key. */
+	 * switch between two sites, a state transition) as a hashed key;
+	 * feedback_kinds says which kinds of event (enum sim_feedback_kind)
+	 * are reported. */
 	void (*feedback)(uint32_t key);
+	unsigned feedback_kinds;
 };
 extern struct sim_hooks sim_hooks;
+
+enum sim_feedback_kind {
+	SIM_FB_SWITCH = 1 << 0,		/* a context switch: the two sites */
+	SIM_FB_REFCNT = 1 << 1,		/* a vm_refcnt class transition */
+	SIM_FB_READ_FROM = 1 << 2,	/* a read of another thread's store */
+	SIM_FB_CAS = 1 << 3,		/* a compare-and-exchange won or lost */
+	SIM_FB_WAKE = 1 << 4,		/* a wake-up, and the wakee's state */
+	SIM_FB_ALL = (1 << 5) - 1,
+};
+
+static inline bool sim_feedback_on(unsigned kind)
+{
+	return sim_hooks.feedback && (sim_hooks.feedback_kinds & kind);
+}
 
 /* Scheduling strategies (strategy.c). */
 struct sim_strategy {
