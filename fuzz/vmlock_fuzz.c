@@ -11,7 +11,7 @@
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
  * VMLOCK_EXPLORE=prng or pct: the explore bit adds only that schedule.
  * VMLOCK_FEEDBACK=0 turns the concurrency feedback off; a list such as
- * switch,refcnt keeps only those kinds of event.
+ * switch,refcnt keeps only those kinds of event, "all" adds walk.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "harness/harness.h"
 #include "lock/kdebug.h"
 #include "lock/mmap_lock.h"
 #include "sim/sim.h"
@@ -1577,6 +1578,52 @@ struct test {
 
 #define T(name) { #name, test_##name }
 
+
+/* Feedback kind walk on the corpus's reuse-across-mm scenario: the
+ * reader's walked VMA is freed, handed to another mm and touched by the
+ * reader; no walk event when the kind is not asked for. */
+static unsigned walk_events[4];
+
+static void hook_walk(uint32_t key)
+{
+	if (key >= CHECK_WALK_KEY + 64 && key < CHECK_WALK_KEY + 4 * 64)
+		walk_events[(key - CHECK_WALK_KEY) / 64]++;
+}
+
+static void run_walk(unsigned kinds, struct sim_result *res)
+{
+	static const char text[] =
+		"mm A: 0x1000-0x3000\n"
+		"T0 A: fault 0x1000\n"
+		"T1 A: unmap 0x1000\n"
+		"T2 B: map 0x1000+2\n"
+		"schedule: T0 T1*38 T0\n";
+	struct vmt_program p;
+	struct vmt_meta meta;
+	struct harness_opts o;
+	char err[128];
+
+	memset(walk_events, 0, sizeof(walk_events));
+	CHECK(vmt_parse(text, &p, &meta, err, sizeof(err)) == 0);
+	harness_opts_default(&o);
+	sim_hooks.feedback = hook_walk;
+	sim_hooks.feedback_kinds = kinds;
+	harness_run(&p, &o, res);
+	sim_hooks.feedback = NULL;
+	sim_hooks.feedback_kinds = 0;
+}
+
+TEST(feedback_walk_events)
+{
+	struct sim_result res;
+
+	run_walk(SIM_FB_WALK, &res);
+	CHECK(res.verdict == VERDICT_CLEAN);
+	CHECK(walk_events[1] >= 1 && walk_events[2] >= 1 && walk_events[3] >= 1);
+	run_walk(SIM_FB_DEFAULT, &res);
+	CHECK(walk_events[1] + walk_events[2] + walk_events[3] == 0);
+}
+
 static const struct test tests[] = {
 	T(attach_0_to_1),
 	T(attach_needs_write_lock),
@@ -1603,6 +1650,7 @@ static const struct test tests[] = {
 	T(reuse_for_another_mm),
 	T(mm_grab_drop_and_free),
 	T(runtime_sc_fences_alone_do_not_order),
+	T(feedback_walk_events),
 };
 
 int main(void)

@@ -134,6 +134,7 @@ void check_pre(const struct sim_access *a)
 		return;
 	if (a->site->local)
 		local_claim_fail(a);	/* a VMA's claim needs that right */
+	walk_touch(a->tid, a->obj_idx, a->site);
 	bool rcu_safe = a->obj_kind == OBJ_VMA_REFCNT ||
 			(a->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
@@ -315,6 +316,8 @@ lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
 
 void check_post(const struct sim_access *a)
 {
+	if (a->kind == SIM_A_LOAD && a->obj_kind == OBJ_MM_TREE)
+		walk_note(a);	/* an RCU walk's find */
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
 	    a->kind == SIM_A_PLAIN_READ)
 		return;		/* no value changed */

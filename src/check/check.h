@@ -26,6 +26,10 @@
 
 #include "../lock/mm_types.h"
 
+/* Feedback keys of kind walk (walk.c): CHECK_WALK_KEY + event * 64 +
+ * detail, the events 1 freed, 2 reused, 3 touched after reuse. */
+#define CHECK_WALK_KEY 0x57414c00u
+
 /* Before a run (after the world is set up): reset ghosts, install hooks. */
 void check_begin(void);
 /* The mm each thread runs in (its own mm needs no pin). */

@@ -74,7 +74,8 @@ static void g_rcu_read_unlock(void)
 	if (gt->rcu_depth <= 0)
 		sim_fail(VERDICT_RCU_SCOPE, "T%d: rcu_read_unlock() outside an RCU read section",
 			 sim_self());
-	gt->rcu_depth--;
+	if (--gt->rcu_depth == 0)
+		walk_forget(sim_self());
 }
 
 /* ---- slab and mm lifetime ---- */
@@ -92,6 +93,7 @@ static void g_vma_alloc(struct vm_area_struct *vma, struct mm_struct *mm)
 	g->owner = (int8_t)mm->idx;
 	g->live = true;
 	g->attached = false;
+	walk_vma_event(vma->idx, mm->idx);
 }
 
 static void g_vma_free(struct vm_area_struct *vma)
@@ -107,6 +109,7 @@ static void g_vma_free(struct vm_area_struct *vma)
 		sim_fail(VERDICT_FREE_WITH_REFS, "T%d frees #%u twice",
 			 sim_self(), vma->idx);
 	g->live = false;
+	walk_vma_event(vma->idx, -1);
 }
 
 static void g_mm_pin(int mm_idx, int delta)
@@ -127,6 +130,8 @@ static void g_mm_free(struct mm_struct *mm)
 void check_begin(void)
 {
 	memset(&ghost, 0, sizeof(ghost));
+	for (int t = 0; t < SIM_MAX_THREADS; t++)
+		walk_forget(t);
 	for (int i = 0; i < VMA_POOL_SIZE; i++) {
 		struct ghost_vma *g = &ghost.vma[i];
 		const struct vm_area_struct *vma = &world.vma[i];

@@ -30,6 +30,10 @@ struct ghost_thread {
 	/* Bit i: the thread is in VMA i's lockdep_read or readers (the
 	 * lock-order check asks at every mmap_lock acquire). */
 	uint16_t read_held;
+	/* walk.c: the VMA this RCU section's last walk found, or -1, and
+	 * its generation then. */
+	int8_t walk_vma;
+	uint32_t walk_gen;
 };
 
 struct ghost {
@@ -102,6 +106,12 @@ void check_post(const struct sim_access *a);
 void check_thread_exit(int tid);
 void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
 			  const char *field, const char *func);
+
+/* walk.c */
+void walk_note(const struct sim_access *a);
+void walk_forget(int t);
+void walk_vma_event(int idx, int reused_mm);
+void walk_touch(int t, int idx, const struct sim_site *s);
 
 /* Does thread t hold a reader increment on the VMA, F on it, or the
  * mmap lock of the mm it belongs to? */

@@ -116,9 +116,10 @@ bool harness_sc_only_from_env(void);
  * "pct"; exits with a message on anything else. */
 enum harness_explore harness_explore_from_env(void);
 /* VMLOCK_FEEDBACK from the environment: the kinds of concurrency feedback
- * the fuzz target reports (enum sim_feedback_kind): all by default, none
- * for "0", or a comma-separated list of switch, refcnt, read-from, cas
- * and wake; exits with a message on anything else. */
+ * the fuzz target reports (enum sim_feedback_kind): SIM_FB_DEFAULT when
+ * unset or "1", none for "0", every kind for "all", or a comma-separated
+ * list of switch, refcnt, read-from, cas, wake and walk; exits with a
+ * message on anything else. */
 unsigned harness_feedback_from_env(void);
 
 #endif /* VMLOCK_HARNESS_HARNESS_H */

@@ -68,7 +68,7 @@ static const struct {
 } feedback_names[] = {
 	{ "switch", SIM_FB_SWITCH }, { "refcnt", SIM_FB_REFCNT },
 	{ "read-from", SIM_FB_READ_FROM }, { "cas", SIM_FB_CAS },
-	{ "wake", SIM_FB_WAKE },
+	{ "wake", SIM_FB_WAKE }, { "walk", SIM_FB_WALK },
 };
 
 static unsigned feedback_kind(const char *name, size_t len)
@@ -77,7 +77,7 @@ static unsigned feedback_kind(const char *name, size_t len)
 		if (strlen(feedback_names[i].name) == len &&
 		    !strncmp(feedback_names[i].name, name, len))
 			return feedback_names[i].kind;
-	fprintf(stderr, "vmlock: unknown VMLOCK_FEEDBACK kind '%.*s' (switch, refcnt, read-from, cas, wake; 0 or all)\n",
+	fprintf(stderr, "vmlock: unknown VMLOCK_FEEDBACK kind '%.*s' (switch, refcnt, read-from, cas, wake, walk; 0, 1 or all)\n",
 		(int)len, name);
 	exit(2);
 }
@@ -87,7 +87,9 @@ unsigned harness_feedback_from_env(void)
 	const char *v = getenv("VMLOCK_FEEDBACK");
 	unsigned kinds = 0;
 
-	if (!v || !*v || !strcmp(v, "1") || !strcmp(v, "all"))
+	if (!v || !*v || !strcmp(v, "1"))
+		return SIM_FB_DEFAULT;
+	if (!strcmp(v, "all"))
 		return SIM_FB_ALL;
 	if (!strcmp(v, "0"))
 		return 0;
