@@ -207,18 +207,26 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	tsan_verdict(res, harness_tsan_reports() - tsan_before);
 }
 
-/* The options of run `which` of an input (harness_run_input). */
-static struct harness_opts derived_opts(const struct vmt_program *p,
-					const struct harness_opts *o,
-					unsigned which)
+/* What the derived schedules of an input are seeded with: a hash of
+ * the program's encoding. */
+static uint64_t derived_seed(const struct vmt_program *p)
 {
-	struct harness_opts d = *o;
 	uint8_t buf[VMT_MAX_INPUT];
 	size_t n = vmt_encode(p, buf, sizeof(buf));
 	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ buf[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The options of run `which` of an input (harness_run_input), seeded from
+ * h = derived_seed(). */
+static struct harness_opts derived_opts(const struct harness_opts *o,
+					uint64_t h, unsigned which)
+{
+	struct harness_opts d = *o;
+
 	d.strategy = o->explore == HE_PCT ||
 		     (o->explore == HE_BOTH && which == 2) ? HS_PCT : HS_PRNG;
 	/* Each schedule's seed is its own, whatever else runs: VMLOCK_EXPLORE
@@ -236,8 +244,12 @@ void harness_run_input(const struct vmt_program *p, const struct harness_opts *o
 
 	*which = 0;
 	harness_run(p, o, res);
+	if (res->verdict != VERDICT_CLEAN || runs == 1)
+		return;
+	uint64_t h = derived_seed(p);	/* once for the derived runs */
+
 	while (res->verdict == VERDICT_CLEAN && ++*which < runs) {
-		struct harness_opts d = derived_opts(p, o, *which);
+		struct harness_opts d = derived_opts(o, h, *which);
 
 		harness_run(p, &d, res);
 	}
@@ -253,7 +265,7 @@ bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
 	harness_run_input(p, o, res, &which);
 	if (which == 0)
 		return true;
-	struct harness_opts d = derived_opts(p, o, which);
+	struct harness_opts d = derived_opts(o, derived_seed(p), which);
 	struct vmt_program q = *p;
 
 	d.record = true;
@@ -275,7 +287,7 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 	t.trace = false;
 	if (!harness_settle(p, &t, res)) {
 		harness_run_input(p, &t, res, &which);
-		t = derived_opts(p, o, which);
+		t = derived_opts(o, derived_seed(p), which);
 	}
 	t.trace = true;
 	harness_run(p, &t, res);
