@@ -80,19 +80,16 @@ check_unlock_parity(int m, const struct sim_access *a)
 /*
  * A local access claims nobody else may write the location now.  Verify
  * it: a VMA field needs a reference, F or the mmap lock of its mm (RCU is
- * not enough: the object may be recycled under us); mm_lock_seq needs
- * the mm's write lock, the tree the mm's lock in any mode.  A false
- * claim is a bug of the model, not a finding: abort.
+ * not enough: the object may be recycled under us; check_pre() tests that
+ * right once for both of its checks); mm_lock_seq needs the mm's write
+ * lock, the tree the mm's lock in any mode (below).  A false claim is a
+ * bug of the model, not a finding: abort.
  */
-static VM_ALWAYS_INLINE bool local_claim_ok(const struct sim_access *a)
+static VM_ALWAYS_INLINE bool mm_local_claim_ok(const struct sim_access *a)
 {
-	int t = a->tid;
-
-	if (obj_is_vma(a->obj_kind))
-		return ghost_vma_right(t, &ghost.vma[a->obj_idx]);
 	if (a->obj_kind == OBJ_MM_SEQ)
-		return ghost_holds_mmap_write(t, a->obj_idx);
-	return a->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(t, a->obj_idx);
+		return ghost_holds_mmap_write(a->tid, a->obj_idx);
+	return a->obj_kind == OBJ_MM_TREE && ghost_holds_mmap(a->tid, a->obj_idx);
 }
 
 static VM_NOINLINE void local_claim_fail(const struct sim_access *a)
@@ -125,7 +122,7 @@ static VM_ALWAYS_INLINE void check_pre_mm(const struct sim_access *a)
 void check_pre(const struct sim_access *a)
 {
 	if (!obj_is_vma(a->obj_kind)) {
-		if (a->site->local && !local_claim_ok(a))
+		if (a->site->local && !mm_local_claim_ok(a))
 			local_claim_fail(a);
 		check_pre_mm(a);
 		return;
@@ -134,7 +131,8 @@ void check_pre(const struct sim_access *a)
 		return;
 	if (a->site->local)
 		local_claim_fail(a);	/* a VMA's claim needs that right */
-	walk_touch(a->tid, a->obj_idx, a->site);
+	if (sim_feedback_on(SIM_FB_WALK))
+		walk_touch(a->tid, a->obj_idx, a->site);
 	bool rcu_safe = a->obj_kind == OBJ_VMA_REFCNT ||
 			(a->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
@@ -241,12 +239,14 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 			    const struct sim_access *a)
 {
 	const struct ghost_vma *g = gvma(vma);
+
+	if (!sim_feedback_on(SIM_FB_REFCNT))
+		return;
 	uint32_t state = (uint32_t)ghost_write_locked(vma) * 2 + (g->f_owner >= 0);
 
-	if (sim_feedback_on(SIM_FB_REFCNT))
-		sim_hooks.feedback(sim_site_hash(a->site) * 1024 +
-				   (uint32_t)incs_total(g) * 256 + state * 64 +
-				   refcnt_class(a->old) * 8 + refcnt_class(a->val));
+	sim_hooks.feedback(sim_site_hash(a->site) * 1024 +
+			   (uint32_t)incs_total(g) * 256 + state * 64 +
+			   refcnt_class(a->old) * 8 + refcnt_class(a->val));
 }
 
 static VM_NOINLINE void
@@ -316,11 +316,14 @@ lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
 
 void check_post(const struct sim_access *a)
 {
-	if (a->kind == SIM_A_LOAD && a->obj_kind == OBJ_MM_TREE)
-		walk_note(a);	/* an RCU walk's find */
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
-	    a->kind == SIM_A_PLAIN_READ)
-		return;		/* no value changed */
+	    a->kind == SIM_A_PLAIN_READ) {
+		/* No value changed; a tree load may be an RCU walk's find. */
+		if (sim_feedback_on(SIM_FB_WALK) && a->kind == SIM_A_LOAD &&
+		    a->obj_kind == OBJ_MM_TREE)
+			walk_note(a);
+		return;
+	}
 	switch (a->obj_kind) {
 	case OBJ_VMA_REFCNT:
 		refcnt_post(vma_from_idx(a->obj_idx), a);

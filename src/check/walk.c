@@ -21,12 +21,15 @@ static void walk_feedback(enum walk_event ev, uint32_t detail)
 	sim_hooks.feedback(CHECK_WALK_KEY + (uint32_t)ev * 64 + (detail & 63));
 }
 
+/* walk_note() and walk_touch() run on hot paths: their callers test the
+ * kind first.  walk_vma_event() (at alloc and free) tests it itself. */
+
 /* A tree slot load inside an RCU read section found VMA val - 1. */
 void walk_note(const struct sim_access *a)
 {
 	struct ghost_thread *gt = &ghost.th[a->tid];
 
-	if (!sim_feedback_on(SIM_FB_WALK) || gt->rcu_depth <= 0 || a->val == 0)
+	if (gt->rcu_depth <= 0 || a->val == 0)
 		return;
 	gt->walk_vma = (int8_t)(a->val - 1);
 	gt->walk_gen = ghost.vma[a->val - 1].gen;
@@ -60,7 +63,6 @@ void walk_touch(int t, int idx, const struct sim_site *s)
 {
 	const struct ghost_thread *gt = &ghost.th[t];
 
-	if (sim_feedback_on(SIM_FB_WALK) && gt->walk_vma == idx &&
-	    gt->walk_gen != ghost.vma[idx].gen)
+	if (gt->walk_vma == idx && gt->walk_gen != ghost.vma[idx].gen)
 		walk_feedback(WALK_TOUCHED, sim_site_hash(s));
 }

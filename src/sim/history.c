@@ -63,7 +63,7 @@ void sim_history_init(uint16_t loc, int32_t v)
 		sim.seen[t][loc] = 0;
 	sim.sc_view[loc] = 0;
 	sim.nstores[loc] = 0;
-	sim_history_write(loc, v);
+	sim_history_write(loc, v, NULL);
 }
 
 /* The oldest store still in the history of location loc. */
@@ -108,14 +108,15 @@ VM_NOINLINE uint32_t sim_history_floor_slow(const struct sim_loc_state *l,
 	return lo > oldest(loc) ? lo : oldest(loc);
 }
 
-struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v)
+struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v,
+					const struct sim_site *s)
 {
 	uint32_t n = ++sim.nstores[loc];
 	struct sim_store_rec *r = &sim.hist[loc][n % SIM_HISTORY];
 	bool fiber = sim_in_fiber();
 
 	r->val = v;
-	r->site = NULL;		/* do_write() names the site */
+	r->site = s;
 	r->tid = (int8_t)(fiber ? sim.cur : -1);
 	r->clk = fiber ? sim_cur()->vc.c[sim.cur] : 0;
 	vclock_clear(&r->sync);

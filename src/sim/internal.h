@@ -224,7 +224,7 @@ static VM_ALWAYS_INLINE void sim_access_pre(const struct sim_access *a)
 
 static VM_ALWAYS_INLINE void sim_access_post(const struct sim_access *a)
 {
-	if (!sim.cfg.no_hash && a->kind != SIM_A_FENCE)
+	if (a->kind != SIM_A_FENCE)
 		sim_hash_mix((uint64_t)(uint32_t)a->val << 16 |
 			     (uint64_t)a->rf_stale << 8 | a->kind);
 	if (sim.cfg.trace)
@@ -247,9 +247,10 @@ void sim_history_init(uint16_t loc, int32_t v);
  * newer than what the thread saw and does not happen before it. */
 void sim_history_next_byte(void);
 uint32_t sim_history_floor_slow(const struct sim_loc_state *l, uint16_t loc);
-/* A new store at the end of modification order; rmw continues the
- * release sequence of the store it read. */
-struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v);
+/* A new store at the end of modification order, made at site s (NULL:
+ * before the threads; do_write() carries a release sequence on). */
+struct sim_store_rec *sim_history_write(uint16_t loc, int32_t v,
+					const struct sim_site *s);
 void sim_history_sc_fence(void);
 
 /* The runtime's own synchronisation (a lock, a wake-up): the clocks, and

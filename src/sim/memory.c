@@ -424,8 +424,7 @@ static void do_write(sim_atomic_t *x, int32_t v, enum sim_mo mo, bool rmw,
 		real_rmw(x, v, mo);
 	else
 		real_store(x, v, mo);
-	w = sim_history_write(x->loc, v);
-	w->site = s;
+	w = sim_history_write(x->loc, v, s);
 	hb_write(w, rmw ? &carry : NULL, mo);
 	sim_progress();
 }
@@ -440,7 +439,7 @@ void sim_store(sim_atomic_t *x, int32_t v, enum sim_mo mo,
 	if (!a) {
 		/* Before the threads: a store everyone sees. */
 		x->v = v;
-		sim_history_write(x->loc, v);
+		sim_history_write(x->loc, v, NULL);
 		return;
 	}
 	a->old = x->v;
@@ -459,7 +458,7 @@ int32_t sim_fetch_add(sim_atomic_t *x, int32_t delta, enum sim_mo mo,
 	a = begin_access(x->loc, x->obj_kind, x->obj_idx, SIM_A_RMW, mo, s);
 	if (!a) {
 		x->v = v;
-		sim_history_write(x->loc, v);
+		sim_history_write(x->loc, v, NULL);
 		return old;
 	}
 	struct sim_loc_state *l = loc_of_access(a);
@@ -490,7 +489,7 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 
 		if (ok) {
 			x->v = desired;
-			sim_history_write(x->loc, desired);
+			sim_history_write(x->loc, desired, NULL);
 		} else {
 			*expected = x->v;
 		}
@@ -538,7 +537,8 @@ uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s)
 {
 	struct sim_access *a;
 
-	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_READ, SIM_RELAXED, s);
+	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_READ,
+			 SIM_RELAXED, s);
 	if (!a)
 		return p->v;
 	/* The real read first: TSan sees it even if ours stops the run. */
@@ -554,7 +554,8 @@ void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 {
 	struct sim_access *a;
 
-	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_WRITE, SIM_RELAXED, s);
+	a = begin_access(p->loc, p->obj_kind, p->obj_idx, SIM_A_PLAIN_WRITE,
+			 SIM_RELAXED, s);
 	if (!a) {
 		p->v = v;
 		return;

@@ -10,7 +10,6 @@
  * switches, and a scheduling point that keeps the same thread costs none.
  */
 #include "internal.h"
-#include "strategy.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -146,9 +145,6 @@ static VM_ALWAYS_INLINE int choose_next(int cur)
 
 	if (!ready)
 		return -1;
-	if (sim.cfg.strategy == &strategy_bytes &&
-	    strat_bytes_goes_on(sim.cfg.strategy_ctx, cur, ready))
-		return cur;
 	int t = sim.cfg.strategy->pick(sim.cfg.strategy_ctx, cur, ready);
 
 	VM_ASSERT(t >= 0 && t < sim.n && (ready & (1u << t)));
