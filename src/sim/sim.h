@@ -166,7 +166,8 @@ struct sim_hooks {
 	/* Concurrency feedback for the fuzzer: an abstract event (a context
 	 * switch between two sites, a state transition) as a hashed key;
 	 * feedback_kinds says which kinds of event (enum sim_feedback_kind)
-	 * are reported. */
+	 * are reported, and is 0 unless feedback is set (one load tests a
+	 * kind: the test runs at every access). */
 	void (*feedback)(uint32_t key);
 	unsigned feedback_kinds;
 };
@@ -186,7 +187,7 @@ enum sim_feedback_kind {
 
 static inline bool sim_feedback_on(unsigned kind)
 {
-	return sim_hooks.feedback && (sim_hooks.feedback_kinds & kind);
+	return sim_hooks.feedback_kinds & kind;
 }
 
 /* Scheduling strategies (strategy.c). */
