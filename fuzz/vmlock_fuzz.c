@@ -11,7 +11,7 @@
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
  * VMLOCK_EXPLORE=prng or pct: the explore bit adds only that schedule.
  * VMLOCK_FEEDBACK=0 turns the concurrency feedback off; a list such as
- * switch,refcnt keeps only those kinds of event, "all" adds walk.
+ * refcnt,cas keeps only those kinds of event, "all" adds switch and walk.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,9 +26,11 @@ const char *vmlock_fuzz_input_name;
 
 /*
  * Concurrency feedback: edge coverage saturates in seconds on a lock this
- * small, so the runtime and the oracles report abstract events (a context
- * switch from one site to another, a vm_refcnt class transition at a site)
- * and each lands in a counter the engine reads as extra coverage.
+ * small, so the runtime and the oracles report abstract events (a
+ * vm_refcnt class transition at a site, a read of another thread's store,
+ * a CAS won or lost, a wake-up; on request a context switch from one site
+ * to another) and each lands in a counter the engine reads as extra
+ * coverage.
  */
 #define FEEDBACK_COUNTERS 8192
 
