@@ -22,6 +22,7 @@
 #include "harness/harness.h"
 #include "mutator/explicit.h"
 #include "mutator/mutator.h"
+#include "mutator/internal.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -319,6 +320,39 @@ static void test_program_fresh(void)
 	CHECKF(threads == 15 && mms == 3, "thread counts %#x, mms %#x", threads, mms);
 }
 
+/* Swarm selection (VMLOCK_SWARM): masks are never empty and cover every
+ * kind; a swarmed program has only the mask's kinds, and its ops of those
+ * kinds are the ones it had. */
+static void test_swarm(void)
+{
+	unsigned seen = 0, k;
+
+	for (k = 0; k < 256; k++) {
+		struct mut_rng r = { .state = k };
+		struct vmt_program p, q;
+		unsigned mask = mut_swarm_mask(&r);
+
+		if (!CHECKF(mask && mask < 1u << VMT_OP__COUNT, "seed %u: mask %#x", k, mask))
+			return;
+		seen |= mask;
+		random_program(&p);
+		q = p;
+		mut_swarm(&q, mask, &r);
+		for (unsigned t = 0; t < p.nthreads; t++)
+			for (unsigned i = 0; i < p.threads[t].nops; i++) {
+				const struct vmt_op *a = &p.threads[t].ops[i];
+				const struct vmt_op *b = &q.threads[t].ops[i];
+
+				if (!CHECKF(mask >> b->kind & 1, "seed %u: kind %u outside mask %#x",
+					    k, b->kind, mask) ||
+				    !CHECKF(!(mask >> a->kind & 1) || !memcmp(a, b, sizeof(*a)),
+					    "seed %u: op %u.%u of a kind in the mask changed", k, t, i))
+					return;
+			}
+	}
+	CHECKF(seen == (1u << VMT_OP__COUNT) - 1, "kinds ever in a mask %#x", seen);
+}
+
 /* ---- run-aware ---- */
 
 static void run(const struct vmt_program *p, enum variant v,
@@ -437,6 +471,7 @@ int main(int argc, char **argv)
 		test_thread_remove();
 		test_grows_from_empty();
 		test_program_fresh();
+		test_swarm();
 		test_explicit_schedule();
 	}
 	if (failures) {

@@ -69,6 +69,14 @@ void mut_random_op(const struct vmt_program *p, unsigned self,
 void mut_random_fields(const struct vmt_program *p, unsigned self,
 		       struct mut_rng *r, struct vmt_op *op);
 
+/*
+ * Swarm selection: a set of op kinds (a bit per kind), each in with
+ * probability 1/2, never empty; and p's ops of the other kinds redrawn
+ * among those in it (page kept where both kinds use one, fields afresh).
+ */
+unsigned mut_swarm_mask(struct mut_rng *r);
+void mut_swarm(struct vmt_program *p, unsigned mask, struct mut_rng *r);
+
 /* Op list edits; the caller checks the limits. */
 void mut_thread_insert(struct vmt_thread *t, unsigned i,
 		       const struct vmt_op *op);

@@ -37,6 +37,21 @@ static bool uses_page(unsigned kind)
 	return kind != VMT_OP_KILL && kind != VMT_OP_EXIT;
 }
 
+/* A kind among those in mask (a bit per kind), with their weights. */
+static unsigned random_kind_in(struct mut_rng *r, unsigned mask)
+{
+	unsigned total = 0, x, k;
+
+	for (k = 0; k < VMT_OP__COUNT; k++)
+		total += mask >> k & 1 ? kind_weights[k] : 0;
+	VM_ASSERT(total > 0);
+	x = mut_rng_below(r, total);
+	for (k = 0; !(mask >> k & 1) || x >= kind_weights[k]; k++)
+		x -= mask >> k & 1 ? kind_weights[k] : 0;
+	VM_ASSERT(k < VMT_OP__COUNT);
+	return k;
+}
+
 static bool uses_len(unsigned kind)
 {
 	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
@@ -478,4 +493,29 @@ bool mut_thread_remove(struct vmt_program *p, struct mut_rng *r)
 	memset(&p->threads[p->nthreads], 0, sizeof(p->threads[0]));
 	renumber_after_remove(p, u);
 	return true;
+}
+
+/* ---- swarm selection ---- */
+
+unsigned mut_swarm_mask(struct mut_rng *r)
+{
+	unsigned mask = (unsigned)mut_rng_below(r, 1u << VMT_OP__COUNT);
+
+	return mask ? mask : 1u << mut_rng_below(r, VMT_OP__COUNT);
+}
+
+void mut_swarm(struct vmt_program *p, unsigned mask, struct mut_rng *r)
+{
+	for (unsigned t = 0; t < p->nthreads; t++)
+		for (unsigned i = 0; i < p->threads[t].nops; i++) {
+			struct vmt_op *op = &p->threads[t].ops[i];
+			unsigned old = op->kind;
+
+			if (mask >> old & 1)
+				continue;
+			op->kind = (uint8_t)random_kind_in(r, mask);
+			if (uses_page(op->kind) && !uses_page(old))
+				op->page = mut_random_page(p, r);
+			mut_random_fields(p, t, r, op);
+		}
 }

@@ -317,6 +317,9 @@ bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = (uint8_t)(mut_rng_next(r) >> 56);
 	vmt_decode(buf, n, p);
+#ifdef VMLOCK_SWARM
+	mut_swarm(p, mut_swarm_mask(r), r);
+#endif
 	p->explore = 1;
 	return true;
 }
