@@ -51,7 +51,7 @@ one() {
 	log=$work/log.$1.$2
 	start=$(date +%s.%N)
 	rm -f "$work/found"
-	{ VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -entropic=0 -print_funcs=0 -reload=0 \
+	{ VMLOCK_VARIANT=$1 "$fuzzer" -seed="$2" -runs="$max_runs" -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 -reload=0 \
 		-print_final_stats=1 -artifact_prefix="$work/" $LF_FLAGS "$dir" 2>&1 || true; } |
 		stamp_report "$work/found" >"$log"
 	end=$(cat "$work/found" 2>/dev/null || date +%s.%N)

@@ -73,7 +73,7 @@ echo "| libFuzzer build, ASan+UBSan (the libfuzzer preset) | $(build/libfuzzer/b
 echo "| libFuzzer build, no sanitizers | $(build/bench-lf/bench_exec 5 | cut -d' ' -f1) |"
 lf=$(mktemp -d)
 cp build/libfuzzer/seed_corpus/* "$lf/"
-rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=0 -entropic=0 -print_funcs=0 \
+rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
 	"$lf" 2>&1 | grep -o 'exec/s: [0-9]*' | tail -1 | cut -d' ' -f2)
 rm -rf "$lf"
 echo "| libFuzzer, ASan+UBSan, fuzzing the shipped corpus (its own mutations) | $rate |"

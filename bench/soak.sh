@@ -27,7 +27,7 @@ start=$(date +%s)
 for j in $(seq 1 "$jobs"); do
 	mkdir -p "$work/corpus.$j" "$work/artifacts.$j"
 	cp build/soak/seed_corpus/* "$work/corpus.$j/"
-	build/soak/vmlock_fuzz -seed="$j" -runs="$per" -max_len=128 -len_control=0 -entropic=0 -print_funcs=0 \
+	build/soak/vmlock_fuzz -seed="$j" -runs="$per" -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
 		-detect_leaks=1 -dict=fuzz/vmlock_fuzz.dict -print_final_stats=1 \
 		-artifact_prefix="$work/artifacts.$j/" "$work/corpus.$j" \
 		>"$work/log.$j" 2>&1 &

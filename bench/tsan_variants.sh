@@ -23,7 +23,7 @@ build/default/vmlock variants | while read -r v seed _; do
 	done
 	rm -rf "$work/c" && mkdir -p "$work/c"
 	VMLOCK_VARIANT=$v timeout -s KILL 600 setarch "$(uname -m)" -R $fuzzer -seed=1 -runs="$runs" \
-		-max_len=128 -len_control=0 -entropic=0 -print_funcs=0 -reload=0 -artifact_prefix="$work/" "$work/c" >"$work/log" 2>&1 || true
+		-max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 -reload=0 -artifact_prefix="$work/" "$work/c" >"$work/log" 2>&1 || true
 	first=$(sed -n 's/^vmlock: \([a-z-]*\):.*/\1/p' "$work/log" | head -1)
 	also=""
 	grep -q "ThreadSanitizer reported too" "$work/log" && also=" (TSan reported too)"

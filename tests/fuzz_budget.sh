@@ -17,7 +17,7 @@ norand="setarch $(uname -m) -R"
 $norand true 2>/dev/null || norand=""
 set +e
 VMLOCK_VARIANT=$variant $norand "$fuzzer" -seed="$seed" -runs="$runs" -max_len=128 \
-	-len_control=0 -entropic=0 -print_funcs=0 -reload=0 -artifact_prefix="$work/" -print_final_stats=1 \
+	-len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 -reload=0 -artifact_prefix="$work/" -print_final_stats=1 \
 	"$work/corpus" >"$work/log" 2>&1
 rc=$?
 set -e

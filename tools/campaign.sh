@@ -23,7 +23,7 @@ variant=${VMLOCK_VARIANT:-none}
 echo "campaign: variant $variant, $seconds s, $jobs jobs, $before corpus inputs"
 start=$(date +%s)
 set +e
-"$fuzzer" -fork="$jobs" -max_total_time="$seconds" -max_len=128 -len_control=0 -entropic=0 -print_funcs=0 \
+"$fuzzer" -fork="$jobs" -max_total_time="$seconds" -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
 	-dict=fuzz/vmlock_fuzz.dict \
 	-artifact_prefix="$out/artifacts/" -print_final_stats=1 \
 	"$out/corpus" 2>&1 | tee "$out/fuzz.log" |
