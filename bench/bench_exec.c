@@ -7,13 +7,21 @@
  * of preemptions, 16 choice bytes), generated from a fixed seed.
  * Benchmarks may read clocks; the runtime never does.
  *
- *   bench_exec [SECONDS] [OPS_PER_THREAD] [CHOICE_BYTES]
+ *   bench_exec [SECONDS] [OPS_PER_THREAD] [CHOICE_BYTES] [STRATEGY]
  *
  * OPS_PER_THREAD (default 8, at most 16) changes only the operation
  * count: 0 measures what every run costs whatever it does (decoding, the
  * world's setup, the threads' start and exit, exit_mmap()).
  * CHOICE_BYTES (default 16, at most 64): with 0 the weak-memory
  * simulation has no choices to keep views for.
+ * STRATEGY says who schedules the same programs:
+ *   target   the fuzz target's entry, the input's own schedule (default);
+ *   explore  the fuzz target's entry with the explore bit set: the
+ *            input's schedule, then a PRNG and a PCT schedule, as the
+ *            fuzzer runs its fresh programs (one execution, three runs);
+ *   prng     one run under the seeded PRNG scheduler, as bench/baseline
+ *            runs it (no feedback hook), a new seed each run;
+ *   pct      the same under PCT at depth 3.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +44,7 @@ static double now(void)
 
 /* 3 threads x nops ops over both mms, 12 schedule runs: bytes, encoded. */
 static size_t make_input(uint64_t seed, unsigned nops, unsigned nchoices,
-			 uint8_t *out, size_t cap)
+			 bool explore, uint8_t *out, size_t cap)
 {
 	struct vmt_program p;
 	uint64_t rng = seed;
@@ -71,36 +79,74 @@ static size_t make_input(uint64_t seed, unsigned nops, unsigned nchoices,
 	p.nchoices = (uint8_t)nchoices;
 	for (unsigned i = 0; i < nchoices; i++)
 		p.choices[i] = (uint8_t)(prng_next(&rng) >> 56);
+	p.explore = explore;
 	return vmt_encode(&p, out, cap);
+}
+
+enum { NINPUTS = 64 };
+static uint8_t in[NINPUTS][VMT_MAX_INPUT];
+static size_t len[NINPUTS];
+static struct vmt_program prog[NINPUTS];
+
+/* One pass over the inputs through the fuzz target. */
+static void pass_target(void)
+{
+	for (int i = 0; i < NINPUTS; i++)
+		LLVMFuzzerTestOneInput(in[i], len[i]);
+}
+
+/* One pass over the programs under o's strategy, a new seed each run. */
+static void pass_strategy(struct harness_opts *o)
+{
+	struct sim_result res;
+
+	for (int i = 0; i < NINPUTS; i++) {
+		o->seed++;
+		harness_run(&prog[i], o, &res);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	enum { NINPUTS = 64 };
-	static uint8_t in[NINPUTS][VMT_MAX_INPUT];
-	size_t len[NINPUTS];
 	double seconds = argc > 1 ? atof(argv[1]) : 3.0;
 	unsigned nops = argc > 2 ? (unsigned)atoi(argv[2]) : 8;
 	unsigned nchoices = argc > 3 ? (unsigned)atoi(argv[3]) : 16;
+	const char *mode = argc > 4 ? argv[4] : "target";
 	unsigned long execs = 0;
+	struct harness_opts o;
 
 	if (nops > VMT_MAX_OPS_PER_THREAD || nchoices > VMT_MAX_CHOICES) {
 		fprintf(stderr, "bench_exec: at most %d operations per thread and %d choice bytes\n",
 			VMT_MAX_OPS_PER_THREAD, VMT_MAX_CHOICES);
 		return 2;
 	}
-	for (int i = 0; i < NINPUTS; i++)
-		len[i] = make_input((uint64_t)i + 1, nops, nchoices, in[i],
-				    sizeof(in[i]));
+	harness_opts_default(&o);
+	o.variant = harness_variant_from_env();
+	o.sc_only = harness_sc_only_from_env();
+	o.no_hash = true;
+	o.pct_depth = 3;
+	if (!strcmp(mode, "prng") || !strcmp(mode, "pct"))
+		o.strategy = !strcmp(mode, "prng") ? HS_PRNG : HS_PCT;
+	else if (strcmp(mode, "target") && strcmp(mode, "explore")) {
+		fprintf(stderr, "bench_exec: STRATEGY is target, explore, prng or pct\n");
+		return 2;
+	}
+	for (int i = 0; i < NINPUTS; i++) {
+		len[i] = make_input((uint64_t)i + 1, nops, nchoices,
+				    !strcmp(mode, "explore"), in[i], sizeof(in[i]));
+		vmt_decode(in[i], len[i], &prog[i]);
+	}
 	double t0 = now(), t;
 
 	do {
-		for (int i = 0; i < NINPUTS; i++)
-			LLVMFuzzerTestOneInput(in[i], len[i]);
+		if (o.strategy == HS_BYTES)
+			pass_target();
+		else
+			pass_strategy(&o);
 		execs += NINPUTS;
 		t = now();
 	} while (t - t0 < seconds);
-	printf("%.0f exec/s (%lu executions in %.2f s; 3 threads, %u ops)\n",
-	       execs / (t - t0), execs, t - t0, 3 * nops);
+	printf("%.0f exec/s (%lu executions in %.2f s; 3 threads, %u ops; %s)\n",
+	       execs / (t - t0), execs, t - t0, 3 * nops, mode);
 	return 0;
 }

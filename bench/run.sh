@@ -2,7 +2,8 @@
 # bench/run.sh [SEEDS] [MAX_RUNS] - build what is needed and print the
 # benchmark tables (markdown):
 #   1. executions per second on one core of the reference input
-#      (3 threads, 24 operations, 12 schedule runs), per build;
+#      (3 threads, 24 operations, 12 schedule runs), per build, and per
+#      strategy (the input's schedule, the explore bit's three, PRNG, PCT);
 #   2. runs and seconds for libFuzzer to find each bug variant from an
 #      empty corpus with the structure-aware mutator and with libFuzzer's
 #      own mutations, without sanitizers (to compare with the baselines),
@@ -77,6 +78,21 @@ rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=
 	"$lf" 2>&1 | grep -o 'exec/s: [0-9]*' | tail -1 | cut -d' ' -f2)
 rm -rf "$lf"
 echo "| libFuzzer, ASan+UBSan, fuzzing the shipped corpus (its own mutations) | $rate |"
+echo
+echo "## Executions per second per strategy (the same programs, one core, 3 s each)"
+echo
+echo "target: the input's own schedule through the fuzz target; explore: the"
+echo "explore bit on (its schedule, then a PRNG and a PCT schedule: three runs"
+echo "per execution); prng, pct (depth 3): one run each, as bench/baseline runs"
+echo "them (bench_exec 3 8 16 STRATEGY)."
+echo
+echo "| strategy | gcc | libFuzzer build, ASan+UBSan | libFuzzer build, no sanitizers |"
+echo "|---|---|---|---|"
+for m in target explore prng pct; do
+	echo "| $m | $(build/bench/gcc 3 8 16 $m | cut -d' ' -f1) |" \
+		"$(build/libfuzzer/bench_exec 3 8 16 $m | cut -d' ' -f1) |" \
+		"$(build/bench-lf/bench_exec 3 8 16 $m | cut -d' ' -f1) |"
+done
 [ "${EXEC_ONLY:-0}" = 1 ] && exit 0
 echo
 echo "## Runs and seconds to the first find, from an empty corpus ($seeds seeds, at most $max_runs runs)"
