@@ -22,16 +22,6 @@ static const uint8_t kind_weights[VMT_OP__COUNT] = {
 	[VMT_OP_KILL] = 1, [VMT_OP_EXIT] = 1,
 };
 
-static unsigned random_kind(struct mut_rng *r)
-{
-	unsigned x = mut_rng_below(r, 16), k;
-
-	for (k = 0; x >= kind_weights[k]; k++)
-		x -= kind_weights[k];
-	VM_ASSERT(k < VMT_OP__COUNT);
-	return k;
-}
-
 static bool uses_page(unsigned kind)
 {
 	return kind != VMT_OP_KILL && kind != VMT_OP_EXIT;
@@ -125,7 +115,7 @@ void mut_random_op(const struct vmt_program *p, unsigned self,
 		   struct mut_rng *r, struct vmt_op *op)
 {
 	memset(op, 0, sizeof(*op));
-	op->kind = (uint8_t)random_kind(r);
+	op->kind = (uint8_t)random_kind_in(r, (1u << VMT_OP__COUNT) - 1);
 	if (uses_page(op->kind))
 		op->page = mut_random_page(p, r);
 	mut_random_fields(p, self, r, op);
