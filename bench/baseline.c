@@ -55,9 +55,7 @@ int main(int argc, char **argv)
 	struct vmt_program p;
 	struct sim_result res;
 
-	harness_opts_default(&o);
-	o.variant = harness_variant_from_env();
-	o.sc_only = harness_sc_only_from_env();
+	harness_opts_from_env(&o);
 	o.no_hash = true;	/* the verdict is all it reads */
 	o.strategy = strcmp(argv[1], "prng") == 0 ? HS_PRNG :
 		     strcmp(argv[1], "pct") == 0 ? HS_PCT : HS_BYTES;

@@ -120,9 +120,7 @@ int main(int argc, char **argv)
 			VMT_MAX_OPS_PER_THREAD, VMT_MAX_CHOICES);
 		return 2;
 	}
-	harness_opts_default(&o);
-	o.variant = harness_variant_from_env();
-	o.sc_only = harness_sc_only_from_env();
+	harness_opts_from_env(&o);
 	o.no_hash = true;
 	o.pct_depth = 3;
 	if (!strcmp(mode, "prng") || !strcmp(mode, "pct"))

@@ -172,10 +172,7 @@ static void init_once(void)
 {
 	if (initialised)
 		return;
-	harness_opts_default(&opts);
-	opts.variant = harness_variant_from_env();
-	opts.sc_only = harness_sc_only_from_env();
-	opts.explore = harness_explore_from_env();
+	harness_opts_from_env(&opts);
 	opts.no_hash = true;	/* only the report reads it */
 	warm_up();
 	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events

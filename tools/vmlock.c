@@ -113,14 +113,6 @@ static void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
 	}
 }
 
-static void opts_from_env(struct harness_opts *o)
-{
-	harness_opts_default(o);
-	o->variant = harness_variant_from_env();
-	o->sc_only = harness_sc_only_from_env();
-	o->explore = harness_explore_from_env();
-}
-
 /* The verdict a .vmt expects for the running variant, or NULL. */
 static const char *expected(const struct vmt_meta *meta, enum variant v)
 {
@@ -146,7 +138,7 @@ static void replay_one(struct replay_ctx *c, const char *path)
 	unsigned which;
 
 	load(path, &p, &meta);
-	opts_from_env(&o);
+	harness_opts_from_env(&o);
 	harness_run_input(&p, &o, &res, &which);
 	c->files++;
 	const char *got = verdict_name(res.verdict);
@@ -209,7 +201,7 @@ static void hash_cb(void *arg, const char *path)
 
 	(void)arg;
 	load(path, &p, &meta);
-	opts_from_env(&o);
+	harness_opts_from_env(&o);
 	harness_run_input(&p, &o, &res, &which);
 	printf("%016llx %s %u %s\n", (unsigned long long)res.hash,
 	       verdict_name(res.verdict), res.steps, path);
@@ -245,7 +237,7 @@ static int cmd_trace(int argc, char **argv)
 	if (argc != 1 && !all)
 		return die_usage();
 	load(argv[argc - 1], &p, &meta);
-	opts_from_env(&o);
+	harness_opts_from_env(&o);
 	harness_trace_input(&p, &o, &res);
 	print_program(&p, &meta);
 	printf("\n");
@@ -303,7 +295,7 @@ static int cmd_minimize(int argc, char **argv)
 	if (argc != 1)
 		return die_usage();
 	load(argv[0], &p, &meta);
-	opts_from_env(&o);
+	harness_opts_from_env(&o);
 	if (!harness_settle(&p, &o, &res)) {
 		fprintf(stderr, "vmlock: %s fails only under a derived schedule too long to write down\n",
 			argv[0]);
@@ -362,7 +354,7 @@ static int explore_parse(int argc, char **argv, struct explore_opts *e)
 {
 	int i;
 
-	opts_from_env(&e->h);
+	harness_opts_from_env(&e->h);
 	e->runs = true;
 	e->count = 10000;
 	e->preemptions = 2;

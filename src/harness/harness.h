@@ -115,6 +115,9 @@ bool harness_sc_only_from_env(void);
 /* VMLOCK_EXPLORE from the environment: "both" (the default), "prng" or
  * "pct"; exits with a message on anything else. */
 enum harness_explore harness_explore_from_env(void);
+/* The defaults, with the variant, the memory model and the explore mode
+ * the environment names (the three above). */
+void harness_opts_from_env(struct harness_opts *o);
 /* VMLOCK_FEEDBACK from the environment: the kinds of concurrency feedback
  * the fuzz target reports (enum sim_feedback_kind): SIM_FB_DEFAULT when
  * unset or "1", none for "0", every kind for "all", or a comma-separated

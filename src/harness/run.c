@@ -62,6 +62,14 @@ enum harness_explore harness_explore_from_env(void)
 	exit(2);
 }
 
+void harness_opts_from_env(struct harness_opts *o)
+{
+	harness_opts_default(o);
+	o->variant = harness_variant_from_env();
+	o->sc_only = harness_sc_only_from_env();
+	o->explore = harness_explore_from_env();
+}
+
 static const struct {
 	const char *name;
 	unsigned kind;
