@@ -177,7 +177,7 @@ static void init_once(void)
 	warm_up();
 	/* VMLOCK_FEEDBACK=0: edge coverage only, to measure what the events
 	 * are worth; or a list of the kinds to report (README, "Measured"). */
-	sim_hooks.feedback_kinds = harness_feedback_from_env();
+	sim_hooks.feedback_kinds = harness_feedback_from_env(SIM_FB_DEFAULT);
 	if (sim_hooks.feedback_kinds)
 		sim_hooks.feedback = feedback;
 	initialised = 1;
@@ -198,15 +198,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void report_and_abort(const struct vmt_program *input,
 			     const struct sim_result *first)
 {
-	struct vmt_program p = *input;
-	struct harness_opts o = opts;
-	struct sim_result res;
-
-	o.no_hash = false;	/* the report prints the trace hash */
-	harness_trace_input(&p, &o, &res);
-	/* Determinism: the traced run is the run that failed. */
-	VM_ASSERT(res.verdict == first->verdict);
-	harness_report(stderr, &p, &o, &res, vmlock_fuzz_input_name);
+	harness_report_find(stderr, input, &opts, first, vmlock_fuzz_input_name);
 	fflush(stderr);
 	abort();
 }

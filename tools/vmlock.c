@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vmlock - the command line: replay, trace, encode, decode, variants,
- * explore.  Exit status: 0 clean, 1 a violation (or an expectation not
- * met), 2 bad input or usage.
+ * explore, fuzz (tools/fuzz.c).  Exit status: 0 clean, 1 a violation (or
+ * an expectation not met), 2 bad input or usage.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../src/harness/harness.h"
+#include "cli.h"
 #include "../src/sim/strategy.h"
 
 #define MAX_FILE (1 << 20)
@@ -32,11 +32,16 @@ static const char usage[] =
 	"                                  violation, printed as a program with its schedule;\n"
 	"                                  exhaustive: every schedule with at most K (2)\n"
 	"                                  preemptions, up to N runs\n"
+	"  fuzz [--seed S] [--runs N] [--seconds T] [--max-len L] [--corpus DIR]\n"
+	"       [--artifacts DIR] [SEED...]  the in-process engine: run the seed inputs (files or\n"
+	"                                  directories), then new inputs made by the mutator and kept\n"
+	"                                  for new concurrency feedback, until a violation (written to\n"
+	"                                  DIR/crash-HASH, reported, exit 1), N new inputs or T seconds\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
 	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n"
 	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n";
 
-static int die_usage(void)
+int die_usage(void)
 {
 	fputs(usage, stderr);
 	return 2;
@@ -86,8 +91,7 @@ bad_text(const char *path, const char *buf, size_t off, const char *what)
 	exit(2);
 }
 
-/* Load a program from .vmt text or binary; exits 2 on a malformed .vmt. */
-static void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
+void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
 {
 	static char buf[MAX_FILE];
 	bool whole;
@@ -158,9 +162,6 @@ static void replay_one(struct replay_ctx *c, const char *path)
 	if (res.verdict != VERDICT_CLEAN)
 		c->bugs++;
 }
-
-static void for_each_input(const char *path, void (*fn)(void *, const char *),
-			   void *arg);
 
 static void replay_cb(void *arg, const char *path)
 {
@@ -464,8 +465,8 @@ static int cmd_explore(int argc, char **argv)
 	return 0;
 }
 
-static void for_each_input(const char *path, void (*fn)(void *, const char *),
-			   void *arg)
+void for_each_input(const char *path, void (*fn)(void *, const char *),
+		    void *arg)
 {
 	struct stat st;
 
@@ -516,5 +517,7 @@ int main(int argc, char **argv)
 		return cmd_variants();
 	if (strcmp(cmd, "explore") == 0)
 		return cmd_explore(argc, argv);
+	if (strcmp(cmd, "fuzz") == 0)
+		return cmd_fuzz(argc, argv);
 	return die_usage();
 }

@@ -84,6 +84,12 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 void harness_report(FILE *out, const struct vmt_program *p,
 		    const struct harness_opts *o, const struct sim_result *res,
 		    const char *input_name);
+/* A fuzzer's find: input failed under o with *first (harness_run_input);
+ * trace it again (the trace hash on) and report it as harness_report()
+ * does.  The traced run must fail as the first did. */
+void harness_report_find(FILE *out, const struct vmt_program *input,
+			 const struct harness_opts *o,
+			 const struct sim_result *first, const char *input_name);
 /* The column trace only (vmlock trace); all: every access, not only the
  * ones that change the lock's state. */
 void harness_print_trace(FILE *out, const struct vmt_program *p, bool all);
@@ -119,10 +125,11 @@ enum harness_explore harness_explore_from_env(void);
  * the environment names (the three above). */
 void harness_opts_from_env(struct harness_opts *o);
 /* VMLOCK_FEEDBACK from the environment: the kinds of concurrency feedback
- * the fuzz target reports (enum sim_feedback_kind): SIM_FB_DEFAULT when
- * unset or "1", none for "0", every kind for "all", or a comma-separated
- * list of switch, refcnt, read-from, cas, wake and walk; exits with a
- * message on anything else. */
-unsigned harness_feedback_from_env(void);
+ * an engine reports (enum sim_feedback_kind): dflt, the engine's own
+ * default (SIM_FB_DEFAULT for the fuzz target), when unset or "1", none
+ * for "0", every kind for "all", or a comma-separated list of switch,
+ * refcnt, read-from, cas, wake and walk; exits with a message on anything
+ * else. */
+unsigned harness_feedback_from_env(unsigned dflt);
 
 #endif /* VMLOCK_HARNESS_HARNESS_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../check/check.h"
+#include "../util/assert.h"
 #include "../lock/mm.h"
 
 #define GUTTER 7
@@ -238,4 +239,19 @@ void harness_report(FILE *out, const struct vmt_program *p,
 	print_trace(out, p, false);
 	fprintf(out, "\nstate:\n");
 	harness_print_state(out);
+}
+
+void harness_report_find(FILE *out, const struct vmt_program *input,
+			 const struct harness_opts *o,
+			 const struct sim_result *first, const char *input_name)
+{
+	struct vmt_program p = *input;
+	struct harness_opts t = *o;
+	struct sim_result res;
+
+	t.no_hash = false;	/* the report prints the trace hash */
+	harness_trace_input(&p, &t, &res);
+	/* Determinism: the traced run is the run that failed. */
+	VM_ASSERT(res.verdict == first->verdict);
+	harness_report(out, &p, &t, &res, input_name);
 }

@@ -90,13 +90,13 @@ static unsigned feedback_kind(const char *name, size_t len)
 	exit(2);
 }
 
-unsigned harness_feedback_from_env(void)
+unsigned harness_feedback_from_env(unsigned dflt)
 {
 	const char *v = getenv("VMLOCK_FEEDBACK");
 	unsigned kinds = 0;
 
 	if (!v || !*v || !strcmp(v, "1"))
-		return SIM_FB_DEFAULT;
+		return dflt;
 	if (!strcmp(v, "all"))
 		return SIM_FB_ALL;
 	if (!strcmp(v, "0"))

@@ -28,11 +28,26 @@ bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v)
 	return true;
 }
 
+size_t vmt_mutate_explicit_program(const struct vmt_program *p, uint8_t *out,
+				   size_t cap, uint64_t seed)
+{
+	struct vmt_program q = *p;
+	size_t n;
+
+	if (cap < VMT_MUT_MIN_CAP)
+		return 0;
+	vmt_canonicalize(&q, cap);
+	if (!vmt_mutate_schedule(&q, seed, cap))
+		return 0;
+	n = vmt_encode(&q, out, cap);
+	VM_ASSERT(n >= VMT_MUT_MIN_CAP && n <= cap);
+	return n;
+}
+
 size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
 				 size_t cap, uint64_t seed, enum variant v)
 {
 	struct vmt_program p;
-	size_t n;
 
 	if (cap < VMT_MUT_MIN_CAP)
 		return 0;
@@ -40,10 +55,5 @@ size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
 	/* One thread: every schedule is the same execution. */
 	if (p.nthreads < 2 || !vmt_schedule_make_explicit(&p, v))
 		return 0;
-	vmt_canonicalize(&p, cap);
-	if (!vmt_mutate_schedule(&p, seed, cap))
-		return 0;
-	n = vmt_encode(&p, out, cap);
-	VM_ASSERT(n >= VMT_MUT_MIN_CAP && n <= cap);
-	return n;
+	return vmt_mutate_explicit_program(&p, out, cap, seed);
 }

@@ -28,6 +28,15 @@
 bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v);
 
 /*
+ * One schedule mutation (see vmt_mutate_schedule()) of a copy of p, whose
+ * schedule vmt_schedule_make_explicit() made explicit, encoded into out.
+ * Returns the size, or 0 if none applies or cap is below a header (out
+ * is then untouched).  A caller that keeps p explicit saves the run.
+ */
+size_t vmt_mutate_explicit_program(const struct vmt_program *p, uint8_t *out,
+				   size_t cap, uint64_t seed);
+
+/*
  * Decode, make the schedule explicit, one schedule mutation (see
  * vmt_mutate_schedule()), encode into out.  Returns the size, or 0 if it
  * does not apply (one thread, a schedule too long to record, cap below a

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz.c - `vmlock fuzz`: the in-process engine (src/engine/) from the
+ * command line.  Seed inputs (files or directories, .vmt or binary) run
+ * first; then new inputs until a violation, --runs, or --seconds.
+ *
+ * On a violation the input is written to DIR/crash-<hash> (--artifacts,
+ * default the current directory), the report goes to stderr, and the
+ * exit status is 1.  Otherwise 0 after the summary line.  --corpus DIR
+ * keeps every input that joins the corpus there (binary, named by hash),
+ * for a later campaign of any engine.
+ *
+ * The engine never reads a clock; this command does, for the exec/s of
+ * its progress lines and for --seconds, which it checks between slices
+ * of runs.  Everything but those two is a function of the seed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "../src/engine/engine.h"
+#include "../src/mutator/mutator.h"
+
+#define SLICE 1024UL	/* runs between clock reads */
+
+struct fuzz_args {
+	uint64_t seed;
+	unsigned long runs;		/* new inputs; ULONG_MAX: no limit */
+	unsigned long seconds;		/* 0: no limit */
+	size_t max_len;
+	const char *corpus_dir, *artifact_dir;
+	int first_input;		/* argv index of the seed inputs */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A whole number in v (any base strtoull reads), or false. */
+static bool number(const char *v, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(v, &end, 0);
+	return !errno && *v && !*end && *v != '-';
+}
+
+/* One option and its value into a; false if either is wrong. */
+static bool option(const char *o, const char *v, struct fuzz_args *a)
+{
+	unsigned long long n;
+
+	if (strcmp(o, "--corpus") == 0)
+		return *v && (a->corpus_dir = v);
+	if (strcmp(o, "--artifacts") == 0)
+		return *v && (a->artifact_dir = v);
+	if (!number(v, &n))
+		return false;
+	if (strcmp(o, "--seed") == 0)
+		a->seed = n;
+	else if (strcmp(o, "--runs") == 0)
+		a->runs = (unsigned long)n;
+	else if (strcmp(o, "--seconds") == 0)
+		a->seconds = (unsigned long)n;
+	else if (strcmp(o, "--max-len") == 0)
+		a->max_len = (size_t)n;
+	else
+		return false;
+	return true;
+}
+
+static int parse(int argc, char **argv, struct fuzz_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->seed = 1;
+	a->runs = ULONG_MAX;
+	a->max_len = ENGINE_MAX_LEN;
+	a->artifact_dir = ".";
+	for (i = 0; i < argc && argv[i][0] == '-'; i += 2)
+		if (i + 1 == argc || !option(argv[i], argv[i + 1], a))
+			return -1;
+	if (a->max_len < VMT_MUT_MIN_CAP || a->max_len > VMT_MAX_INPUT) {
+		fprintf(stderr, "vmlock fuzz: --max-len must be %d..%d\n",
+			VMT_MUT_MIN_CAP, VMT_MAX_INPUT);
+		return -1;
+	}
+	a->first_input = i;
+	return 0;
+}
+
+/* FNV-1a of the bytes: the names of written inputs. */
+static uint64_t input_hash(const uint8_t *d, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ d[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Write the input to DIR/PREFIX<hash>; the path goes to path. */
+static void write_input(const char *dir, const char *prefix, const uint8_t *d,
+			size_t n, char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/%s%016llx", dir, prefix,
+		 (unsigned long long)input_hash(d, n));
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(d, 1, n, f) != n || fclose(f) != 0) {
+		fprintf(stderr, "vmlock fuzz: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+}
+
+static void keep_new(void *arg, const uint8_t *d, size_t n)
+{
+	const struct fuzz_args *a = arg;
+	char path[4096];
+
+	if (a->corpus_dir)
+		write_input(a->corpus_dir, "", d, n, path, sizeof(path));
+}
+
+struct fuzz_run {
+	struct engine *e;
+	struct engine_find find;
+	bool found;
+};
+
+/* A seed input: the bytes of a binary file, or a .vmt's encoding. */
+static void seed_one(void *arg, const char *path)
+{
+	struct fuzz_run *r = arg;
+	struct vmt_program p;
+	struct vmt_meta meta;
+	uint8_t buf[VMT_MAX_INPUT];
+
+	if (r->found)
+		return;
+	load(path, &p, &meta);
+	size_t n = vmt_encode(&p, buf, sizeof(buf));
+
+	r->found = engine_seed(r->e, buf, n, &r->find);
+}
+
+static void progress(const struct engine *e, double t0, const char *what)
+{
+	struct engine_stats s;
+	double dt = now() - t0;
+
+	engine_stats(e, &s);
+	fprintf(stderr, "#%lu %s corpus: %u features: %u exec/s: %.0f\n",
+		s.runs, what, s.corpus, s.features, dt > 0 ? s.runs / dt : 0.0);
+}
+
+/* Fuzz in slices until a find or a limit; progress at powers of two. */
+static void fuzz_loop(struct fuzz_run *r, const struct fuzz_args *a, double t0)
+{
+	unsigned long done = 0, next_report = SLICE;
+	struct engine_stats s;
+
+	while (done < a->runs) {
+		unsigned long n = a->runs - done < SLICE ? a->runs - done : SLICE;
+
+		if (a->seconds && now() - t0 >= (double)a->seconds)
+			return;
+		r->found = engine_fuzz(r->e, n, &r->find);
+		if (r->found)
+			return;
+		done += n;
+		engine_stats(r->e, &s);
+		if (s.runs >= next_report) {
+			progress(r->e, t0, "pulse");
+			next_report *= 2;
+		}
+	}
+}
+
+/* The find: a line at once (what and where), the input written, then
+ * the report (traced again, on stderr). */
+static int report(struct fuzz_run *r, const struct fuzz_args *a,
+		  const struct engine_cfg *c)
+{
+	struct vmt_program p;
+	char path[4096];
+
+	printf("vmlock fuzz: %s at run %lu (seed %llu)\n",
+	       verdict_name(r->find.res.verdict), r->find.run,
+	       (unsigned long long)a->seed);
+	fflush(stdout);
+	write_input(a->artifact_dir, "crash-", r->find.data, r->find.size,
+		    path, sizeof(path));
+	printf("vmlock fuzz: input written to %s\n", path);
+	fflush(stdout);
+	vmt_decode(r->find.data, r->find.size, &p);
+	harness_report_find(stderr, &p, &c->opts, &r->find.res, path);
+	return 1;
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	struct fuzz_args a;
+	struct engine_cfg c;
+	struct fuzz_run r = { 0 };
+	struct engine_stats s;
+
+	if (parse(argc, argv, &a) != 0)
+		return die_usage();
+	memset(&c, 0, sizeof(c));
+	c.seed = a.seed;
+	c.max_len = a.max_len;
+	harness_opts_from_env(&c.opts);
+	c.on_new = keep_new;
+	c.arg = &a;
+	r.e = engine_new(&c);
+	double t0 = now();
+
+	for (int i = a.first_input; i < argc && !r.found; i++)
+		for_each_input(argv[i], seed_one, &r);
+	if (!r.found) {
+		progress(r.e, t0, "INITED");
+		fuzz_loop(&r, &a, t0);
+	}
+	int status = r.found ? report(&r, &a, &c) : 0;
+
+	engine_stats(r.e, &s);
+	if (!r.found)
+		printf("vmlock fuzz: %lu runs, corpus %u, features %u: no violation (variant %s)\n",
+		       s.runs, s.corpus, s.features,
+		       variant_info(c.opts.variant)->name);
+	engine_free(r.e);
+	return status;
+}
