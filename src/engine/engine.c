@@ -181,33 +181,43 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 					   mut_rng_next(&e->rng));
 }
 
-/* The next input, from a corpus input (the empty input while the corpus
- * is empty: the mutator makes programs from nothing). */
+/* A random program (the mutator's program-fresh): the first input when
+ * there is nothing to mutate. */
+static size_t fresh_input(struct engine *e, uint8_t *out)
+{
+	struct vmt_program p;
+
+	vmt_decode(out, 0, &p);
+	bool made = vmt_mutate_one(&p, VMT_MUT_PROGRAM_FRESH, &e->rng,
+				   e->cfg.max_len);
+	size_t n = vmt_encode(&p, out, e->cfg.max_len);
+
+	VM_ASSERT(made && n > 0);
+	return n;
+}
+
+/* The next input, from a corpus input. */
 static size_t next_input(struct engine *e, uint8_t *out)
 {
-	static const uint8_t empty[1];
-	const uint8_t *in = empty;
-	size_t size = 0, n = 0, cap = e->cfg.max_len;
+	size_t n = 0, cap = e->cfg.max_len;
 	unsigned ncorp = e->stats.corpus;
 
-	if (ncorp) {
-		struct corpus_input *c = pick(e);
+	if (!ncorp)
+		return fresh_input(e, out);
+	struct corpus_input *c = pick(e);
 
-		in = c->data;
-		size = c->size;
-		if (mut_rng_below(&e->rng, EXPLICIT_ONE_IN) == 0)
-			n = mutate_explicit(e, c, out);
-	}
+	if (mut_rng_below(&e->rng, EXPLICIT_ONE_IN) == 0)
+		n = mutate_explicit(e, c, out);
 	if (n == 0 && ncorp > 1 && mut_rng_below(&e->rng, CROSS_ONE_IN) == 0) {
 		const struct corpus_input *b =
 			&e->corpus[mut_rng_below(&e->rng, ncorp)];
 
-		n = vmt_crossover_bytes(in, size, b->data, b->size, out, cap,
-					mut_rng_next(&e->rng));
+		n = vmt_crossover_bytes(c->data, c->size, b->data, b->size,
+					out, cap, mut_rng_next(&e->rng));
 	}
 	if (n == 0)
-		n = vmt_mutate_bytes(in, size, out, cap, mut_rng_next(&e->rng),
-				     NULL);
+		n = vmt_mutate_bytes(c->data, c->size, out, cap,
+				     mut_rng_next(&e->rng), NULL);
 	VM_ASSERT(n > 0 && n <= cap);
 	return n;
 }
