@@ -5,7 +5,8 @@
 # seeds, from nothing (or from the seed inputs SEED_INPUTS names, a file or
 # directory); a markdown table (bench/time_to_find.py).
 # Builds build/bench/vmlock and build/bench/baseline with gcc -O2, the
-# same flags for both.  ROWS and STRATS pick rows and columns.
+# same flags for both.  ROWS and STRATS pick rows and columns;
+# BUILD_ONLY=1 stops after the builds.
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${1:-40}
@@ -17,6 +18,7 @@ gcc -std=gnu11 -O2 -g -Isrc $srcs src/mutator/*.c src/engine/engine.c \
 	tools/vmlock.c tools/fuzz.c -o build/bench/vmlock
 # shellcheck disable=SC2086
 gcc -std=gnu11 -O2 -g -Isrc $srcs bench/baseline.c -o build/bench/baseline
+[ "${BUILD_ONLY:-0}" = 1 ] && exit 0
 variants=${ROWS:-"relaxed-inc no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake"}
 python3 bench/time_to_find.py build/bench/vmlock build/bench/baseline "$seeds" "$max_runs" \
 	"$variants" "${STRATS:-fuzz pct:3}"

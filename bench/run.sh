@@ -7,7 +7,8 @@
 #   2. runs and seconds for libFuzzer to find each bug variant from an
 #      empty corpus with the structure-aware mutator and with libFuzzer's
 #      own mutations, without sanitizers (to compare with the baselines),
-#      and from the shipped corpus (find_variants.sh).
+#      and from the shipped corpus (find_variants.sh); the same for the
+#      in-process engine against PCT on one clock (engine_find.sh).
 # EXEC_ONLY=1 stops after the first table.
 set -eu
 cd "$(dirname "$0")/.."
@@ -78,6 +79,12 @@ rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=
 	"$lf" 2>&1 | grep -o 'exec/s: [0-9]*' | tail -1 | cut -d' ' -f2)
 rm -rf "$lf"
 echo "| libFuzzer, ASan+UBSan, fuzzing the shipped corpus (its own mutations) | $rate |"
+# The in-process engine, gcc -O2 as engine_find.sh builds it: its inputs
+# per second at the last progress line of 5 s on the shipped corpus.
+BUILD_ONLY=1 bench/engine_find.sh
+rate=$(build/bench/vmlock fuzz --seconds 5 corpus 2>&1 >/dev/null | grep -o 'exec/s: [0-9]*' |
+	tail -1 | cut -d' ' -f2)
+echo "| vmlock fuzz (gcc), the shipped corpus (an input: one to three schedules) | $rate |"
 echo
 echo "## Executions per second per strategy (the same programs, one core, 3 s each)"
 echo
@@ -107,6 +114,10 @@ echo "## The same with libFuzzer's own mutations (vmlock_fuzz_plain, the bug var
 echo
 ROWS="no-identity-check mm-after-put lockdep-after-put detach-no-wait write-waits-for-f detach-waits-for-f1 narrow-wake" \
 	bench/find_variants.sh build/libfuzzer/vmlock_fuzz_plain "$seeds" "$max_runs"
+echo
+echo "## vmlock fuzz (the in-process engine) and PCT at depth 3, on one clock (milliseconds)"
+echo
+bench/engine_find.sh "$seeds" 300000
 echo
 echo "## The same, from the shipped corpus (the bug variants only)"
 echo
