@@ -14,10 +14,12 @@
  *    its counters (1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+), is a feature;
  *    an input with a feature no earlier input had joins the corpus;
  *  - each new input is one call of the structure-aware mutator on a
- *    corpus input picked uniformly: a run-aware schedule mutation half of
- *    the time, else a crossover with another corpus input one time in
- *    three, else program-level mutations (src/mutator/, the policy of
- *    fuzz/mutator_libfuzzer.c without libFuzzer's byte mutations).
+ *    corpus input, the later of two uniform picks (newer inputs come up
+ *    more often): a run-aware schedule mutation half of the time, else a
+ *    crossover with another corpus input one time in three, else
+ *    program-level mutations (src/mutator/, the policy of
+ *    fuzz/mutator_libfuzzer.c without libFuzzer's byte mutations); with
+ *    nothing to mutate, a random program (program-fresh).
  *
  * Deterministic: the same seed, configuration and seed inputs give the
  * same inputs in the same order, the same corpus and the same find.  No
