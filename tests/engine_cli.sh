@@ -3,7 +3,8 @@
 #
 # vmlock fuzz from the command line: a find is written, reported and
 # replays (under its variant, not under the correct lock); the same seed
-# prints the same lines; --corpus keeps one file per corpus input;
+# prints the same lines; --corpus keeps one file per corpus input and is
+# read back as seeds;
 # --runs 0 runs the seed inputs only; a bad option is a usage error.
 # Bounded by --runs, never by time.
 set -u
@@ -29,8 +30,8 @@ if [ -n "$crash" ]; then
 fi
 VMLOCK_VARIANT=detach-no-wait "$vmlock" fuzz --seed 5 --runs 60000 --artifacts "$tmp/b" \
 	>"$tmp/out2" 2>/dev/null
-sed "s|$tmp/a|DIR|" "$tmp/out1" >"$tmp/o1"
-sed "s|$tmp/b|DIR|" "$tmp/out2" >"$tmp/o2"
+sed "s|$tmp/a|DIR|g" "$tmp/out1" >"$tmp/o1"
+sed "s|$tmp/b|DIR|g" "$tmp/out2" >"$tmp/o2"
 cmp -s "$tmp/o1" "$tmp/o2" || bad "the same seed, other lines: $(cat "$tmp/o1" "$tmp/o2")"
 
 mkdir "$tmp/c"
@@ -39,6 +40,16 @@ out=$("$vmlock" fuzz --seed 2 --runs 3000 --corpus "$tmp/c" 2>/dev/null)
 n=$(echo "$out" | sed -n 's/^vmlock fuzz: 3000 runs, corpus \([0-9]*\), .*no violation.*/\1/p')
 [ -n "$n" ] && [ "$n" -gt 0 ] || bad "the summary: $out"
 [ "$(ls "$tmp/c" | wc -l)" = "$n" ] || bad "--corpus kept $(ls "$tmp/c" | wc -l) files, corpus $n"
+# The corpus directory is read back: its inputs are the next run's seeds,
+# and they are the same files again.
+out=$("$vmlock" fuzz --runs 0 --corpus "$tmp/c" 2>/dev/null)
+case $out in
+"vmlock fuzz: $n runs, corpus "*"no violation"*) ;;
+*) bad "--corpus read back as $n seeds: $out" ;;
+esac
+[ "$(ls "$tmp/c" | wc -l)" = "$n" ] || bad "reading --corpus back wrote other files"
+"$vmlock" fuzz --runs 10 --corpus "$tmp/new/sub" >/dev/null 2>&1
+[ $? -eq 2 ] || bad "a corpus directory that cannot be made is an error"
 
 nseeds=$(ls "$corpus"/*.vmt | wc -l)
 out=$("$vmlock" fuzz --runs 0 "$corpus" 2>/dev/null)

@@ -7,8 +7,9 @@
  * On a violation the input is written to DIR/crash-<hash> (--artifacts,
  * default the current directory), the report goes to stderr, and the
  * exit status is 1.  Otherwise 0 after the summary line.  --corpus DIR
- * keeps every input that joins the corpus there (binary, named by hash),
- * for a later campaign of any engine.
+ * (made if missing) is read as seed inputs first, and keeps every input
+ * that joins the corpus (binary, named by hash): the next campaign, of
+ * this engine or any other, starts from it.
  *
  * The engine never reads a clock; this command does, for the exec/s of
  * its progress lines and for --seconds, which it checks between slices
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "../src/engine/engine.h"
@@ -201,7 +203,8 @@ static int report(struct fuzz_run *r, const struct fuzz_args *a,
 	fflush(stdout);
 	write_input(a->artifact_dir, "crash-", r->find.data, r->find.size,
 		    path, sizeof(path));
-	printf("vmlock fuzz: input written to %s\n", path);
+	printf("vmlock fuzz: input written to %s (vmlock minimize %s shrinks it)\n",
+	       path, path);
 	fflush(stdout);
 	vmt_decode(r->find.data, r->find.size, &p);
 	harness_report_find(stderr, &p, &c->opts, &r->find.res, path);
@@ -226,6 +229,14 @@ int cmd_fuzz(int argc, char **argv)
 	r.e = engine_new(&c);
 	double t0 = now();
 
+	/* The corpus directory is read as well as written: a campaign
+	 * resumes where the last stopped. */
+	if (a.corpus_dir && mkdir(a.corpus_dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "vmlock fuzz: %s: %s\n", a.corpus_dir, strerror(errno));
+		return 2;
+	}
+	if (a.corpus_dir)
+		for_each_input(a.corpus_dir, seed_one, &r);
 	for (int i = a.first_input; i < argc && !r.found; i++)
 		for_each_input(argv[i], seed_one, &r);
 	if (!r.found) {
