@@ -220,6 +220,10 @@ int cmd_fuzz(int argc, char **argv)
 
 	if (parse(argc, argv, &a) != 0)
 		return die_usage();
+	if (a.corpus_dir && mkdir(a.corpus_dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "vmlock fuzz: %s: %s\n", a.corpus_dir, strerror(errno));
+		return 2;
+	}
 	memset(&c, 0, sizeof(c));
 	c.seed = a.seed;
 	c.max_len = a.max_len;
@@ -231,10 +235,6 @@ int cmd_fuzz(int argc, char **argv)
 
 	/* The corpus directory is read as well as written: a campaign
 	 * resumes where the last stopped. */
-	if (a.corpus_dir && mkdir(a.corpus_dir, 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "vmlock fuzz: %s: %s\n", a.corpus_dir, strerror(errno));
-		return 2;
-	}
 	if (a.corpus_dir)
 		for_each_input(a.corpus_dir, seed_one, &r);
 	for (int i = a.first_input; i < argc && !r.found; i++)
