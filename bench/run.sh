@@ -17,10 +17,14 @@ max_runs=${2:-1000000}
 tools/deps.sh
 srcs=$(ls src/sim/*.c src/lock/*.c src/check/*.c src/harness/*.c src/scenario/*.c)
 mkdir -p build/bench
+# The plain builds have no engine, so the fuzz target computes no
+# feedback in them (VMLOCK_NO_ENGINE, as CMake's replay build);
+# VMLOCK_FEEDBACK=refcnt,read-from,cas,wake (the kinds the engines get)
+# turns it back on.
 build() {	# NAME COMPILER FLAGS...
 	name=$1 cc=$2
 	shift 2
-	$cc -std=gnu11 -O2 -g -fno-omit-frame-pointer -Isrc "$@" $srcs \
+	$cc -std=gnu11 -O2 -g -fno-omit-frame-pointer -DVMLOCK_NO_ENGINE=1 -Isrc "$@" $srcs \
 		fuzz/vmlock_fuzz.c bench/bench_exec.c -o "build/bench/$name"
 }
 build gcc gcc
@@ -37,7 +41,7 @@ build_tsan() {
 		*) quiet="-mllvm -tsan-instrument-func-entry-exit=0" ;;
 		esac
 		# shellcheck disable=SC2086
-		clang -c -std=gnu11 -O2 -g -fno-omit-frame-pointer -Isrc -fsanitize=thread \
+		clang -c -std=gnu11 -O2 -g -fno-omit-frame-pointer -DVMLOCK_NO_ENGINE=1 -Isrc -fsanitize=thread \
 			-fsanitize-ignorelist=sanitizers/tsan_ignorelist.txt $quiet "$f" \
 			-o "$o/$(echo "$f" | tr / _).o"
 	done
