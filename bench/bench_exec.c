@@ -8,6 +8,7 @@
  * Benchmarks may read clocks; the runtime never does.
  *
  *   bench_exec [SECONDS] [OPS_PER_THREAD] [CHOICE_BYTES] [STRATEGY]
+ *   bench_exec SECONDS corpus DIR
  *
  * OPS_PER_THREAD (default 8, at most 16) changes only the operation
  * count: 0 measures what every run costs whatever it does (decoding, the
@@ -22,12 +23,17 @@
  *   prng     one run under the seeded PRNG scheduler, as bench/baseline
  *            runs it (no feedback hook), a new seed each run;
  *   pct      the same under PCT at depth 3.
+ * The second form runs the files of DIR instead (the shipped seed
+ * corpus, build/default/seed_corpus: binary inputs, at most 64) through
+ * the fuzz target, as they are: their own threads, operations, schedules
+ * and explore bits.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 
 #include "harness/harness.h"
 #include "sim/strategy.h"
@@ -88,11 +94,58 @@ static uint8_t in[NINPUTS][VMT_MAX_INPUT];
 static size_t len[NINPUTS];
 static struct vmt_program prog[NINPUTS];
 
+static int ninputs = NINPUTS;
+
 /* One pass over the inputs through the fuzz target. */
 static void pass_target(void)
 {
-	for (int i = 0; i < NINPUTS; i++)
+	for (int i = 0; i < ninputs; i++)
 		LLVMFuzzerTestOneInput(in[i], len[i]);
+}
+
+/* The files of dir as the inputs, in name order; returns their number. */
+static int load_dir(const char *dir)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
+		if (list[i]->d_name[0] != '.' && k < NINPUTS &&
+		    (f = fopen(path, "rb")) != NULL) {
+			len[k] = fread(in[k], 1, sizeof(in[k]), f);
+			k += len[k] > 0;
+			fclose(f);
+		}
+		free(list[i]);
+	}
+	free(n >= 0 ? list : NULL);
+	return k;
+}
+
+/* bench_exec SECONDS corpus DIR */
+static int bench_corpus(double seconds, const char *dir)
+{
+	unsigned long execs = 0;
+	double t0, t;
+
+	ninputs = load_dir(dir);
+	if (ninputs == 0) {
+		fprintf(stderr, "bench_exec: no inputs in %s\n", dir);
+		return 2;
+	}
+	t0 = now();
+	do {
+		pass_target();
+		execs += (unsigned long)ninputs;
+		t = now();
+	} while (t - t0 < seconds);
+	printf("%.0f exec/s (%lu executions in %.2f s; the %d inputs of %s)\n",
+	       execs / (t - t0), execs, t - t0, ninputs, dir);
+	return 0;
 }
 
 /* One pass over the programs under o's strategy, a new seed each run. */
@@ -114,6 +167,9 @@ int main(int argc, char **argv)
 	const char *mode = argc > 4 ? argv[4] : "target";
 	unsigned long execs = 0;
 	struct harness_opts o;
+
+	if (argc > 3 && !strcmp(argv[2], "corpus"))
+		return bench_corpus(seconds, argv[3]);
 
 	if (nops > VMT_MAX_OPS_PER_THREAD || nchoices > VMT_MAX_CHOICES) {
 		fprintf(stderr, "bench_exec: at most %d operations per thread and %d choice bytes\n",

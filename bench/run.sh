@@ -73,10 +73,15 @@ for b in gcc clang; do
 	echo "| $b, no choice bytes (bench_exec 5 8 0) | $(build/bench/$b 5 8 0 | cut -d' ' -f1) |"
 done
 echo "| gcc, no operations (bench_exec 5 0) | $(build/bench/gcc 5 0 | cut -d' ' -f1) |"
+# The shipped corpus as it is (its own programs, schedules, explore bits).
+shipped=build/default/seed_corpus
+echo "| gcc, the shipped corpus (bench_exec 5 corpus $shipped) | $(build/bench/gcc 5 corpus $shipped | cut -d' ' -f1) |"
 # The same input through the fuzz target as libFuzzer builds it: coverage
 # instrumentation and libFuzzer's hooks, with and without sanitizers.
 echo "| libFuzzer build, ASan+UBSan (the libfuzzer preset) | $(build/libfuzzer/bench_exec 5 | cut -d' ' -f1) |"
 echo "| libFuzzer build, no sanitizers | $(build/bench-lf/bench_exec 5 | cut -d' ' -f1) |"
+echo "| libFuzzer build, ASan+UBSan, the shipped corpus (bench_exec 5 corpus $shipped) |" \
+	"$(build/libfuzzer/bench_exec 5 corpus $shipped | cut -d' ' -f1) |"
 lf=$(mktemp -d)
 cp build/libfuzzer/seed_corpus/* "$lf/"
 rate=$(build/libfuzzer/vmlock_fuzz -max_total_time=10 -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
