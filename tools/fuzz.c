@@ -61,10 +61,14 @@ static bool option(const char *o, const char *v, struct fuzz_args *a)
 {
 	unsigned long long n;
 
-	if (strcmp(o, "--corpus") == 0)
-		return *v && (a->corpus_dir = v);
-	if (strcmp(o, "--artifacts") == 0)
-		return *v && (a->artifact_dir = v);
+	if (strcmp(o, "--corpus") == 0) {
+		a->corpus_dir = v;
+		return *v != '\0';
+	}
+	if (strcmp(o, "--artifacts") == 0) {
+		a->artifact_dir = v;
+		return *v != '\0';
+	}
 	if (!number(v, &n))
 		return false;
 	if (strcmp(o, "--seed") == 0)
