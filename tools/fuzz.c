@@ -105,22 +105,12 @@ static int parse(int argc, char **argv, struct fuzz_args *a)
 	return 0;
 }
 
-/* FNV-1a of the bytes: the names of written inputs. */
-static uint64_t input_hash(const uint8_t *d, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ d[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 /* Write the input to DIR/PREFIX<hash>; the path goes to path. */
 static void write_input(const char *dir, const char *prefix, const uint8_t *d,
 			size_t n, char *path, size_t cap)
 {
 	snprintf(path, cap, "%s/%s%016llx", dir, prefix,
-		 (unsigned long long)input_hash(d, n));
+		 (unsigned long long)harness_input_hash(d, n));
 	FILE *f = fopen(path, "wb");
 
 	if (!f || fwrite(d, 1, n, f) != n || fclose(f) != 0) {

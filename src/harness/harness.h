@@ -84,6 +84,9 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 void harness_report(FILE *out, const struct vmt_program *p,
 		    const struct harness_opts *o, const struct sim_result *res,
 		    const char *input_name);
+/* FNV-1a of an input's bytes: the seed of its derived schedules (of its
+ * encoding), and the name of a file vmlock fuzz writes. */
+uint64_t harness_input_hash(const uint8_t *d, size_t n);
 /* A fuzzer's find: input failed under o with *first (harness_run_input);
  * trace it again (the trace hash on) and report it as harness_report()
  * does.  The traced run must fail as the first did. */

@@ -215,17 +215,22 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	tsan_verdict(res, harness_tsan_reports() - tsan_before);
 }
 
+uint64_t harness_input_hash(const uint8_t *d, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ d[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 /* What the derived schedules of an input are seeded with: a hash of
  * the program's encoding. */
 static uint64_t derived_seed(const struct vmt_program *p)
 {
 	uint8_t buf[VMT_MAX_INPUT];
-	size_t n = vmt_encode(p, buf, sizeof(buf));
-	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ buf[i]) * 0x100000001b3ULL;
-	return h;
+	return harness_input_hash(buf, vmt_encode(p, buf, sizeof(buf)));
 }
 
 /* The options of run `which` of an input (harness_run_input), seeded from
