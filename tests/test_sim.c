@@ -287,6 +287,22 @@ TEST(bytes_not_ready_goes_cyclic)
 	CHECK(bytes_gives(r3, NELEM(r3), 3, n3, e3, NELEM(e3)));
 }
 
+/* strat_ready_from() (a rotated mask) against the plain cyclic search,
+ * for every thread and every non-empty ready mask. */
+TEST(ready_from_is_cyclic_search)
+{
+	for (unsigned ready = 1; ready < 1u << SIM_MAX_THREADS; ready++)
+		for (int t = 0; t < SIM_MAX_THREADS; t++) {
+			int want = t;
+
+			while (!(ready & (1u << want)))
+				want = (want + 1) % SIM_MAX_THREADS;
+			CHECKF(strat_ready_from(t, ready) == want,
+			       "ready %#x from T%d: got T%d, want T%d", ready, t,
+			       strat_ready_from(t, ready), want);
+		}
+}
+
 /* Sleeper/waker pair for the exhausted-runs test. */
 static void th_sleep_once(void *arg)
 {
@@ -1506,6 +1522,7 @@ static const struct test_case tests[] = {
 	T(bytes_long_runs),
 	T(bytes_exhausted_runs_continue),
 	T(bytes_not_ready_goes_cyclic),
+	T(ready_from_is_cyclic_search),
 	T(bytes_exhausted_block_then_continue),
 	T(bytes_zero_length_run),
 	T(bytes_choices),

@@ -191,7 +191,9 @@ static VM_ALWAYS_INLINE void sim_point_count(const struct sim_site *s)
 
 /* sim_point(), its common case inline at every access: within the step
  * budget, a pick to make, and the bytes strategy's run goes on with the
- * running thread. */
+ * running thread (strat_bytes_goes_on()).  sched.c has the rest. */
+void sim_point_slow(const struct sim_site *s);
+
 static VM_ALWAYS_INLINE void sim_point_fast(const struct sim_site *s)
 {
 	if (sim.cfg.strategy == &strategy_bytes && sim.skip_pick != sim.cur &&
@@ -200,7 +202,7 @@ static VM_ALWAYS_INLINE void sim_point_fast(const struct sim_site *s)
 		sim_point_count(s);
 		return;
 	}
-	sim_point(s);
+	sim_point_slow(s);
 }
 
 /* The latest store of atomic location loc. */

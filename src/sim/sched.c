@@ -193,6 +193,13 @@ void sim_point(const struct sim_site *s)
 {
 	if (!sim_in_fiber())
 		return;		/* world setup in main: not part of the run */
+	sim_point_fast(s);
+}
+
+/* A scheduling point the inline case does not settle (sim_point_fast()):
+ * the step budget, the choice that resumed us, or a pick to ask for. */
+void sim_point_slow(const struct sim_site *s)
+{
 	struct sim_thread *t = sim_cur();
 
 	sim_point_count(s);

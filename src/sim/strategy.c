@@ -14,21 +14,6 @@ uint64_t prng_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-/* The first ready thread at or after t, cyclically. */
-static int ready_from(int t, unsigned ready)
-{
-	if (ready & (1u << t))
-		return t;	/* the common case */
-	for (int i = 1; i < SIM_MAX_THREADS; i++) {
-		int u = (t + i) % SIM_MAX_THREADS;
-
-		if (ready & (1u << u))
-			return u;
-	}
-	VM_ASSERT(!"pick with no ready thread");
-	return -1;
-}
-
 static int nth_ready(unsigned ready, unsigned n)
 {
 	for (;;) {
@@ -73,7 +58,8 @@ static int bytes_pick(void *ctx, int cur, unsigned ready)
 	}
 	if (c->remaining != UINT32_MAX)
 		c->remaining--;
-	int t = ready_from(c->target, ready);
+	VM_ASSERT(ready != 0);
+	int t = strat_ready_from(c->target, ready);
 
 	if (c->remaining == UINT32_MAX)
 		c->target = t;

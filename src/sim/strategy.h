@@ -91,16 +91,34 @@ struct strat_dfs {
 
 extern const struct sim_strategy strategy_bytes;
 
-/* bytes, its common case, inline at every scheduling point: the running
- * thread is the run's and still ready, so it goes on (one step of the run
- * used, unless the runs are used up). */
+/* The first ready thread at or after t, cyclically: the ready mask
+ * rotated right by t, its lowest bit.  No loop, no branch: the bytes
+ * strategy asks at every scheduling point whose run's thread sleeps. */
+_Static_assert((SIM_MAX_THREADS & (SIM_MAX_THREADS - 1)) == 0,
+	       "strat_ready_from() rotates a mask of SIM_MAX_THREADS bits");
+static inline int strat_ready_from(int t, unsigned ready)
+{
+	unsigned both = ready | ready << SIM_MAX_THREADS;	/* two turns */
+
+	return (t + __builtin_ctz(both >> t)) & (SIM_MAX_THREADS - 1);
+}
+
+/* bytes, its common case, inline at every scheduling point: the run
+ * goes on with the running thread.  Either the running thread is the
+ * run's, or the run's thread sleeps and the running thread is the first
+ * ready one after it (bytes_pick() gives the steps of a sleeping
+ * thread's run to that one).  One step of the run is used, unless the
+ * runs are used up; then the running thread is the run's from now on. */
 static inline bool strat_bytes_goes_on(struct strat_bytes *c, int cur,
 				       unsigned ready)
 {
-	if (c->remaining == 0 || c->target != cur || !(ready & (1u << cur)))
+	if (c->remaining == 0 || !(ready & (1u << cur)) ||
+	    (c->target != cur && strat_ready_from(c->target, ready) != cur))
 		return false;
 	if (c->remaining != UINT32_MAX)
 		c->remaining--;
+	else
+		c->target = cur;
 	return true;
 }
 extern const struct sim_strategy strategy_dfs;
