@@ -167,7 +167,17 @@ static inline bool sim_in_fiber(void)
 /* sched.c */
 void sim_block(bool (*cond)(void *), void *arg, const struct sim_site *s);
 void sim_make_ready(int tid);
-void sim_progress(void);
+void sim_wake_spinners(unsigned others);
+/* Some thread wrote shared memory: spinners may find things changed.
+ * Inline at every write; waking spinners is the rare case. */
+static VM_ALWAYS_INLINE void sim_progress(void)
+{
+	unsigned others = sim.spinning & ~(1u << sim.cur);
+
+	sim.writes++;
+	if (others)
+		sim_wake_spinners(others);
+}
 static inline void sim_hash_mix(uint64_t v)
 {
 	if (!sim.cfg.no_hash)

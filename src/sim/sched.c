@@ -236,12 +236,9 @@ void sim_make_ready(int tid)
 		sim_trace_event(tid, SIM_EV_WAKE);
 }
 
-/* Some thread wrote shared memory: spinners may find things changed. */
-void sim_progress(void)
+/* sim_progress()'s rare case: the spinners among others made ready. */
+void sim_wake_spinners(unsigned others)
 {
-	unsigned others = sim.spinning & ~(1u << sim.cur);
-
-	sim.writes++;
 	while (others) {
 		int tid = __builtin_ctz(others);
 
