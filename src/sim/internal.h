@@ -199,16 +199,32 @@ static VM_ALWAYS_INLINE void sim_point_count(const struct sim_site *s)
 	sim_hash_site(s);
 }
 
+/* Does the strategy let the running thread go on at this point?  Its
+ * common case inline (strategy.h), for bytes (the fuzzers' own schedules)
+ * and pct (their derived runs, and a baseline); false sends the point to
+ * sim_point_slow().  prng draws at every point: inline, its draw saved
+ * nothing and the larger code slowed the bytes case. */
+static VM_ALWAYS_INLINE bool sim_strategy_goes_on(void)
+{
+	const struct sim_strategy *st = sim.cfg.strategy;
+	void *ctx = sim.cfg.strategy_ctx;
+
+	if (st == &strategy_bytes)
+		return strat_bytes_goes_on(ctx, sim.cur, sim.ready);
+	if (st == &strategy_pct)
+		return strat_pct_goes_on(ctx, sim.cur, sim.ready);
+	return false;
+}
+
 /* sim_point(), its common case inline at every access: within the step
- * budget, a pick to make, and the bytes strategy's run goes on with the
- * running thread (strat_bytes_goes_on()).  sched.c has the rest. */
+ * budget, a pick to make, and the strategy keeps the running thread.
+ * sched.c has the rest. */
 void sim_point_slow(const struct sim_site *s);
 
 static VM_ALWAYS_INLINE void sim_point_fast(const struct sim_site *s)
 {
-	if (sim.cfg.strategy == &strategy_bytes && sim.skip_pick != sim.cur &&
-	    sim.steps < sim.cfg.step_budget &&
-	    strat_bytes_goes_on(sim.cfg.strategy_ctx, sim.cur, sim.ready)) {
+	if (sim.skip_pick != sim.cur && sim.steps < sim.cfg.step_budget &&
+	    sim_strategy_goes_on()) {
 		sim_point_count(s);
 		return;
 	}

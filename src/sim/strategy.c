@@ -5,15 +5,6 @@
 
 #include "../util/assert.h"
 
-uint64_t prng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static int nth_ready(unsigned ready, unsigned n)
 {
 	for (;;) {
@@ -130,6 +121,7 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 	memset(c, 0, sizeof(*c));
 	c->rng = seed;
 	c->depth = depth;
+	c->last_pick = -1;	/* no pick yet: the first is pct_pick()'s */
 	/* Initial priorities: a random permutation of depth .. depth+n-1. */
 	for (unsigned i = 0; i < nthreads; i++)
 		c->prio[i] = depth + i;
@@ -157,6 +149,8 @@ static int pct_pick(void *ctx, int cur, unsigned ready)
 		if ((ready & (1u << t)) &&
 		    (best < 0 || c->prio[t] > c->prio[best]))
 			best = t;
+	c->last_ready = ready;
+	c->last_pick = best;
 	return best;
 }
 

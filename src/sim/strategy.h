@@ -50,6 +50,10 @@ struct strat_pct {
 	uint32_t change[PCT_MAX_DEPTH];	/* steps where priorities drop */
 	unsigned prio[SIM_MAX_THREADS];
 	unsigned nchoices;	/* choice bytes handed out */
+	/* The last pick and the ready mask it was made on: with the same
+	 * mask and no change point, the next pick is the same thread. */
+	unsigned last_ready;
+	int last_pick;
 };
 
 /*
@@ -91,6 +95,16 @@ struct strat_dfs {
 
 extern const struct sim_strategy strategy_bytes;
 
+/* splitmix64: the runtime's PRNG (prng and pct, derived seeds). */
+static inline uint64_t prng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 /* The first ready thread at or after t, cyclically: the ready mask
  * rotated right by t, its lowest bit.  No loop, no branch: the bytes
  * strategy asks at every scheduling point whose run's thread sleeps. */
@@ -121,6 +135,21 @@ static inline bool strat_bytes_goes_on(struct strat_bytes *c, int cur,
 		c->target = cur;
 	return true;
 }
+/* pct, its common case inline: the same ready threads as at the last
+ * pick, which was the running thread, and no change point at this step:
+ * the priorities are as they were, so pct_pick() would pick it again. */
+static inline bool strat_pct_goes_on(struct strat_pct *c, int cur,
+				     unsigned ready)
+{
+	if (ready != c->last_ready || cur != c->last_pick)
+		return false;
+	for (unsigned i = 0; i + 1 < c->depth; i++)
+		if (c->change[i] == c->step + 1)
+			return false;
+	c->step++;
+	return true;
+}
+
 extern const struct sim_strategy strategy_dfs;
 extern const struct sim_strategy strategy_record;
 extern const struct sim_strategy strategy_prng;
@@ -143,6 +172,5 @@ void strat_dfs_rewind(struct strat_dfs *c);
 bool strat_dfs_next(struct strat_dfs *c);
 
 /* splitmix64: the project's PRNG (never libc rand). */
-uint64_t prng_next(uint64_t *state);
 
 #endif /* VMLOCK_SIM_STRATEGY_H */
