@@ -12,6 +12,8 @@ Strategies:
   prng, random   BASELINE prng|random S MAX_RUNS
 
 Both are gcc -O2 builds of the same runtime (engine_find.sh makes them).
+The strategies take turns seed by seed (seed 1 of each, then seed 2 of
+each, ...), so that the machine's slower spells fall on all of them.
 Time is the wall time from the process's start to the line that says it
 found a violation (the engine prints it before its report; the baseline
 prints its result line as it stops), or to its exit if none: the same
@@ -71,10 +73,16 @@ def main():
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as artifacts:
         for v in variants:
+            # Seed by seed, every strategy in turn: a slower spell of the
+            # machine falls on all of them alike.
+            by_strategy = {st: [] for st in strategies}
+            for s in range(first, first + seeds):
+                for st in strategies:
+                    by_strategy[st].append(
+                        one(command(st, vmlock, baseline, s, max_runs,
+                                    artifacts), v, max_runs))
             for st in strategies:
-                rows = [one(command(st, vmlock, baseline, s, max_runs,
-                                    artifacts), v, max_runs)
-                        for s in range(first, first + seeds)]
+                rows = by_strategy[st]
                 runs = [r for r, _, _ in rows]
                 ms = [t * 1000 for _, t, _ in rows]
                 found = sum(1 for _, _, vd in rows if vd)

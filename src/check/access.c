@@ -133,6 +133,7 @@ void check_pre(const struct sim_access *a)
 		local_claim_fail(a);	/* a VMA's claim needs that right */
 	if (sim_feedback_on(SIM_FB_WALK))
 		walk_touch(a->tid, a->obj_idx, a->site);
+	sim_note_window();
 	bool rcu_safe = a->obj_kind == OBJ_VMA_REFCNT ||
 			(a->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 

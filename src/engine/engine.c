@@ -23,11 +23,17 @@
 struct corpus_input {
 	uint8_t data[VMT_MAX_INPUT];
 	size_t size;
-	/* The program with its schedule made explicit (the run-aware
-	 * mutation's starting point), made the first time it is needed:
-	 * NULL and !explicit_tried until then, NULL after if it cannot be. */
-	struct vmt_program *explicit;
+	/* The program with its schedule made explicit and the run's
+	 * windows (the run-aware mutation's starting point), made the first
+	 * time it is needed: NULL and !explicit_tried until then, NULL after
+	 * if it cannot be. */
+	struct explicit_form *explicit;
 	bool explicit_tried;
+};
+
+struct explicit_form {
+	struct vmt_program p;
+	struct vmt_windows w;
 };
 
 struct engine {
@@ -163,22 +169,22 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 			      uint8_t *out)
 {
 	if (!c->explicit_tried) {
-		struct vmt_program p;
+		struct explicit_form f;
 
 		c->explicit_tried = true;
-		vmt_decode(c->data, c->size, &p);
+		vmt_decode(c->data, c->size, &f.p);
 		/* One thread: every schedule is the same execution. */
-		if (p.nthreads < 2 ||
-		    !vmt_schedule_make_explicit(&p, e->cfg.opts.variant))
+		if (f.p.nthreads < 2 ||
+		    !vmt_schedule_make_explicit(&f.p, e->cfg.opts.variant, &f.w))
 			return 0;
-		c->explicit = malloc(sizeof(p));
+		c->explicit = malloc(sizeof(f));
 		VM_ASSERT(c->explicit != NULL);
-		*c->explicit = p;
+		*c->explicit = f;
 	}
 	if (!c->explicit)
 		return 0;
-	return vmt_mutate_explicit_program(c->explicit, out, e->cfg.max_len,
-					   mut_rng_next(&e->rng));
+	return vmt_mutate_explicit_program(&c->explicit->p, &c->explicit->w, out,
+					   e->cfg.max_len, mut_rng_next(&e->rng));
 }
 
 /* A random program (the mutator's program-fresh): the first input when

@@ -113,6 +113,13 @@ unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o);
  */
 bool harness_recorded(struct vmt_program *p);
 
+/*
+ * The windows of the last recorded run (sim_note_window()): the steps,
+ * counted from 0 over the whole run, whose access touched a VMA under
+ * RCU without a reference.  Up to max of them into out; returns how many.
+ */
+unsigned harness_recorded_windows(uint16_t *out, unsigned max);
+
 /* Reports ThreadSanitizer made so far in this process (0 in other builds). */
 unsigned harness_tsan_reports(void);
 

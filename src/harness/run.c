@@ -306,6 +306,14 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 	harness_run(p, &t, res);
 }
 
+unsigned harness_recorded_windows(uint16_t *out, unsigned max)
+{
+	unsigned n = srec.nwindows < max ? srec.nwindows : max;
+
+	memcpy(out, srec.windows, n * sizeof(out[0]));
+	return n;
+}
+
 bool harness_recorded(struct vmt_program *p)
 {
 	if (srec.overflow || srec.nruns > VMT_MAX_SCHED ||

@@ -10,7 +10,8 @@
  * the program once with the schedule recorded, replaces the schedule by
  * the recorded runs (the same execution, every step now explicit), then
  * applies one schedule mutation, so a preemption lands on a uniformly
- * chosen step of the real run.
+ * chosen step of the real run, or on a window of it (below): a step the
+ * oracles saw a reader make on an object it holds no reference to.
  *
  * It needs the runtime (the harness), unlike mutator.h, and costs one
  * execution per call.
@@ -22,25 +23,42 @@
 #include "../lock/variant.h"
 
 /*
- * Replace p's schedule by the runs a run of p under variant v takes; the
- * choice bytes stay.  False (p unchanged) if they do not fit the encoding.
+ * The windows of a recorded run: the steps (from 0) whose access touched
+ * a VMA under RCU without a reference (harness_recorded_windows()).  A
+ * preemption there lets another thread free the object and hand it out
+ * again under the reader's pointer.
  */
-bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v);
+#define VMT_MAX_WINDOWS 32
+struct vmt_windows {
+	unsigned n;
+	uint16_t step[VMT_MAX_WINDOWS];
+};
 
 /*
- * One schedule mutation (see vmt_mutate_schedule()) of a copy of p, whose
- * schedule vmt_schedule_make_explicit() made explicit, encoded into out.
- * Returns the size, or 0 if none applies or cap is below a header (out
- * is then untouched).  A caller that keeps p explicit saves the run.
+ * Replace p's schedule by the runs a run of p under variant v takes; the
+ * choice bytes stay.  The run's windows go to w (may be NULL).  False (p
+ * unchanged) if the runs do not fit the encoding.
  */
-size_t vmt_mutate_explicit_program(const struct vmt_program *p, uint8_t *out,
+bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
+				struct vmt_windows *w);
+
+/*
+ * One schedule mutation of a copy of p, whose schedule
+ * vmt_schedule_make_explicit() made explicit, encoded into out: with
+ * windows (w not NULL, w->n > 0), one time in two a preemption at a
+ * window, else one of vmt_mutate_schedule().  Returns the size, or 0 if
+ * none applies or cap is below a header (out is then untouched).  A
+ * caller that keeps p and w saves the run.
+ */
+size_t vmt_mutate_explicit_program(const struct vmt_program *p,
+				   const struct vmt_windows *w, uint8_t *out,
 				   size_t cap, uint64_t seed);
 
 /*
- * Decode, make the schedule explicit, one schedule mutation (see
- * vmt_mutate_schedule()), encode into out.  Returns the size, or 0 if it
- * does not apply (one thread, a schedule too long to record, cap below a
- * header); out is then untouched.
+ * Decode, make the schedule explicit, one mutation as above, encode into
+ * out.  Returns the size, or 0 if it does not apply (one thread, a
+ * schedule too long to record, cap below a header); out is then
+ * untouched.
  */
 size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
 				 size_t cap, uint64_t seed, enum variant v);

@@ -398,6 +398,14 @@ void sim_run(struct sim_result *res)
 	res->hash = sim.cfg.no_hash ? 0 : sim.hash;
 }
 
+void sim_note_window(void)
+{
+	const struct sim_strategy *st = sim.cfg.strategy;
+
+	if (sim_in_fiber() && st->window)
+		st->window(sim.cfg.strategy_ctx);
+}
+
 void sim_note_(const char *fmt, ...)
 {
 	extern void sim_trace_note(int tid, const char *fmt, va_list ap);

@@ -203,6 +203,9 @@ struct sim_strategy {
 	 * load reads), or -1 when there are none left: then every later
 	 * decision takes its default. */
 	int (*choice)(void *ctx);
+	/* Optional: the access the last pick let run is a window, a VMA
+	 * touched under RCU without a reference (sim_note_window()). */
+	void (*window)(void *ctx);
 };
 
 struct sim_run_cfg {
@@ -242,6 +245,11 @@ bool sim_tracing(void);
 
 /* A scheduling point with no access (used by the access functions). */
 void sim_point(const struct sim_site *s);
+/* The oracles' word that the access being made is a window: a thread
+ * touches a VMA under RCU without a reference, where the object may be
+ * freed and handed out again under it.  Told to the strategy (the
+ * recorder keeps the step, for the run-aware mutation to preempt at). */
+void sim_note_window(void);
 /* A site's stable hash (function name and label), computed once. */
 uint32_t sim_site_hash_slow(const struct sim_site *s);
 

@@ -183,6 +183,8 @@ static int record_pick(void *ctx, int cur, unsigned ready)
 	int t = c->inner->pick(c->inner_ctx, cur, ready);
 	struct sim_sched_run *last = c->nruns ? &c->runs[c->nruns - 1] : NULL;
 
+	c->picks++;
+
 	/* Runs are at most 64 steps: the encoding's limit. */
 	if (last && last->thread == t && last->steps < 64) {
 		last->steps++;
@@ -208,8 +210,24 @@ static int record_choice(void *ctx)
 	return b;
 }
 
+/* Every access that is a scheduling point had a pick (at its point, or
+ * main's when it resumed the thread), and windows are never local: the
+ * window is the last pick's step.  An access may mark it twice. */
+static void record_window(void *ctx)
+{
+	struct strat_record *c = ctx;
+	uint32_t step = c->picks - 1;
+
+	VM_ASSERT(c->picks > 0);
+	if (step > UINT16_MAX || c->nwindows == RECORD_MAX_WINDOWS ||
+	    (c->nwindows && c->windows[c->nwindows - 1] == step))
+		return;
+	c->windows[c->nwindows++] = (uint16_t)step;
+}
+
 const struct sim_strategy strategy_record = {
 	.name = "record",
 	.pick = record_pick,
 	.choice = record_choice,
+	.window = record_window,
 };

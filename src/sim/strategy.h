@@ -61,6 +61,7 @@ struct strat_pct {
  * schedule (prng, pct) can be replayed by the bytes strategy and printed.
  */
 #define RECORD_MAX_RUNS 256
+#define RECORD_MAX_WINDOWS 32
 struct strat_record {
 	const struct sim_strategy *inner;
 	void *inner_ctx;
@@ -69,6 +70,11 @@ struct strat_record {
 	uint8_t choices[STRAT_MAX_CHOICES];	/* the choice bytes taken */
 	unsigned nchoices;
 	bool overflow;		/* more runs or choices than fit */
+	uint32_t picks;		/* steps so far: the runs' sum */
+	/* The steps (from 0) whose access was a window, in order; the first
+	 * RECORD_MAX_WINDOWS of them. */
+	uint16_t windows[RECORD_MAX_WINDOWS];
+	unsigned nwindows;
 };
 
 /*
