@@ -397,17 +397,16 @@ static const char window_program[] =
 	"T1 B: unmap 0x3000; map 0x5000 reuse 0\n"
 	"schedule: T0*64\n";
 
-/* Of 64 run-aware mutations of q (windows w, or none), how many find S2
- * under no-identity-check; each must run clean under the correct lock. */
-static unsigned window_finds(const struct vmt_program *q,
-			     const struct vmt_windows *w)
+/* Of 64 run-aware mutations of e, how many find S2 under
+ * no-identity-check; each must run clean under the correct lock. */
+static unsigned window_finds(const struct vmt_explicit *e)
 {
 	struct sim_result res;
 	unsigned finds = 0;
 
 	for (unsigned k = 0; k < 64; k++) {
 		uint8_t out[VMT_MAX_INPUT];
-		size_t n = vmt_mutate_explicit_program(q, w, out, sizeof(out), k);
+		size_t n = vmt_mutate_explicit_program(e, out, sizeof(out), k);
 		struct vmt_program m;
 
 		if (!n)
@@ -424,13 +423,12 @@ static unsigned window_finds(const struct vmt_program *q,
 
 static void test_window_preemption(void)
 {
-	struct vmt_program p, q;
+	struct vmt_program p;
+	struct vmt_explicit e, none;
 	struct vmt_meta meta;
-	struct vmt_windows w;
 	struct sim_result res;
+	uint8_t in[VMT_MAX_INPUT];
 	char err[128];
-
-	w.n = 0;
 
 	if (!CHECKF(vmt_parse(window_program, &p, &meta, err, sizeof(err)) == 0,
 		    "window program: %s", err))
@@ -438,19 +436,22 @@ static void test_window_preemption(void)
 	run(&p, V_NO_IDENTITY_CHECK, &res);
 	CHECKF(res.verdict == VERDICT_CLEAN, "as written the reader is alone: %s",
 	       verdict_name(res.verdict));
-	q = p;
-	if (!CHECKF(vmt_schedule_make_explicit(&q, V_NONE, &w) && w.n > 0,
-		    "the recorded run: %u windows", w.n))
+	e.w.n = 0;
+	if (!CHECKF(vmt_explicit_make(in, vmt_encode(&p, in, sizeof(in)), V_NONE,
+				      &e) && e.w.n > 0,
+		    "the recorded run: %u windows", e.w.n))
 		return;
-	for (unsigned i = 0; i < w.n; i++) {
+	for (unsigned i = 0; i < e.w.n; i++) {
 		unsigned pos = 0, j = 0;
 
-		while (j < q.nsched && pos + q.sched[j].steps <= w.step[i])
-			pos += q.sched[j++].steps;
-		CHECKF(j < q.nsched && q.sched[j].thread == 0,
-		       "window %u at step %u is not the reader's", i, w.step[i]);
+		while (j < e.p.nsched && pos + e.p.sched[j].steps <= e.w.step[i])
+			pos += e.p.sched[j++].steps;
+		CHECKF(j < e.p.nsched && e.p.sched[j].thread == 0,
+		       "window %u at step %u is not the reader's", i, e.w.step[i]);
 	}
-	unsigned with = window_finds(&q, &w), without = window_finds(&q, NULL);
+	none = e;
+	none.w.n = 0;
+	unsigned with = window_finds(&e), without = window_finds(&none);
 
 	CHECKF(with > without, "64 mutations found S2 %u times with the windows, "
 	       "%u without", with, without);

@@ -27,13 +27,8 @@ struct corpus_input {
 	 * windows (the run-aware mutation's starting point), made the first
 	 * time it is needed: NULL and !explicit_tried until then, NULL after
 	 * if it cannot be. */
-	struct explicit_form *explicit;
+	struct vmt_explicit *explicit;
 	bool explicit_tried;
-};
-
-struct explicit_form {
-	struct vmt_program p;
-	struct vmt_windows w;
 };
 
 struct engine {
@@ -169,22 +164,19 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 			      uint8_t *out)
 {
 	if (!c->explicit_tried) {
-		struct explicit_form f;
+		struct vmt_explicit x;
 
 		c->explicit_tried = true;
-		vmt_decode(c->data, c->size, &f.p);
-		/* One thread: every schedule is the same execution. */
-		if (f.p.nthreads < 2 ||
-		    !vmt_schedule_make_explicit(&f.p, e->cfg.opts.variant, &f.w))
+		if (!vmt_explicit_make(c->data, c->size, e->cfg.opts.variant, &x))
 			return 0;
-		c->explicit = malloc(sizeof(f));
+		c->explicit = malloc(sizeof(x));
 		VM_ASSERT(c->explicit != NULL);
-		*c->explicit = f;
+		*c->explicit = x;
 	}
 	if (!c->explicit)
 		return 0;
-	return vmt_mutate_explicit_program(&c->explicit->p, &c->explicit->w, out,
-					   e->cfg.max_len, mut_rng_next(&e->rng));
+	return vmt_mutate_explicit_program(c->explicit, out, e->cfg.max_len,
+					   mut_rng_next(&e->rng));
 }
 
 /* A random program (the mutator's program-fresh): the first input when

@@ -82,21 +82,27 @@ static bool window_preempt(struct vmt_program *p, const struct vmt_windows *w,
 	return true;
 }
 
-size_t vmt_mutate_explicit_program(const struct vmt_program *p,
-				   const struct vmt_windows *w, uint8_t *out,
+bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
+		       struct vmt_explicit *e)
+{
+	vmt_decode(in, size, &e->p);
+	return e->p.nthreads > 1 && vmt_schedule_make_explicit(&e->p, v, &e->w);
+}
+
+size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 				   size_t cap, uint64_t seed)
 {
-	struct vmt_program q = *p;
+	struct vmt_program q = e->p;
 	struct mut_rng r = { .state = seed };
 	size_t n;
 
 	if (cap < VMT_MUT_MIN_CAP)
 		return 0;
-	if (w && w->n > 0 && p->nthreads > 1 && mut_one_in(&r, 2) &&
-	    window_preempt(&q, w, &r)) {
+	if (e->w.n > 0 && e->p.nthreads > 1 && mut_one_in(&r, 2) &&
+	    window_preempt(&q, &e->w, &r)) {
 		vmt_canonicalize(&q, cap);
 	} else {
-		q = *p;
+		q = e->p;
 		vmt_canonicalize(&q, cap);
 		if (!vmt_mutate_schedule(&q, mut_rng_next(&r), cap))
 			return 0;
@@ -109,14 +115,9 @@ size_t vmt_mutate_explicit_program(const struct vmt_program *p,
 size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
 				 size_t cap, uint64_t seed, enum variant v)
 {
-	struct vmt_program p;
-	struct vmt_windows w;
+	struct vmt_explicit e;
 
-	if (cap < VMT_MUT_MIN_CAP)
+	if (cap < VMT_MUT_MIN_CAP || !vmt_explicit_make(in, size, v, &e))
 		return 0;
-	vmt_decode(in, size, &p);
-	/* One thread: every schedule is the same execution. */
-	if (p.nthreads < 2 || !vmt_schedule_make_explicit(&p, v, &w))
-		return 0;
-	return vmt_mutate_explicit_program(&p, &w, out, cap, seed);
+	return vmt_mutate_explicit_program(&e, out, cap, seed);
 }

@@ -42,23 +42,33 @@ struct vmt_windows {
 bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
 				struct vmt_windows *w);
 
+/* An input's explicit form: what the run-aware mutation starts from. */
+struct vmt_explicit {
+	struct vmt_program p;	/* its schedule made explicit */
+	struct vmt_windows w;	/* the recorded run's windows */
+};
+
 /*
- * One schedule mutation of a copy of p, whose schedule
- * vmt_schedule_make_explicit() made explicit, encoded into out: with
- * windows (w not NULL, w->n > 0), one time in two a preemption at a
- * window, else one of vmt_mutate_schedule().  Returns the size, or 0 if
- * none applies or cap is below a header (out is then untouched).  A
- * caller that keeps p and w saves the run.
+ * Decode in and make its schedule explicit under variant v, with the
+ * run's windows, into e.  False if that does not apply: one thread (every
+ * schedule is the same execution), or runs too long to record.
  */
-size_t vmt_mutate_explicit_program(const struct vmt_program *p,
-				   const struct vmt_windows *w, uint8_t *out,
+bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
+		       struct vmt_explicit *e);
+
+/*
+ * One schedule mutation of a copy of e's program, encoded into out: if
+ * the run had windows, one time in two a preemption at a window, else one
+ * of vmt_mutate_schedule().  Returns the size, or 0 if none applies or cap
+ * is below a header (out is then untouched).  A caller that keeps e saves
+ * the run that made it.
+ */
+size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 				   size_t cap, uint64_t seed);
 
 /*
- * Decode, make the schedule explicit, one mutation as above, encode into
- * out.  Returns the size, or 0 if it does not apply (one thread, a
- * schedule too long to record, cap below a header); out is then
- * untouched.
+ * vmt_explicit_make() then vmt_mutate_explicit_program().  Returns the
+ * size, or 0 if either does not apply; out is then untouched.
  */
 size_t vmt_mutate_explicit_bytes(const uint8_t *in, size_t size, uint8_t *out,
 				 size_t cap, uint64_t seed, enum variant v);

@@ -101,7 +101,8 @@ struct strat_dfs {
 
 extern const struct sim_strategy strategy_bytes;
 
-/* splitmix64: the runtime's PRNG (prng and pct, derived seeds). */
+/* splitmix64: the project's PRNG (never libc rand): prng, pct, the
+ * benchmarks' inputs. */
 static inline uint64_t prng_next(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
@@ -141,6 +142,7 @@ static inline bool strat_bytes_goes_on(struct strat_bytes *c, int cur,
 		c->target = cur;
 	return true;
 }
+
 /* pct, its common case inline: the same ready threads as at the last
  * pick, which was the running thread, and no change point at this step:
  * the priorities are as they were, so pct_pick() would pick it again. */
@@ -176,7 +178,5 @@ void strat_dfs_init(struct strat_dfs *c, unsigned bound);
 /* Start the run again with the same decisions (a traced re-run). */
 void strat_dfs_rewind(struct strat_dfs *c);
 bool strat_dfs_next(struct strat_dfs *c);
-
-/* splitmix64: the project's PRNG (never libc rand). */
 
 #endif /* VMLOCK_SIM_STRATEGY_H */
