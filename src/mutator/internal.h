@@ -77,6 +77,18 @@ void mut_random_fields(const struct vmt_program *p, unsigned self,
 unsigned mut_swarm_mask(struct mut_rng *r);
 void mut_swarm(struct vmt_program *p, unsigned mask, struct mut_rng *r);
 
+/*
+ * Ops that act on an existing VMA (all but MAP, KILL and EXIT) moved,
+ * each but one in MUT_LEAN_KEEP_ONE_IN, to a page of a VMA their thread's
+ * mm has at the start or maps (giving an mm with none one initial VMA):
+ * as a generator of system-call programs lets its calls use the
+ * resources the program has, so that most readers and writers take a
+ * lock instead of missing.  The rest keep their page: the miss paths stay
+ * in reach.
+ */
+#define MUT_LEAN_KEEP_ONE_IN 4
+void mut_lean_to_vmas(struct vmt_program *p, struct mut_rng *r);
+
 /* Op list edits; the caller checks the limits. */
 void mut_thread_insert(struct vmt_thread *t, unsigned i,
 		       const struct vmt_op *op);

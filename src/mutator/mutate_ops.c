@@ -509,3 +509,63 @@ void mut_swarm(struct vmt_program *p, unsigned mask, struct mut_rng *r)
 			mut_random_fields(p, t, r, op);
 		}
 }
+
+/* ---- ops on the VMAs a program has ---- */
+
+/* Kinds that act on a VMA already there (a MAP makes its own). */
+static bool needs_vma(unsigned kind)
+{
+	return uses_page(kind) && kind != VMT_OP_MAP;
+}
+
+/* The slots of mm m that a VMA covers at the start or that some MAP of
+ * a thread in m maps: a bit per slot. */
+static unsigned vma_slots(const struct vmt_program *p, unsigned m)
+{
+	unsigned slots = p->layout[m];
+
+	for (unsigned t = 0; t < p->nthreads; t++)
+		for (unsigned i = 0; i < p->threads[t].nops; i++) {
+			const struct vmt_op *op = &p->threads[t].ops[i];
+
+			if (p->threads[t].mm != m || op->kind != VMT_OP_MAP)
+				continue;
+			slots |= 1u << (op->page / 2);
+			slots |= 1u << ((op->page + op->len - 1u) % VMT_PAGES / 2);
+		}
+	return slots;
+}
+
+/* A uniformly chosen set bit of mask (not 0). */
+static unsigned random_bit_in(struct mut_rng *r, unsigned mask)
+{
+	unsigned k = mut_rng_below(r, (unsigned)__builtin_popcount(mask));
+
+	VM_ASSERT(mask != 0);
+	while (k--)
+		mask &= mask - 1;
+	return (unsigned)__builtin_ctz(mask);
+}
+
+void mut_lean_to_vmas(struct vmt_program *p, struct mut_rng *r)
+{
+	for (unsigned t = 0; t < p->nthreads; t++) {
+		unsigned m = p->threads[t].mm;
+
+		for (unsigned i = 0; i < p->threads[t].nops; i++) {
+			struct vmt_op *op = &p->threads[t].ops[i];
+			unsigned slots;
+
+			if (!needs_vma(op->kind) || mut_one_in(r, MUT_LEAN_KEEP_ONE_IN))
+				continue;
+			slots = vma_slots(p, m);
+			if (!slots) {
+				p->layout[m] |= (uint8_t)(1u << mut_rng_below(r, VMT_SLOTS));
+				slots = p->layout[m];
+			}
+			if (slots >> (op->page / 2) & 1)
+				continue;
+			op->page = (uint8_t)(2 * random_bit_in(r, slots) + op->page % 2);
+		}
+	}
+}

@@ -307,7 +307,9 @@ bool mut_layout(struct vmt_program *p, struct mut_rng *r)
  * and PCT baselines' reach (every shape of program, each run under a
  * PRNG and a PCT schedule as well) while feedback and the other
  * mutations work on what it keeps.  Without it, a campaign from an empty
- * corpus builds every program up one mutation at a time.
+ * corpus builds every program up one mutation at a time.  Its ops lean to
+ * the VMAs it has (mut_lean_to_vmas(): bench/results/fresh-programs.md), so
+ * that more of its readers and writers take a lock.
  */
 bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
 {
@@ -320,6 +322,7 @@ bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
 #ifdef VMLOCK_SWARM
 	mut_swarm(p, mut_swarm_mask(r), r);
 #endif
+	mut_lean_to_vmas(p, r);
 	p->explore = 1;
 	return true;
 }
