@@ -19,6 +19,10 @@
  * CROSS_ONE_IN a crossover. */
 #define EXPLICIT_ONE_IN	2
 #define CROSS_ONE_IN	3
+/* The first FRESH_FIRST inputs are random programs (bench/results/
+ * fresh-first.md): the corpus starts from several shapes of program
+ * instead of the mutations of one. */
+#define FRESH_FIRST	4
 
 struct corpus_input {
 	uint8_t data[VMT_MAX_INPUT];
@@ -179,8 +183,8 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 					   mut_rng_next(&e->rng));
 }
 
-/* A random program (the mutator's program-fresh): the first input when
- * there is nothing to mutate. */
+/* A random program (the mutator's program-fresh): the first inputs, and
+ * any while there is nothing to mutate. */
 static size_t fresh_input(struct engine *e, uint8_t *out)
 {
 	struct vmt_program p;
@@ -200,7 +204,7 @@ static size_t next_input(struct engine *e, uint8_t *out)
 	size_t n = 0, cap = e->cfg.max_len;
 	unsigned ncorp = e->stats.corpus;
 
-	if (!ncorp)
+	if (!ncorp || e->stats.runs < FRESH_FIRST)
 		return fresh_input(e, out);
 	struct corpus_input *c = pick(e);
 

@@ -18,8 +18,9 @@
  *    more often): a run-aware schedule mutation half of the time, else a
  *    crossover with another corpus input one time in three, else
  *    program-level mutations (src/mutator/, the policy of
- *    fuzz/mutator_libfuzzer.c without libFuzzer's byte mutations); with
- *    nothing to mutate, a random program (program-fresh).
+ *    fuzz/mutator_libfuzzer.c without libFuzzer's byte mutations); the
+ *    first inputs, and any while there is nothing to mutate, random
+ *    programs (program-fresh).
  *
  * Deterministic: the same seed, configuration and seed inputs give the
  * same inputs in the same order, the same corpus and the same find.  No
