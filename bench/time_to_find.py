@@ -8,6 +8,8 @@ Strategies:
   fuzz       VMLOCK fuzz --seed S --runs MAX_RUNS (the in-process engine),
              with the seed inputs $SEED_INPUTS names (a file or directory) if set
              and the options in $FUZZ_ARGS (e.g. "--max-len 64")
+  fuzz@PATH  the same with the vmlock binary PATH (another commit's build,
+             to compare engines)
   pct:D      BASELINE pct S MAX_RUNS D
   prng, random   BASELINE prng|random S MAX_RUNS
 
@@ -19,6 +21,8 @@ found a violation (the engine prints it before its report; the baseline
 prints its result line as it stops), or to its exit if none: the same
 clock for every strategy, startup included.  Runs are the engine's inputs
 (each one to three schedules) and the baseline's runs (one schedule each).
+Means as well as medians: where both strategies find at their first run
+at the median, the means still tell them apart.
 """
 import os
 import re
@@ -30,7 +34,8 @@ import time
 
 
 def command(strategy, vmlock, baseline, seed, max_runs, artifacts):
-    if strategy == "fuzz":
+    if strategy == "fuzz" or strategy.startswith("fuzz@"):
+        vmlock = strategy[5:] or vmlock
         seeds = [os.environ["SEED_INPUTS"]] if os.environ.get("SEED_INPUTS") else []
         return ([vmlock, "fuzz", "--seed", str(seed), "--runs", str(max_runs),
                  "--artifacts", artifacts] +
@@ -69,8 +74,8 @@ def main():
     seeds, max_runs = int(seeds), int(max_runs)
     first = int(os.environ.get("FIRST_SEED", "1"))
     print("| variant | strategy | found | median runs | max runs "
-          "| median ms | max ms |")
-    print("|---|---|---|---|---|---|---|")
+          "| median ms | max ms | mean runs | mean ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as artifacts:
         for v in variants:
             # Seed by seed, every strategy in turn: a slower spell of the
@@ -89,8 +94,9 @@ def main():
                 name = "vmlock fuzz" if st == "fuzz" else st
                 print(f"| {v} | {name} | {found}/{seeds} "
                       f"| {statistics.median(runs):g} | {max(runs)} "
-                      f"| {statistics.median(ms):.2f} | {max(ms):.1f} |",
-                      flush=True)
+                      f"| {statistics.median(ms):.2f} | {max(ms):.1f} "
+                      f"| {statistics.mean(runs):.2f} "
+                      f"| {statistics.mean(ms):.3f} |", flush=True)
 
 
 if __name__ == "__main__":
