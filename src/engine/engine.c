@@ -19,9 +19,9 @@
  * CROSS_ONE_IN a crossover. */
 #define EXPLICIT_ONE_IN	2
 #define CROSS_ONE_IN	3
-/* The first FRESH_FIRST inputs are random programs (bench/results/
- * fresh-first.md): the corpus starts from several shapes of program
- * instead of the mutations of one. */
+/* The first FRESH_FIRST inputs are random programs
+ * (bench/results/fresh-programs.md): the corpus starts from several
+ * shapes of program instead of the mutations of one. */
 #define FRESH_FIRST	4
 
 struct corpus_input {

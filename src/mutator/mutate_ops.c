@@ -518,6 +518,15 @@ static bool needs_vma(unsigned kind)
 	return uses_page(kind) && kind != VMT_OP_MAP;
 }
 
+/* The last page a MAP maps: its range stops at the last page of the mm
+ * (the harness clips it there). */
+static unsigned map_last_page(const struct vmt_op *op)
+{
+	unsigned last = op->page + op->len - 1u;
+
+	return last < VMT_PAGES ? last : VMT_PAGES - 1u;
+}
+
 /* The slots of mm m that a VMA covers at the start or that some MAP of
  * a thread in m maps: a bit per slot. */
 static unsigned vma_slots(const struct vmt_program *p, unsigned m)
@@ -531,7 +540,7 @@ static unsigned vma_slots(const struct vmt_program *p, unsigned m)
 			if (p->threads[t].mm != m || op->kind != VMT_OP_MAP)
 				continue;
 			slots |= 1u << (op->page / 2);
-			slots |= 1u << ((op->page + op->len - 1u) % VMT_PAGES / 2);
+			slots |= 1u << (map_last_page(op) / 2);
 		}
 	return slots;
 }
@@ -539,9 +548,9 @@ static unsigned vma_slots(const struct vmt_program *p, unsigned m)
 /* A uniformly chosen set bit of mask (not 0). */
 static unsigned random_bit_in(struct mut_rng *r, unsigned mask)
 {
+	VM_ASSERT(mask != 0);
 	unsigned k = mut_rng_below(r, (unsigned)__builtin_popcount(mask));
 
-	VM_ASSERT(mask != 0);
 	while (k--)
 		mask &= mask - 1;
 	return (unsigned)__builtin_ctz(mask);
