@@ -558,23 +558,27 @@ static unsigned random_bit_in(struct mut_rng *r, unsigned mask)
 
 void mut_lean_to_vmas(struct vmt_program *p, struct mut_rng *r)
 {
+	unsigned slots[VMT_MAX_MMS];
+
+	/* Moving ops that need a VMA changes no MAP: the slots change only
+	 * where an mm with none is given one, below. */
+	for (unsigned m = 0; m < VMT_MAX_MMS; m++)
+		slots[m] = vma_slots(p, m);
 	for (unsigned t = 0; t < p->nthreads; t++) {
 		unsigned m = p->threads[t].mm;
 
 		for (unsigned i = 0; i < p->threads[t].nops; i++) {
 			struct vmt_op *op = &p->threads[t].ops[i];
-			unsigned slots;
 
 			if (!needs_vma(op->kind) || mut_one_in(r, MUT_LEAN_KEEP_ONE_IN))
 				continue;
-			slots = vma_slots(p, m);
-			if (!slots) {
+			if (!slots[m]) {
 				p->layout[m] |= (uint8_t)(1u << mut_rng_below(r, VMT_SLOTS));
-				slots = p->layout[m];
+				slots[m] = p->layout[m];
 			}
-			if (slots >> (op->page / 2) & 1)
+			if (slots[m] >> (op->page / 2) & 1)
 				continue;
-			op->page = (uint8_t)(2 * random_bit_in(r, slots) + op->page % 2);
+			op->page = (uint8_t)(2 * random_bit_in(r, slots[m]) + op->page % 2);
 		}
 	}
 }
