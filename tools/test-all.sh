@@ -1,12 +1,23 @@
 #!/bin/sh
 # test-all.sh - the whole test suite: installs what is missing, builds the
 # default (gcc, replay), libfuzzer (clang, ASan+UBSan), afl and tsan presets, and
-# runs ctest in each.  The last line is "vmlock tests: N passed, M failed".
+# runs ctest in each; then the tsan preset again from a copy of the tree at
+# a path an ignorelist could trip on (tests/awkward_path.sh).  The last line
+# is "vmlock tests: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 tools/deps.sh || { echo "vmlock tests: 0 passed, 1 failed (dependencies)"; exit 1; }
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0 failed=0
+# Add the passed and failed tests of a ctest log to the totals (a log
+# without ctest's summary counts as one failure).
+count() {
+	p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$1")
+	total=${p% *} bad=${p#* }
+	[ -n "$p" ] || { total=1; bad=1; }
+	passed=$((passed + total - bad))
+	failed=$((failed + bad))
+}
 for preset in default libfuzzer afl tsan; do
 	echo "=== preset $preset"
 	if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset"; then
@@ -14,13 +25,15 @@ for preset in default libfuzzer afl tsan; do
 		failed=$((failed + 1))
 		continue
 	fi
+	# The TSan self-check's line (every TSan binary checks at start-up).
+	[ "$preset" != tsan ] || build/tsan/vmlock replay corpus/single-fault.vmt 2>&1 | head -1
 	log=build/$preset/ctest.log
 	ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
-	p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log")
-	total=${p% *} bad=${p#* }
-	[ -n "$p" ] || { total=1; bad=1; }
-	passed=$((passed + total - bad))
-	failed=$((failed + bad))
+	count "$log"
 done
+echo "=== preset tsan, from a checkout at an awkward path"
+log=build/awkward-path.log
+tests/awkward_path.sh tsan 2>&1 | tee "$log"
+count "$log"
 echo "vmlock tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -23,10 +23,13 @@
  */
 #include "real_sim.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "sim/tsan.h"
+#include "util/assert.h"
 #include "util/sanitizer.h"
 
 static bool is_acquire(enum sim_mo mo)
@@ -227,6 +230,50 @@ void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s)
 {
 	(void)s;
 	p->v = v;
+}
+
+/* ---- the race ThreadSanitizer's self-check plants (src/sim/tsan.h) ---- */
+
+static sim_plain_t probe_x;
+static int probe_turn;
+
+/*
+ * Thread i waits for its turn, writes, passes the turn on, and stays
+ * alive until both have written: the two stores are made by two live
+ * threads whatever the OS schedules.  The turn is relaxed: it orders
+ * nothing for TSan.
+ */
+static void *probe_thread(void *arg)
+{
+	int i = (int)(uintptr_t)arg;
+
+	while (__atomic_load_n(&probe_turn, __ATOMIC_RELAXED) != i)
+		sched_yield();
+	sim_plain_write(&probe_x, (uintptr_t)i + 1, NULL);
+	__atomic_store_n(&probe_turn, i + 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&probe_turn, __ATOMIC_RELAXED) != 2)
+		sched_yield();
+	return NULL;
+}
+
+/* Two pthreads write one plain location with nothing ordering them,
+ * through the access path the lock's plain fields take here. */
+static void probe_plant(void)
+{
+	pthread_t t[2];
+
+	probe_turn = 0;
+	for (uintptr_t i = 0; i < 2; i++)
+		VM_ASSERT(!pthread_create(&t[i], NULL, probe_thread, (void *)i));
+	for (int i = 0; i < 2; i++)
+		VM_ASSERT(!pthread_join(t[i], NULL));
+	/* Read after the joins (ordered): the stores are not dead. */
+	VM_ASSERT(sim_plain_read(&probe_x, NULL) == 2);
+}
+
+void real_tsan_selfcheck(void)
+{
+	san_selfcheck(probe_plant, "threads");
 }
 
 /* Births happen before the object is published: plain stores suffice. */

@@ -16,6 +16,9 @@
 
 #include "sim/sim.h"
 
+/* ThreadSanitizer's self-check on two pthreads (src/sim/tsan.h). */
+void real_tsan_selfcheck(void);
+
 /* From main, threads idle: nthreads tasks running, no signal pending. */
 void real_sim_reset(int nthreads);
 /* In a new worker thread, once: it is task tid from now on. */

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "harness/harness.h"
+#include "sim/tsan.h"
 #include "lock/mm.h"
 #include "real_lockdep.h"
 #include "real_sim.h"
@@ -80,7 +81,7 @@ report(const char *kind, const char *name, const char *msg)
 {
 	static int taken;
 	const struct variant_info *vi = variant_info(vmlock_variant);
-	bool tsan_too = harness_tsan_reports() != where.tsan_before &&
+	bool tsan_too = san_tsan_reports() != where.tsan_before &&
 			strcmp(kind, "TSan") != 0;
 
 	if (__atomic_exchange_n(&taken, 1, __ATOMIC_SEQ_CST))
@@ -103,7 +104,7 @@ void stress_finding(enum verdict v, const char *msg)
 
 static void check_tsan(void)
 {
-	unsigned n = harness_tsan_reports() - where.tsan_before;
+	unsigned n = san_tsan_reports() - where.tsan_before;
 	char msg[160];
 
 	if (!n)
@@ -270,7 +271,7 @@ static unsigned long run_input(const struct vmt_program *p, const char *name,
 	for (i = 0; i < max && (!deadline || now() < deadline); i++) {
 		where.iteration = i + 1;
 		where.total++;
-		where.tsan_before = harness_tsan_reports();
+		where.tsan_before = san_tsan_reports();
 		iteration_setup(p);
 		iteration_run();
 		check_tsan();
@@ -452,6 +453,7 @@ int main(int argc, char **argv)
 	if (!ninputs)
 		bad_input(argv[argc - 1], "no inputs");
 	select_variant();
+	real_tsan_selfcheck();
 	real_lockdep_install();
 	gate_init();
 	printf("vmlock_stress: variant %s, %zu inputs, %lu iterations each%s, hang after %.0f s\n",

@@ -120,9 +120,6 @@ bool harness_recorded(struct vmt_program *p);
  */
 unsigned harness_recorded_windows(uint16_t *out, unsigned max);
 
-/* Reports ThreadSanitizer made so far in this process (0 in other builds). */
-unsigned harness_tsan_reports(void);
-
 /* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
 enum variant harness_variant_from_env(void);
 /* VMLOCK_MEMORY from the environment: "weak" (the default) or "sc";

@@ -3,6 +3,7 @@
  * run.c - set up the world of a program and run it.
  */
 #include "harness.h"
+#include "../sim/tsan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,10 +210,10 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	harness_setup_world(p);
 	check_begin();
 	spawn_threads(p);
-	unsigned tsan_before = harness_tsan_reports();
+	unsigned tsan_before = san_tsan_reports();
 
 	sim_run(res);
-	tsan_verdict(res, harness_tsan_reports() - tsan_before);
+	tsan_verdict(res, san_tsan_reports() - tsan_before);
 }
 
 uint64_t harness_input_hash(const uint8_t *d, size_t n)

@@ -10,6 +10,7 @@
  * switches, and a scheduling point that keeps the same thread costs none.
  */
 #include "internal.h"
+#include "tsan.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -45,6 +46,8 @@ void sim_setup(void)
 	sim.cur_th = NULL;
 	hash_all_sites();
 	setup_done = true;
+	/* Before the first run: a TSan build proves it can see the fibers. */
+	sim_tsan_selfcheck();
 }
 
 void sim_begin(const struct sim_run_cfg *cfg)
