@@ -13,8 +13,9 @@
 #
 # Before that, positive controls show each check can fail: a tree whose
 # lines moved (offset), a context line changed (no fuzz allowed), a
-# variant with no patch, a patch that changes nothing and a hunk whose
-# context is ambiguous must each be reported.  TREE is never written.
+# variant with no patch, a patch that changes nothing, a hunk whose
+# context is ambiguous, a patch with no header and one touching another
+# file must each be reported.  TREE is never written.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 tree=${1:?usage: kernel_patches.sh TREE [VMLOCK]}
@@ -189,6 +190,10 @@ brace=$(grep -n '^}$' "$tree/$ctx_path" | head -1 | cut -d: -f1)
 		"$ctx_path" "$brace" "$brace"
 } >"$amb"
 expect_fail "ambiguous context" check_patch "$amb" "$v0" "$s0" "$tree"
+sed '1,/^--- /{/^--- /!d}' "$p0" >"$scratch/nohdr.patch"
+expect_fail "no header" check_patch "$scratch/nohdr.patch" "$v0" "$s0" "$tree"
+sed 's#^\([-+][-+][-+] [ab]/\).*#\1mm/memory.c#' "$p0" >"$scratch/other.patch"
+expect_fail "another file" check_patch "$scratch/other.patch" "$v0" "$s0" "$tree"
 
 # The variant lists agree.
 if [ -n "$vmlock" ]; then
