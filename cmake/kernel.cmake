@@ -31,8 +31,10 @@ if("thread" IN_LIST VMLOCK_SANITIZERS)
 endif()
 
 # The tree's facts: version, and what the shims need of it.
+# The line as it is (NOTICE: unwrapped, on stderr), then the failure.
 function(vmlock_kernel_fail what)
-  message(FATAL_ERROR "kernel backend: Linux ${VMLOCK_KERNEL_VERSION} at ${VMLOCK_KERNEL_SRC}: ${what}")
+  message(NOTICE "kernel backend: Linux ${VMLOCK_KERNEL_VERSION} (${VMLOCK_KERNEL_SRC}): ${what}")
+  message(FATAL_ERROR "kernel backend: a tree the shims do not know (the line above)")
 endfunction()
 set(_k ${VMLOCK_KERNEL_SRC})
 set(VMLOCK_KERNEL_VERSION "(unknown version)")

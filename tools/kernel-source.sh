@@ -1,5 +1,6 @@
 #!/bin/sh
-# kernel-source.sh [--update] [DIR] - a Linux tree for the kernel backend.
+# kernel-source.sh [--update] [--series X.Y] [DIR] - a Linux tree for the
+# kernel backend.
 #
 # Fetches Debian's newest linux-source-7.x (sid and trixie-backports) with
 # apt's ordinary client and a private list and cache under DIR/apt (the
@@ -12,12 +13,21 @@
 #
 # Idempotent: with a tree already extracted under DIR, it prints that tree
 # and does no network access (--update looks for a newer package).
+# --series X.Y takes linux-source-X.Y instead of the newest (another tree
+# to build against: cmake's VMLOCK_KERNEL_SRC_OTHERS finds it under DIR);
+# DIR/tree names the newest only.
 # VMLOCK_KERNEL_APT=PATH keeps the private apt state elsewhere (shared
 # between checkouts).  DIR defaults to build/kernel-src.
 set -eu
 
-update=0
-[ "${1:-}" = "--update" ] && { update=1; shift; }
+update=0 series=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--update) update=1; shift ;;
+	--series) series=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 DIR=${1:-build/kernel-src}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
@@ -40,11 +50,16 @@ report() {
 	echo "$(tree_version "$1")"
 }
 
-if [ "$update" -eq 0 ] && [ -s "$STAMP" ]; then
-	tree=$(cat "$STAMP")
-	ok=1
-	for f in $FILES; do [ -f "$tree/$f" ] || ok=0; done
-	[ "$ok" -eq 1 ] && { report "$tree"; exit 0; }
+have_tree() {
+	for f in $FILES; do [ -f "$1/$f" ] || return 1; done
+}
+if [ "$update" -eq 0 ]; then
+	if [ -n "$series" ]; then
+		tree=$DIR/linux-source-$series
+	else
+		tree=$(cat "$STAMP" 2>/dev/null || true)
+	fi
+	[ -n "$tree" ] && have_tree "$tree" && { report "$tree"; exit 0; }
 fi
 
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
@@ -56,8 +71,10 @@ set -- -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts=/dev
 	-o Dir::State::status=/dev/null
 apt-get "$@" -qq update >&2
 
-# The newest linux-source-7.x any suite carries.
-pkg=$(apt-cache "$@" search --names-only '^linux-source-7\.[0-9]+$' |
+# The newest linux-source-7.x any suite carries (or the series asked for).
+pattern='^linux-source-7\.[0-9]+$'
+[ -n "$series" ] && pattern="^linux-source-$(echo "$series" | sed 's/\./\\./g')\$"
+pkg=$(apt-cache "$@" search --names-only "$pattern" |
 	cut -d' ' -f1 | sort -V | tail -n 1)
 [ -n "$pkg" ] || { echo "kernel-source: no linux-source-7.x in $APT/sources.list" >&2; exit 1; }
 ver=$(apt-cache "$@" policy "$pkg" | sed -n 's/^ *Candidate: //p')
@@ -84,5 +101,5 @@ for f in $FILES; do members="$members linux-source-$base/$f"; done
 dpkg-deb --fsys-tarfile "$deb" |
 	tar -xOf - "./usr/src/linux-source-$base.tar.xz" |
 	tar -xJf - -C "$DIR" $members
-echo "$tree" >"$STAMP"
+[ -n "$series" ] || echo "$tree" >"$STAMP"
 report "$tree"

@@ -25,11 +25,19 @@ static struct {
 	struct sim_rwsem slab_lock;
 } kw;
 
+static struct {
+	unsigned gen;			/* of the thread's last walk */
+	uint64_t mark;			/* sim_spin_mark() at it */
+} last_walk[SIM_MAX_THREADS];
+static unsigned mas_gens;
+
 static const struct sim_addr_codec mm_codec = { kw.mm, sizeof(kw.mm[0]) };
 
 void kworld_reset(void)
 {
 	memset(&kw, 0, sizeof(kw));
+	memset(last_walk, 0, sizeof(last_walk));
+	mas_gens = 0;
 	ksim_reset();
 	for (int i = 0; i < KWORLD_VMAS; i++)
 		kw.vma[i].ksim_idx = (uint8_t)i;
@@ -171,9 +179,35 @@ void kvma_iter_clear(struct mm_struct *mm, unsigned long start,
 			  SIM_SITE("RCU_INIT_POINTER(slot, NULL)"));
 }
 
+unsigned ksim_mas_gen(void)
+{
+	return ++mas_gens;
+}
+
+/*
+ * A walk again on the same cursor with nothing written since the last
+ * one (lock_vma_under_rcu()'s -EAGAIN retry: the VMA was detached, the
+ * detacher has not cleared the map yet) would read the same values and
+ * retry again: the thread sleeps until another thread writes
+ * (sim_spin()), so a schedule that merely starves the detacher is not
+ * reported, and a retry nobody can end is a livelock.  The kernel's
+ * fairness, as the model's lock_vma_under_rcu() has it.
+ */
+static void walk_retry(const struct ma_state *mas)
+{
+	int t = sim_self();
+
+	if (t < 0)
+		return;
+	if (last_walk[t].gen == mas->ksim_gen)
+		sim_spin(last_walk[t].mark, SIM_SITE("lock_vma_under_rcu: walk again"));
+	last_walk[t].gen = mas->ksim_gen;
+	last_walk[t].mark = sim_spin_mark();
+}
+
 /* The RCU walk: rcu_dereference() of the slot, which pairs with the
  * rcu_assign_pointer() of kvma_iter_store(). */
-void *mas_walk(struct ma_state *mas)
+static struct vm_area_struct *slot_vma(const struct ma_state *mas)
 {
 	if (mas->index < KSIM_PAGE_SIZE ||
 	    mas->index >= (KSIM_PAGES + 1) * KSIM_PAGE_SIZE)
@@ -182,6 +216,12 @@ void *mas_walk(struct ma_state *mas)
 			     SIM_ACQUIRE, SIM_SITE("mas_walk"));
 
 	return v ? &kw.vma[v - 1] : NULL;
+}
+
+void *mas_walk(struct ma_state *mas)
+{
+	walk_retry(mas);
+	return slot_vma(mas);
 }
 
 /* vma_next(): the first VMA at or after the iterator, which moves to its
@@ -194,7 +234,7 @@ struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 
 	for (; a < (KSIM_PAGES + 1) * KSIM_PAGE_SIZE; a += KSIM_PAGE_SIZE) {
 		mas_set(mas, a);
-		struct vm_area_struct *vma = mas_walk(mas);
+		struct vm_area_struct *vma = slot_vma(mas);
 
 		if (vma) {
 			mas_set(mas, a + KSIM_PAGE_SIZE);

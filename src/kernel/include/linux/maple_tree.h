@@ -20,10 +20,15 @@ struct maple_tree {
 struct ma_state {
 	struct maple_tree *tree;
 	unsigned long index, last;
+	/* Ours: which MA_STATE this is (a walk retried on the same cursor
+	 * is a retry loop, see mas_walk() in kworld.c). */
+	unsigned ksim_gen;
 };
 
+unsigned ksim_mas_gen(void);
 #define MA_STATE(name, mt, first, end)					\
-	struct ma_state name = { .tree = (mt), .index = (first), .last = (end) }
+	struct ma_state name = { .tree = (mt), .index = (first),	\
+				 .last = (end), .ksim_gen = ksim_mas_gen() }
 
 void *mas_walk(struct ma_state *mas);
 
