@@ -512,6 +512,7 @@ static void test_warn(void)
 	EXPECT_VERDICT(VERDICT_KERNEL_WARN);
 	CHECK(strstr(res.msg, "include/linux/mmap_lock.h:") != NULL);
 	CHECK(strstr(res.msg, "vma_assert_detached") != NULL);
+	printf("  %s\n", res.msg);
 }
 
 /* A sleeper whose registered condition comes true without a wake-up is
