@@ -478,6 +478,52 @@ static void test_detach_temporary_reader(void)
 	       runs, temp_seen);
 }
 
+/*
+ * A reader against a writer that changes the VMA's fields under its write
+ * lock, every interleaving with up to 3 preemptions: all clean (no race
+ * between the writer's plain writes and the reader's plain reads under
+ * its reference: the lock's orderings, as the shims map them, order
+ * them), and both outcomes of the race seen: the reader locked the VMA,
+ * or fell back while the VMA was write-locked.
+ */
+static void t_writer_modifies(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm_a);
+	ksim_expect_wait(va, FLAG + 1);
+	vma_start_write(va);
+	ksim_expect_wait(NULL, 0);
+	kvma_set_range(va, PAGE0, PAGE0 + KSIM_PAGE_SIZE);
+	mmap_write_unlock(mm_a);
+}
+
+static void test_write_against_reader(void)
+{
+	unsigned runs = 0, bad = 0, locked = 0, fell_back = 0;
+
+	use_dfs = true;
+	strat_dfs_init(&dfs, 3);
+	do {
+		memset(got, 0, sizeof(got));
+		world_begin();
+		va = setup_vma(PAGE0, 1);
+		sim_spawn(reader_once, NULL);
+		sim_spawn(t_writer_modifies, NULL);
+		run();
+		runs++;
+		if ((res.verdict != VERDICT_CLEAN || res.truncated) && !bad++)
+			EXPECT_VERDICT(VERDICT_CLEAN);
+		locked += got[0] == va;
+		fell_back += got[0] == NULL;
+	} while (strat_dfs_next(&dfs) && runs < 20000);
+	use_dfs = false;
+	CHECK_EQ(bad, 0);
+	CHECK(!dfs.overflow);
+	CHECK(locked > 0 && fell_back > 0);
+	printf("  write against a reader: %u interleavings, %u locked, %u fell back\n",
+	       runs, locked, fell_back);
+}
+
 /* The reader limit: at L the limited increment fails and the reader
  * falls back (NULL), the count unchanged. */
 static void test_reader_limit(void)
@@ -638,6 +684,7 @@ int main(void)
 	RUN(write_killable);
 	RUN(detach);
 	RUN(detach_temporary_reader);
+	RUN(write_against_reader);
 	RUN(reader_limit);
 	RUN(warn);
 	RUN(lost_wakeup_detected);
