@@ -1,9 +1,10 @@
 #!/bin/sh
 # test-all.sh - the whole test suite: installs what is missing, builds the
-# default (gcc, replay), libfuzzer (clang, ASan+UBSan), afl and tsan presets, and
-# runs ctest in each; then the tsan preset again from a copy of the tree at
-# a path an ignorelist could trip on (tests/awkward_path.sh).  The last line
-# is "vmlock tests: N passed, M failed".
+# default (gcc, replay), libfuzzer (clang, ASan+UBSan), afl and tsan presets,
+# and the kernel backend's kernel-replay and kernel presets (a kernel tree
+# from tools/kernel-source.sh), and runs ctest in each; then the tsan preset
+# again from a copy of the tree at a path an ignorelist could trip on
+# (tests/awkward_path.sh).  The last line is "vmlock tests: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 tools/deps.sh || { echo "vmlock tests: 0 passed, 1 failed (dependencies)"; exit 1; }
@@ -18,7 +19,15 @@ count() {
 	passed=$((passed + total - bad))
 	failed=$((failed + bad))
 }
-for preset in default libfuzzer afl tsan; do
+presets="default libfuzzer afl tsan"
+# The kernel backend's presets build the lock from Debian's kernel source.
+if tools/kernel-source.sh >/dev/null; then
+	presets="$presets kernel-replay kernel"
+else
+	echo "kernel backend: tools/kernel-source.sh failed"
+	failed=$((failed + 1))
+fi
+for preset in $presets; do
 	echo "=== preset $preset"
 	if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset"; then
 		echo "preset $preset: build failed"

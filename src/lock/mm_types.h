@@ -50,30 +50,7 @@ _Static_assert(VM_REFCNT_EXCLUDE_READERS_BIT_SMALL >= 2,
 #define VMA_POOL_SIZE 16	/* the vm_area_struct slab cache */
 #define MM_POOL_SIZE VMT_MAX_MMS
 
-/* Object kinds of simulator locations, for the oracles and the trace. */
-enum obj_kind {
-	OBJ_VMA_REFCNT = 1,	/* vma->vm_refcnt */
-	OBJ_VMA_LOCK_SEQ,	/* vma->vm_lock_seq */
-	OBJ_VMA_MM,		/* vma->vm_mm (plain) */
-	OBJ_VMA_RANGE,		/* vma->vm_start, vm_end (plain; vm_freeptr) */
-	OBJ_VMA_PAYLOAD,	/* vma->vm_flags, vm_pgoff (plain) */
-	OBJ_MM_LOCK,		/* mm->mmap_lock */
-	OBJ_MM_SEQ,		/* mm->mm_lock_seq */
-	OBJ_MM_WAIT,		/* mm->vma_writer_wait */
-	OBJ_MM_COUNT,		/* mm->mm_count, mm->mm_users */
-	OBJ_MM_TREE,		/* mm->mm_mt slots */
-	OBJ_SLAB,		/* the VMA cache's own lock */
-};
-
-static inline bool obj_is_vma(uint8_t kind)
-{
-	return kind >= OBJ_VMA_REFCNT && kind <= OBJ_VMA_PAYLOAD;
-}
-
-static inline bool obj_is_mm(uint8_t kind)
-{
-	return kind >= OBJ_MM_LOCK && kind <= OBJ_MM_TREE;
-}
+#include "obj_kind.h"
 
 struct mm_struct {
 	struct sim_rwsem mmap_lock;

@@ -267,6 +267,13 @@ void sim_hb_acquire(const struct vclock *from);
 void sim_hb_release(struct vclock *to);
 void sim_hb_fence(enum sim_mo mo);
 
+/* addr.c: locations found by address.  A plain access of instrumented
+ * code leaves a store to record (or memory to restore) until the thread's
+ * next runtime call; every switch away from a thread flushes it first. */
+extern bool sim_addr_pending;
+void sim_addr_flush(void);
+void sim_addr_reset(void);
+
 /* history.c: store histories, reads-from choices, seq_cst fences. */
 void sim_history_reset(void);
 void sim_history_init(uint16_t loc, int32_t v);

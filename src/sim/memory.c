@@ -27,6 +27,7 @@ void sim_memory_reset(void)
 	if (sim.nlocs > 1)
 		memset(&sim.locs[1], 0, (sim.nlocs - 1) * sizeof(sim.locs[0]));
 	sim.nlocs = 1;		/* loc 0 = "not registered" */
+	sim_addr_reset();
 	sim_history_reset();
 	san_thread_reset();
 }

@@ -15,6 +15,7 @@
 struct rwsem_waiter {
 	struct sim_rwsem *r;
 	bool write;
+	int tid;
 };
 
 void sim_rwsem_init(struct sim_rwsem *r, uint8_t obj_kind, uint8_t obj_idx,
@@ -60,19 +61,17 @@ static void rwsem_step(struct sim_rwsem *r, int64_t val, enum sim_mo mo,
 		sim_access_post(&a);
 }
 
-static void rwsem_acquire(struct sim_rwsem *r, bool write,
-			  const struct sim_site *s)
+static bool rwsem_free_or_killed(void *arg)
 {
-	struct rwsem_waiter w = { .r = r, .write = write };
+	const struct rwsem_waiter *w = arg;
 
-	if (!sim_in_fiber())
-		return;
-	sim_point(s);
-	rwsem_step(r, write ? -1 : r->count + 1, SIM_ACQUIRE, s, true);
-	while (!rwsem_free_for(&w)) {
-		r->waiters |= 1u << sim.cur;
-		sim_block(rwsem_free_for, &w, s);
-	}
+	return rwsem_free_for(arg) || sim.th[w->tid].fatal;
+}
+
+/* Take the lock now, if it is free. */
+static void rwsem_take(struct sim_rwsem *r, bool write,
+		       const struct sim_site *s)
+{
 	if (write) {
 		r->count = -1;
 		r->writer = (int8_t)sim.cur;
@@ -82,6 +81,42 @@ static void rwsem_acquire(struct sim_rwsem *r, bool write,
 	}
 	sim_sync_acquire(&rwsem_loc(r)->sync);
 	rwsem_step(r, r->count, SIM_ACQUIRE, s, false);
+}
+
+/*
+ * how: 0 sleeps until the lock is free; SIM_TASK_KILLABLE also ends the
+ * sleep for a fatal signal (-EINTR, the lock not taken); -1 does not
+ * sleep (a trylock: -EAGAIN if it is taken).
+ */
+static int rwsem_acquire_how(struct sim_rwsem *r, bool write, int how,
+			     const struct sim_site *s)
+{
+	struct rwsem_waiter w = { .r = r, .write = write, .tid = sim.cur };
+	bool killable = how == SIM_TASK_KILLABLE;
+
+	if (!sim_in_fiber())
+		return 0;
+	sim_point(s);
+	if (how < 0 && !rwsem_free_for(&w))
+		return -11;	/* EAGAIN: a trylock never sleeps */
+	rwsem_step(r, write ? -1 : r->count + 1, SIM_ACQUIRE, s, true);
+	while (!rwsem_free_for(&w)) {
+		if (killable && sim_cur()->fatal)
+			return -4;	/* EINTR */
+		r->waiters |= 1u << sim.cur;
+		if (killable)	/* signal_wake_up() ends a killable sleep */
+			sim_cur()->task_state = SIM_TASK_KILLABLE;
+		sim_block(killable ? rwsem_free_or_killed : rwsem_free_for, &w, s);
+		sim_cur()->task_state = SIM_TASK_RUNNING;
+	}
+	rwsem_take(r, write, s);
+	return 0;
+}
+
+static void rwsem_acquire(struct sim_rwsem *r, bool write,
+			  const struct sim_site *s)
+{
+	rwsem_acquire_how(r, write, 0, s);
 }
 
 static void rwsem_wake_all(struct sim_rwsem *r)
@@ -145,4 +180,14 @@ void sim_up_write(struct sim_rwsem *r, const struct sim_site *s)
 void sim_downgrade_write(struct sim_rwsem *r, const struct sim_site *s)
 {
 	rwsem_release(r, true, true, s);
+}
+
+int sim_down_killable(struct sim_rwsem *r, bool write, const struct sim_site *s)
+{
+	return rwsem_acquire_how(r, write, SIM_TASK_KILLABLE, s);
+}
+
+bool sim_down_trylock(struct sim_rwsem *r, bool write, const struct sim_site *s)
+{
+	return rwsem_acquire_how(r, write, -1, s) == 0;
 }

@@ -138,6 +138,10 @@ static void yield_to_main(int next)
 {
 	struct sim_thread *t = sim_cur();
 
+	/* A plain access of instrumented code left work behind (addr.c):
+	 * done before any other thread can look. */
+	if (sim_addr_pending)
+		sim_addr_flush();
 	sim.next = next;
 	fiber_switch(&t->fib, &sim.main, 1);
 }
@@ -375,6 +379,8 @@ static void run_thread(int tid, int last)
 
 void sim_run(struct sim_result *res)
 {
+	if (sim_addr_pending)	/* a plain write made in world setup */
+		sim_addr_flush();
 	VM_ASSERT(!sim_in_fiber());
 	memset(res, 0, sizeof(*res));
 	res->fail_tid = SIM_NO_THREAD;

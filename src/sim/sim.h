@@ -232,6 +232,48 @@ struct sim_result {
 	char msg[320];
 };
 
+/*
+ * Locations found by address (addr.c): fields of plain C type in objects
+ * the runtime does not lay out (the kernel's own structs, compiled from a
+ * kernel tree).  Each registered field gets a simulator location with the
+ * same (kind, index, field) triple the model's fields have, so the oracles
+ * see the same access stream.  An atomic field (read and written with
+ * READ_ONCE/WRITE_ONCE and the like) is a sim_atomic_t with its weak-memory
+ * history; a plain field is a sim_plain_t for the race detector.  The
+ * object's own memory always holds the latest value (outside the moment
+ * of a plain read that reads an older store, see sim_addr_plain_read()).
+ *
+ * A codec turns a pointer into an array (a task, an mm) into a small
+ * number (index + 1, 0 for NULL) for the location's value, so the trace
+ * hash is the same in every process; NULL: the field's value as it is.
+ * Registered fields are forgotten at each sim_begin().
+ */
+struct sim_addr_codec {
+	const void *base;
+	size_t stride;
+};
+void sim_addr_atomic(void *addr, unsigned size, const struct sim_addr_codec *c,
+		     uint8_t obj_kind, uint8_t obj_idx, const char *field);
+void sim_addr_plain(void *addr, unsigned size, const struct sim_addr_codec *c,
+		    uint8_t obj_kind, uint8_t obj_idx, const char *field);
+bool sim_addr_known(const void *addr);
+/* Marked accesses of an atomic field; values in the field's own terms
+ * (a pointer's bits for a codec field). */
+uint64_t sim_addr_load(const void *addr, enum sim_mo mo, const struct sim_site *s);
+void sim_addr_store(void *addr, uint64_t v, enum sim_mo mo,
+		    const struct sim_site *s);
+/* A plain write the caller makes with its value known (object set-up by
+ * the harness, any field). */
+void sim_addr_write(void *addr, uint64_t v, const struct sim_site *s);
+/* The compiler's hooks for instrumented plain accesses, called before the
+ * access; addresses nobody registered are not shared and pass. */
+void sim_addr_plain_read(const void *addr, unsigned size);
+void sim_addr_plain_write(const void *addr, unsigned size);
+/* The value without a scheduling point: for oracles and reports. */
+uint64_t sim_addr_peek(const void *addr);
+/* The location of a registered field (0: none). */
+uint16_t sim_addr_loc(const void *addr);
+
 /* Once per process: stacks and fibers. */
 void sim_setup(void);
 /* Per run: forget everything of the previous run. */
@@ -311,6 +353,11 @@ void sim_up_read(struct sim_rwsem *r, const struct sim_site *s);
 void sim_down_write(struct sim_rwsem *r, const struct sim_site *s);
 void sim_up_write(struct sim_rwsem *r, const struct sim_site *s);
 void sim_downgrade_write(struct sim_rwsem *r, const struct sim_site *s);
+/* down_{read,write}_killable(): 0, or -EINTR (-4) for a fatal signal
+ * pending or arriving while it sleeps; the lock is then not taken. */
+int sim_down_killable(struct sim_rwsem *r, bool write, const struct sim_site *s);
+/* down_{read,write}_trylock(): true if it took the lock; never sleeps. */
+bool sim_down_trylock(struct sim_rwsem *r, bool write, const struct sim_site *s);
 
 /* The recorded trace of the last run (when cfg.trace was set). */
 enum sim_event_kind {

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VMLOCK_KSHIM_LINUX_EXPORT_H
+#define VMLOCK_KSHIM_LINUX_EXPORT_H
+#define EXPORT_SYMBOL(s)
+#define EXPORT_SYMBOL_GPL(s)
+#define EXPORT_TRACEPOINT_SYMBOL(s)
+#define EXPORT_TRACEPOINT_SYMBOL_GPL(s)
+#endif

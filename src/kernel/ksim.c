@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ksim.c - the kernel backend's runtime (ksim.h): current and the task
+ * states, the rcuwait functions the kernel has out of line (kernel/exit.c,
+ * kernel/rcu/update.c), held-lock tracking for the VMA's dep map, RCU
+ * read-side sections, the mm pin count, WARN.  Compiled against the shims,
+ * not instrumented.
+ */
+#include "kworld.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/assert.h"
+
+struct task_struct ksim_tasks[SIM_MAX_THREADS];
+const struct sim_addr_codec ksim_task_codec = {
+	ksim_tasks, sizeof(ksim_tasks[0])
+};
+
+static struct ksim_thread {
+	bool ctrl_dep;		/* set_current_state() armed the next read */
+	int rcu_depth;
+	unsigned nheld;
+	struct {
+		const struct lockdep_map *map;
+		bool exclusive;
+	} held[4];
+	struct vm_area_struct *wait_vma;	/* ksim_expect_wait() */
+	int32_t wait_target;
+} kth[SIM_MAX_THREADS];
+
+/* Per run, from kworld_reset(). */
+void ksim_reset(void)
+{
+	memset(kth, 0, sizeof(kth));
+	for (int i = 0; i < SIM_MAX_THREADS; i++)
+		ksim_tasks[i].tid = i;
+}
+
+static struct ksim_thread *me(void)
+{
+	int t = sim_self();
+
+	VM_ASSERT(t >= 0 && t < SIM_MAX_THREADS);
+	return &kth[t];
+}
+
+struct task_struct *ksim_current(void)
+{
+	return &ksim_tasks[sim_self()];
+}
+
+static const char *tree_path(const char *file)
+{
+	const char *p = strstr(file, "/include/linux/");
+
+	if (!p)
+		p = strstr(file, "/mm/");
+	return p ? p + 1 : file;
+}
+
+_Noreturn void ksim_warn(const char *cond, const char *func, const char *file,
+			 unsigned line)
+{
+	sim_fail(VERDICT_KERNEL_WARN, "WARN_ON(%s) in %s() at %s:%u", cond, func,
+		 tree_path(file), line);
+	/* Only the main context returns from sim_fail(). */
+	fprintf(stderr, "kernel WARN outside the threads: %s in %s()\n", cond, func);
+	abort();
+}
+
+void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
+{
+	static const char *const what[] = {
+		[REFCOUNT_ADD_NOT_ZERO_OVF] = "add_not_zero overflow",
+		[REFCOUNT_ADD_OVF] = "add overflow",
+		[REFCOUNT_ADD_UAF] = "add on 0; use-after-free",
+		[REFCOUNT_SUB_UAF] = "underflow; use-after-free",
+		[REFCOUNT_DEC_LEAK] = "decrement hit 0; leaking memory",
+	};
+
+	(void)r;
+	sim_fail(VERDICT_KERNEL_WARN, "refcount_t: %s (refcount_warn_saturate)",
+		 what[t]);
+	abort();
+}
+
+/* ---- task states, the control dependency, schedule() ---- */
+
+void ksim_set_current_state(int state, const struct sim_site *s)
+{
+	if (!s) {	/* __set_current_state(TASK_RUNNING): no barrier */
+		VM_ASSERT(state == TASK_RUNNING);
+		sim_set_task_running();
+		return;
+	}
+	sim_set_current_state(state == TASK_KILLABLE ? SIM_TASK_KILLABLE
+						     : SIM_TASK_UNINTERRUPTIBLE, s);
+	me()->ctrl_dep = true;
+}
+
+enum sim_mo ksim_read_mo(void)
+{
+	if (sim_self() < 0 || !kth[sim_self()].ctrl_dep)
+		return SIM_RELAXED;
+	/* The rcuwait condition's read: its value decides whether the
+	 * writer goes on to store vm_lock_seq (pairs with the release of
+	 * the readers' puts, as in the model). */
+	kth[sim_self()].ctrl_dep = false;
+	return SIM_ACQUIRE;
+}
+
+void ksim_expect_wait(struct vm_area_struct *vma, int32_t target)
+{
+	me()->wait_vma = vma;
+	me()->wait_target = target;
+}
+
+static bool wait_cond(void *arg)
+{
+	const struct ksim_thread *t = arg;
+
+	return sim_peek(&t->wait_vma->vm_refcnt.refs) == t->wait_target;
+}
+
+void ksim_schedule(const struct sim_site *s)
+{
+	struct ksim_thread *t = me();
+
+	t->ctrl_dep = false;
+	if (t->rcu_depth)
+		sim_fail(VERDICT_RCU_SCOPE, "T%d sleeps in schedule() inside an RCU read-side section",
+			 sim_self());
+	sim_schedule(t->wait_vma ? wait_cond : NULL, t, s);
+}
+
+/* kernel/exit.c */
+int rcuwait_wake_up(struct rcuwait *w)
+{
+	int ret = 0;
+	struct task_struct *task;
+
+	rcu_read_lock();
+	/* (B): pairs with the barrier of set_current_state() (A) in
+	 * rcuwait_wait_event(): either the sleeper sees our condition, or
+	 * we see its task pointer. */
+	smp_mb();
+	task = rcu_dereference(w->task);
+	if (task)
+		ret = sim_wake_up_process(task->tid, SIM_SITE("wake_up_process(task)"));
+	rcu_read_unlock();
+	return ret;
+}
+
+/* kernel/rcu/update.c */
+void finish_rcuwait(struct rcuwait *w)
+{
+	rcu_assign_pointer(w->task, NULL);
+	__set_current_state(TASK_RUNNING);
+}
+
+/* ---- lockdep on the VMA's dep map ---- */
+
+static int held_at(const struct ksim_thread *t, const struct lockdep_map *map)
+{
+	for (unsigned i = 0; i < t->nheld; i++)
+		if (t->held[i].map == map)
+			return (int)i;
+	return -1;
+}
+
+static unsigned map_vma(const struct lockdep_map *map)
+{
+	return container_of(map, struct vm_area_struct, vmlock_dep_map)->ksim_idx;
+}
+
+void ksim_lockdep(enum ksim_lockdep_op op, struct lockdep_map *map,
+		  const char *func)
+{
+	struct ksim_thread *t = me();
+	int i = held_at(t, map);
+
+	if (op == KSIM_RELEASE) {
+		if (i < 0)
+			sim_fail(VERDICT_HELD_LOCK, "T%d releases #%u's vm_lock in %s(), not held",
+				 sim_self(), map_vma(map), func);
+		t->held[i] = t->held[--t->nheld];
+		return;
+	}
+	if (i >= 0)
+		sim_fail(VERDICT_HELD_LOCK, "T%d takes #%u's vm_lock again in %s()",
+			 sim_self(), map_vma(map), func);
+	VM_ASSERT(t->nheld < sizeof(t->held) / sizeof(t->held[0]));
+	t->held[t->nheld].map = map;
+	t->held[t->nheld++].exclusive = op == KSIM_ACQUIRE_EXCLUSIVE;
+}
+
+bool ksim_lock_is_held(const struct lockdep_map *map)
+{
+	return held_at(me(), map) >= 0;
+}
+
+unsigned ksim_held_locks(int tid)
+{
+	return kth[tid].nheld;
+}
+
+/* ---- RCU read side ---- */
+
+void ksim_rcu_read_lock(void)
+{
+	if (sim_self() >= 0)
+		me()->rcu_depth++;
+}
+
+void ksim_rcu_read_unlock(void)
+{
+	if (sim_self() < 0)
+		return;
+	if (me()->rcu_depth == 0)
+		sim_fail(VERDICT_RCU_SCOPE, "T%d: rcu_read_unlock() outside a read-side section",
+			 sim_self());
+	me()->rcu_depth--;
+}
+
+bool ksim_rcu_read_lock_held(void)
+{
+	return sim_self() < 0 || me()->rcu_depth > 0;
+}
+
+int ksim_rcu_depth(int tid)
+{
+	return kth[tid].rcu_depth;
+}
+
+/* ---- kernel/fork.c: the pin count ---- */
+
+void mmgrab(struct mm_struct *mm)
+{
+	atomic_inc(&mm->mm_count);
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	/* Fully ordered: whoever frees sees all the pin holders did. */
+	if (atomic_dec_and_test(&mm->mm_count)) {
+		sim_note("__mmdrop(mm %c): freed", 'A' + mm->ksim_idx);
+		ksim_mm_free(mm);
+	}
+}

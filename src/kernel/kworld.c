@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kworld.c - the kernel backend's world (kworld.h).  As the model's mm.c,
+ * with the kernel's struct layout: VMA memory is never returned (an RCU
+ * reader may hold a stale pointer), a freed object is handed out again at
+ * once, vm_refcnt is never touched by alloc (it is 0).
+ */
+#include "kworld.h"
+
+#include <string.h>
+
+#include "lock/obj_kind.h"
+#include "util/assert.h"
+
+/* Poison for vm_start/vm_end: what the slab's free pointer leaves. */
+#define VMA_FREEPTR_POISON 0x6b6b6b6b6b6bUL
+
+static struct {
+	struct mm_struct mm[KWORLD_MMS];
+	struct vm_area_struct vma[KWORLD_VMAS];
+	uint8_t free_list[KWORLD_VMAS];
+	unsigned nfree, nfresh;
+	bool mm_freed[KWORLD_MMS];
+	/* A free happens-before the alloc that reuses the object. */
+	struct sim_rwsem slab_lock;
+} kw;
+
+static struct {
+	unsigned gen;			/* of the thread's last walk */
+	uint64_t mark;			/* sim_spin_mark() at it */
+} last_walk[SIM_MAX_THREADS];
+static unsigned mas_gens;
+
+static const struct sim_addr_codec mm_codec = { kw.mm, sizeof(kw.mm[0]) };
+
+void kworld_reset(void)
+{
+	memset(&kw, 0, sizeof(kw));
+	memset(last_walk, 0, sizeof(last_walk));
+	mas_gens = 0;
+	ksim_reset();
+	for (int i = 0; i < KWORLD_VMAS; i++)
+		kw.vma[i].ksim_idx = (uint8_t)i;
+	sim_rwsem_init(&kw.slab_lock, OBJ_SLAB, 0, "slab_lock");
+}
+
+struct mm_struct *kworld_mm(int idx)
+{
+	VM_ASSERT(idx >= 0 && idx < KWORLD_MMS);
+	return &kw.mm[idx];
+}
+
+struct vm_area_struct *kworld_vma(int idx)
+{
+	return idx >= 0 && idx < KWORLD_VMAS ? &kw.vma[idx] : NULL;
+}
+
+bool kworld_mm_freed(int idx)
+{
+	return kw.mm_freed[idx];
+}
+
+struct mm_struct *kworld_mm_init(int idx)
+{
+	struct mm_struct *mm = kworld_mm(idx);
+	uint8_t i = (uint8_t)idx;
+
+	mm->ksim_idx = i;
+	sim_rwsem_init(&mm->mmap_lock.sem, OBJ_MM_LOCK, i, "mmap_lock");
+	mm->mm_lock_seq.sequence = 0;
+	sim_addr_atomic(&mm->mm_lock_seq.sequence, sizeof(unsigned), NULL,
+			OBJ_MM_SEQ, i, "mm_lock_seq");
+	mm->vma_writer_wait.task = NULL;
+	sim_addr_atomic(&mm->vma_writer_wait.task, sizeof(void *),
+			&ksim_task_codec, OBJ_MM_WAIT, i, "vma_writer_wait");
+	sim_atomic_init(&mm->mm_count, 1, OBJ_MM_COUNT, i, "mm_count");
+	for (int p = 0; p < KSIM_PAGES; p++)
+		sim_atomic_init(&mm->mm_mt.slot[p], 0, OBJ_MM_TREE, i, "mm_mt");
+	return mm;
+}
+
+void ksim_mm_free(struct mm_struct *mm)
+{
+	kw.mm_freed[mm->ksim_idx] = true;
+}
+
+/* First use of a pool object in this run: its fields are born. */
+static void vma_birth(struct vm_area_struct *vma)
+{
+	uint8_t i = vma->ksim_idx;
+
+	vma->vm_lock_seq = UINT_MAX;
+	sim_addr_plain(&vma->vm_start, sizeof(long), NULL, OBJ_VMA_RANGE, i, "vm_start");
+	sim_addr_plain(&vma->vm_end, sizeof(long), NULL, OBJ_VMA_RANGE, i, "vm_end");
+	sim_addr_plain(&vma->vm_mm, sizeof(void *), &mm_codec, OBJ_VMA_MM, i, "vm_mm");
+	sim_addr_plain(&vma->vm_flags, sizeof(long), NULL, OBJ_VMA_PAYLOAD, i, "vm_flags");
+	sim_addr_plain(&vma->vm_pgoff, sizeof(long), NULL, OBJ_VMA_PAYLOAD, i, "vm_pgoff");
+	sim_addr_atomic(&vma->vm_lock_seq, sizeof(unsigned), NULL,
+			OBJ_VMA_LOCK_SEQ, i, "vm_lock_seq");
+	sim_atomic_init(&vma->vm_refcnt.refs, 0, OBJ_VMA_REFCNT, i, "vm_refcnt");
+}
+
+static struct vm_area_struct *cache_take(unsigned reuse)
+{
+	if (kw.nfree) {
+		unsigned k = kw.nfree - 1 - reuse % kw.nfree;
+		struct vm_area_struct *vma = &kw.vma[kw.free_list[k]];
+
+		memmove(&kw.free_list[k], &kw.free_list[k + 1], kw.nfree - 1 - k);
+		kw.nfree--;
+		return vma;
+	}
+	if (kw.nfresh < KWORLD_VMAS) {
+		struct vm_area_struct *vma = &kw.vma[kw.nfresh++];
+
+		vma_birth(vma);
+		return vma;
+	}
+	return NULL;
+}
+
+/* vm_area_alloc() and vma_init(): the kernel's vma_lock_init() runs on
+ * an object RCU readers may still see. */
+struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
+{
+	sim_down_write(&kw.slab_lock, SIM_SITE("kmem_cache_alloc"));
+	struct vm_area_struct *vma = cache_take(reuse);
+
+	sim_up_write(&kw.slab_lock, SIM_SITE("kmem_cache_alloc"));
+	if (!vma)
+		return NULL;
+	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->ksim_idx, 'A' + mm->ksim_idx);
+	sim_addr_write(&vma->vm_mm, (uintptr_t)mm, SIM_SITE("vma->vm_mm ="));
+	vma_lock_init(vma, false);
+	return vma;
+}
+
+void kvm_area_free(struct vm_area_struct *vma)
+{
+	vma_assert_detached(vma);
+	sim_note("vm_area_free(#%u)", vma->ksim_idx);
+	/* The free pointer overlays vm_start/vm_end. */
+	kvma_set_range(vma, VMA_FREEPTR_POISON, VMA_FREEPTR_POISON);
+	sim_down_write(&kw.slab_lock, SIM_SITE("kmem_cache_free"));
+	VM_ASSERT(kw.nfree < KWORLD_VMAS);
+	kw.free_list[kw.nfree++] = vma->ksim_idx;
+	sim_up_write(&kw.slab_lock, SIM_SITE("kmem_cache_free"));
+}
+
+void kvma_set_range(struct vm_area_struct *vma, unsigned long start,
+		    unsigned long end)
+{
+	sim_addr_write(&vma->vm_start, start, SIM_SITE("vma->vm_start ="));
+	sim_addr_write(&vma->vm_end, end, SIM_SITE("vma->vm_end ="));
+}
+
+static int page_of(unsigned long addr)
+{
+	VM_ASSERT(addr >= KSIM_PAGE_SIZE && addr % KSIM_PAGE_SIZE == 0);
+	int p = (int)(addr / KSIM_PAGE_SIZE) - 1;
+
+	VM_ASSERT(p < KSIM_PAGES);
+	return p;
+}
+
+void kvma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
+		     unsigned long start, unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += KSIM_PAGE_SIZE)
+		sim_store(&mm->mm_mt.slot[page_of(a)], vma->ksim_idx + 1,
+			  SIM_RELEASE, SIM_SITE("rcu_assign_pointer(slot, vma)"));
+}
+
+void kvma_iter_clear(struct mm_struct *mm, unsigned long start,
+		     unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += KSIM_PAGE_SIZE)
+		sim_store(&mm->mm_mt.slot[page_of(a)], 0, SIM_RELAXED,
+			  SIM_SITE("RCU_INIT_POINTER(slot, NULL)"));
+}
+
+unsigned ksim_mas_gen(void)
+{
+	return ++mas_gens;
+}
+
+/*
+ * A walk again on the same cursor with nothing written since the last
+ * one (lock_vma_under_rcu()'s -EAGAIN retry: the VMA was detached, the
+ * detacher has not cleared the map yet) would read the same values and
+ * retry again: the thread sleeps until another thread writes
+ * (sim_spin()), so a schedule that merely starves the detacher is not
+ * reported, and a retry nobody can end is a livelock.  The kernel's
+ * fairness, as the model's lock_vma_under_rcu() has it.
+ */
+static void walk_retry(const struct ma_state *mas)
+{
+	int t = sim_self();
+
+	if (t < 0)
+		return;
+	if (last_walk[t].gen == mas->ksim_gen)
+		sim_spin(last_walk[t].mark, SIM_SITE("lock_vma_under_rcu: walk again"));
+	last_walk[t].gen = mas->ksim_gen;
+	last_walk[t].mark = sim_spin_mark();
+}
+
+/* The RCU walk: rcu_dereference() of the slot, which pairs with the
+ * rcu_assign_pointer() of kvma_iter_store(). */
+static struct vm_area_struct *slot_vma(const struct ma_state *mas)
+{
+	if (mas->index < KSIM_PAGE_SIZE ||
+	    mas->index >= (KSIM_PAGES + 1) * KSIM_PAGE_SIZE)
+		return NULL;
+	int32_t v = sim_load(&mas->tree->slot[mas->index / KSIM_PAGE_SIZE - 1],
+			     SIM_ACQUIRE, SIM_SITE("mas_walk"));
+
+	return v ? &kw.vma[v - 1] : NULL;
+}
+
+void *mas_walk(struct ma_state *mas)
+{
+	walk_retry(mas);
+	return slot_vma(mas);
+}
+
+/* vma_next(): the first VMA at or after the iterator, which moves to its
+ * end.  Each page's slot is one acquire load. */
+struct vm_area_struct *vma_next(struct vma_iterator *vmi)
+{
+	struct ma_state *mas = &vmi->mas;
+	unsigned long a = mas->index < KSIM_PAGE_SIZE ? KSIM_PAGE_SIZE
+						     : mas->index & ~(KSIM_PAGE_SIZE - 1);
+
+	for (; a < (KSIM_PAGES + 1) * KSIM_PAGE_SIZE; a += KSIM_PAGE_SIZE) {
+		mas_set(mas, a);
+		struct vm_area_struct *vma = slot_vma(mas);
+
+		if (vma) {
+			mas_set(mas, a + KSIM_PAGE_SIZE);
+			return vma;
+		}
+	}
+	mas_set(mas, a);
+	return NULL;
+}
+
+int32_t kvma_peek_refcnt(const struct vm_area_struct *vma)
+{
+	return sim_peek(&vma->vm_refcnt.refs);
+}
+
+uint32_t kvma_peek_lock_seq(const struct vm_area_struct *vma)
+{
+	return (uint32_t)sim_addr_peek(&vma->vm_lock_seq);
+}
+
+uint32_t kmm_peek_seq(const struct mm_struct *mm)
+{
+	return (uint32_t)sim_addr_peek(&mm->mm_lock_seq.sequence);
+}

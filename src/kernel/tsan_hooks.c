@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tsan_hooks.c - the hooks the compiler calls before each plain access of
+ * the kernel objects, which are compiled with ThreadSanitizer's
+ * instrumentation but linked without its runtime (the KCSAN technique):
+ * each access of a registered field is a scheduling point and goes to the
+ * race detector and the weak-memory simulation (sim/addr.c); accesses of
+ * anything else (the stack) pass.  Not instrumented itself.
+ */
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+#define KSIM_HOOKS(n)							\
+	void __tsan_read##n(void *a);					\
+	void __tsan_write##n(void *a);					\
+	void __tsan_unaligned_read##n(void *a);				\
+	void __tsan_unaligned_write##n(void *a);			\
+	void __tsan_volatile_read##n(void *a);				\
+	void __tsan_volatile_write##n(void *a);				\
+	void __tsan_read##n(void *a) { sim_addr_plain_read(a, n); }	\
+	void __tsan_write##n(void *a) { sim_addr_plain_write(a, n); }	\
+	void __tsan_unaligned_read##n(void *a) { sim_addr_plain_read(a, n); } \
+	void __tsan_unaligned_write##n(void *a) { sim_addr_plain_write(a, n); } \
+	void __tsan_volatile_read##n(void *a) { sim_addr_plain_read(a, n); } \
+	void __tsan_volatile_write##n(void *a) { sim_addr_plain_write(a, n); }
+
+KSIM_HOOKS(1)
+KSIM_HOOKS(2)
+KSIM_HOOKS(4)
+KSIM_HOOKS(8)
+
+void __tsan_init(void);
+void __tsan_func_entry(void *pc);
+void __tsan_func_exit(void);
+
+void __tsan_init(void)
+{
+}
+
+void __tsan_func_entry(void *pc)
+{
+	(void)pc;
+}
+
+void __tsan_func_exit(void)
+{
+}
