@@ -10,9 +10,17 @@
 # that allocated more than it freed), a single allocation over 64 MB, an
 # RSS over 2 GB, or an input still running after 25 s (a run takes well
 # under a millisecond: that is a hang detector, not a budget).
+#
+# Every SEED_DIR must hold at least one file: a test of nothing passes
+# nothing.  libFuzzer must have run at least RUNS inputs.
 set -eu
 engine=$1 fuzzer=$2 runs=$3 max_len=$4
 shift 4
+[ $# -gt 0 ] || { echo "no seed directory"; exit 1; }
+for d in "$@"; do
+	[ -n "$(find "$d" -maxdepth 1 -type f 2>/dev/null | head -1)" ] ||
+		{ echo "$d: no seed (missing or empty)"; exit 1; }
+done
 case $engine in
 replay)
 	exec "$fuzzer" "$@" ;;
@@ -45,4 +53,6 @@ if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
 	grep -v '^#[0-9]' "$work/log" | tail -30
 	exit 1
 fi
-echo "$(basename "$fuzzer"): ${execs:-?} runs from seed 1, no finding"
+[ "${execs:-0}" -ge "$runs" ] ||
+	{ echo "$(basename "$fuzzer"): ${execs:-no} of $runs runs"; tail -5 "$work/log"; exit 1; }
+echo "$(basename "$fuzzer"): $execs runs from seed 1, no finding"
