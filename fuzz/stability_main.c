@@ -19,8 +19,14 @@
  * (the first use of something in the process) are behind: what is left is
  * coverage that depends on the previous runs or on no input at all.
  * Without it, an input's first run is compared as AFL++ compares it.
- * Exit status 0 when every input covered the same in every run, 1 if not,
- * 2 on bad usage or an unreadable input.
+ * A target that runs nothing is stable too: the check counts only if it
+ * measured something.  At least -min-inputs=N inputs (default 1), every
+ * input covering at least MIN_EDGES edges in its first run, the inputs
+ * together an eighth of the target's edges, and some input setting a
+ * feedback counter (where the target has them).
+ *
+ * Exit status 0 when every input covered the same in every run, 1 if not
+ * or if too little ran, 2 on bad usage or an unreadable input.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -39,6 +45,9 @@ void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t len);
 #define INPUT_BYTES	(1 << 16)
 #define MAX_EDGES	(1 << 16)
 #define MAX_REPORTS	20
+/* An input's first run decodes it (the smallest fixtures: some 50 edges);
+ * a target that ignores its input covers one or two. */
+#define MIN_EDGES	16
 
 /* The instrumentation hands over its counters and PCs at start-up. */
 static uint8_t *edges, *edges_end;
@@ -144,6 +153,26 @@ static unsigned compare(const char *path, unsigned r, const struct cov *a,
 
 static unsigned inputs, unstable_inputs, unstable_edges, runs = 4;
 static int warming;
+/* What the first runs covered: the fewest edges of an input, and
+ * whether any input set a feedback counter. */
+static size_t min_covered = (size_t)-1, union_covered;
+static int feedback_seen;
+
+static void note_covered(const struct cov *c)
+{
+	static uint8_t seen[MAX_EDGES];
+	size_t n = 0, i;
+
+	for (i = 0; i < nedges(); i++) {
+		n += c->edge[i] != 0;
+		union_covered += c->edge[i] && !seen[i];
+		seen[i] |= c->edge[i] != 0;
+	}
+	for (i = 0; i < nextra(); i++)
+		feedback_seen |= c->extra[i] != 0;
+	if (n < min_covered)
+		min_covered = n;
+}
 
 static int check_file(const char *path)
 {
@@ -165,6 +194,7 @@ static int check_file(const char *path)
 		return 0;
 	}
 	run(buf, n, &first);
+	note_covered(&first);
 	for (r = 2; r <= runs; r++) {
 		run(buf, n, &again);
 		bad += compare(path, r, &first, &again);
@@ -211,12 +241,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int warm = 0;
+	unsigned min_inputs = 1;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strncmp(argv[i], "-runs=", 6) && atoi(argv[i] + 6) >= 2)
 			runs = (unsigned)atoi(argv[i] + 6);
 		else if (!strcmp(argv[i], "-warm"))
 			warm = 1;
+		else if (!strncmp(argv[i], "-min-inputs=", 12) && atoi(argv[i] + 12) >= 1)
+			min_inputs = (unsigned)atoi(argv[i] + 12);
 		else
 			return 2;
 	}
@@ -230,5 +263,13 @@ int main(int argc, char **argv)
 	       "%u inputs with %u unstable counters\n", inputs,
 	       warm ? " (after a warm-up pass)" : "", runs, nedges(), nextra(),
 	       unstable_inputs, unstable_edges);
+	printf("stability: the inputs covered %zu edges, the fewest an input %zu; feedback counters %s\n",
+	       union_covered, min_covered, feedback_seen ? "set" : "never set");
+	if (inputs < min_inputs || min_covered < MIN_EDGES ||
+	    union_covered < nedges() / 8 || (nextra() && !feedback_seen)) {
+		printf("stability: too little ran to measure (wanted %u inputs, %d edges each, %zu in all, feedback)\n",
+		       min_inputs, MIN_EDGES, nedges() / 8);
+		return 1;
+	}
 	return unstable_inputs ? 1 : 0;
 }

@@ -1,13 +1,17 @@
 #!/bin/sh
-# fuzz_budget.sh FUZZER VMLOCK VARIANT SEED RUNS
+# fuzz_budget.sh [--also VERDICT] FUZZER VMLOCK CORPUS VARIANT SEED RUNS
 #
 # libFuzzer from an empty corpus with a fixed seed and a fixed run budget
 # (a count, never a clock).  For a bug variant the campaign must crash
 # within the budget, and the crash must be the variant's doing: it replays
-# as a violation under the variant and clean under the correct lock.  For
-# VARIANT "none" the correct lock must survive the whole budget.
+# clean under the correct lock, and under the variant with a verdict the
+# corpus expects of it (replay_find.sh; --also VERDICT: one more).  For
+# VARIANT "none" the correct lock must survive the whole budget, and the
+# budget must have run.
 set -eu
-fuzzer=$1 vmlock=$2 variant=$3 seed=$4 runs=$5
+also=
+if [ "$1" = --also ]; then also="--also $2"; shift 2; fi
+fuzzer=$1 vmlock=$2 corpus=$3 variant=$4 seed=$5 runs=$6
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
@@ -30,7 +34,9 @@ if [ "$variant" = none ]; then
 		sed -n '/^vmlock:/,/^state:/p' "$work/log" | head -60
 		exit 1
 	fi
-	echo "correct lock: ${execs:-$runs} runs, no finding"
+	[ "${execs:-0}" -ge "$runs" ] ||
+		{ echo "the correct lock ran ${execs:-no} of $runs runs"; tail -5 "$work/log"; exit 1; }
+	echo "correct lock: $execs runs, no finding"
 	exit 0
 fi
 if [ -z "$crash" ] || [ -z "$verdict" ]; then
@@ -38,13 +44,6 @@ if [ -z "$crash" ] || [ -z "$verdict" ]; then
 	tail -5 "$work/log"
 	exit 1
 fi
-if VMLOCK_VARIANT=none "$vmlock" replay "$crash" >"$work/replay" 2>&1; then :; else
-	echo "the crash input is not clean on the correct lock:"
-	cat "$work/replay"
-	exit 1
-fi
-if VMLOCK_VARIANT=$variant "$vmlock" replay "$crash" >/dev/null 2>&1; then
-	echo "the crash input does not replay under $variant"
-	exit 1
-fi
-echo "$variant found: $verdict after ${execs:-?} runs (seed $seed); clean on the correct lock"
+replayed=$("$(dirname "$0")/replay_find.sh" $also "$vmlock" "$corpus" "$variant" "$crash") ||
+	{ echo "$replayed"; exit 1; }
+echo "$variant found: $verdict after ${execs:-?} runs (seed $seed); replays as ${replayed##*: }, clean on the correct lock"

@@ -9,10 +9,20 @@
 # libFuzzer reports on its own: a leak (LeakSanitizer after every input
 # that allocated more than it freed), a single allocation over 64 MB, an
 # RSS over 2 GB, or an input still running after 25 s (a run takes well
-# under a millisecond: that is a hang detector, not a budget).
+# under a millisecond: that is a hang detector, not a budget).  Under
+# ThreadSanitizer (VMLOCK_NO_LSAN set) there is no LeakSanitizer: leaks are
+# then not covered, and the output says so.
+#
+# Every SEED_DIR must hold at least one file: a test of nothing passes
+# nothing.  libFuzzer must have run at least RUNS inputs.
 set -eu
 engine=$1 fuzzer=$2 runs=$3 max_len=$4
 shift 4
+[ $# -gt 0 ] || { echo "no seed directory"; exit 1; }
+for d in "$@"; do
+	[ -n "$(find "$d" -maxdepth 1 -type f 2>/dev/null | head -1)" ] ||
+		{ echo "$d: no seed (missing or empty)"; exit 1; }
+done
 case $engine in
 replay)
 	exec "$fuzzer" "$@" ;;
@@ -32,8 +42,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
 set +e
+leaks=1 uncovered=
+if [ -n "${VMLOCK_NO_LSAN:-}" ]; then
+	leaks=0 uncovered="; leaks not covered (no LeakSanitizer in this build)"
+fi
 "$fuzzer" -seed=1 -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
-	-detect_leaks=1 -malloc_limit_mb=64 -rss_limit_mb=2048 -timeout=25 \
+	-detect_leaks=$leaks -malloc_limit_mb=64 -rss_limit_mb=2048 -timeout=25 \
 	-artifact_prefix="$work/" "$work/corpus" "$@" >"$work/log" 2>&1
 rc=$?
 set -e
@@ -41,8 +55,10 @@ execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 found=$(find "$work" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' \
 	-o -name 'timeout-*' -o -name 'oom-*' \) | head -1)
 if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
-	echo "$(basename "$fuzzer"): rc $rc after ${execs:-?} runs"
+	echo "$(basename "$fuzzer"): rc $rc after ${execs:-?} runs${found:+, found: $(basename "$found")}"
 	grep -v '^#[0-9]' "$work/log" | tail -30
 	exit 1
 fi
-echo "$(basename "$fuzzer"): ${execs:-?} runs from seed 1, no finding"
+[ "${execs:-0}" -ge "$runs" ] ||
+	{ echo "$(basename "$fuzzer"): ${execs:-no} of $runs runs"; tail -5 "$work/log"; exit 1; }
+echo "$(basename "$fuzzer"): $execs runs from seed 1, no finding$uncovered"

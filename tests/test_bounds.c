@@ -17,7 +17,10 @@
  *     project's code.  The test is linked with --wrap for each allocation
  *     function, so every call from vmlock_core goes through a counter here;
  *     without a sanitizer, glibc's heap in use must not change either (an
- *     allocation libc makes on the project's behalf).
+ *     allocation libc makes on the project's behalf).  Under ASan and TSan
+ *     that check is skipped: their allocators replace glibc's heap, which
+ *     then never moves.  Where it runs, a planted allocation (made past
+ *     the counter, as libc would) must move it: the check can fire.
  *
  * Exit status 0 when every check passes; each failure prints file:line.
  */
@@ -35,11 +38,12 @@
 #define RANDOM_INPUTS	400	/* per variant */
 #define SMALL_BUDGET	64
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
+/* A sanitizer's allocator in place of glibc's heap: ASan's or TSan's. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define OWN_ALLOCATOR 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define OWN_ALLOCATOR 1
 #endif
 #endif
 
@@ -68,10 +72,10 @@ void *__wrap_memalign(size_t a, size_t n) { allocs++; return __real_memalign(a, 
 char *__wrap_strdup(const char *s) { allocs++; return __real_strdup(s); }
 char *__wrap_strndup(const char *s, size_t n) { allocs++; return __real_strndup(s, n); }
 
-/* glibc's heap in use; constant 0 under ASan, which has its own heap. */
+/* glibc's heap in use; constant 0 under ASan or TSan (their own heap). */
 static size_t heap_in_use(void)
 {
-#ifdef UNDER_ASAN
+#ifdef OWN_ALLOCATOR
 	return 0;
 #else
 	struct mallinfo2 mi = mallinfo2();
@@ -211,6 +215,17 @@ int main(void)
 	free(probe);
 	CHECKF(allocs == before + 1, "the --wrap counter missed a malloc");
 
+#ifndef OWN_ALLOCATOR
+	/* The heap check's positive control: 4 KB that libc could allocate
+	 * for us, past the counter, moves glibc's heap in use. */
+	heap = heap_in_use();
+	probe = __real_malloc(4096);
+	CHECKF(heap_in_use() >= heap + 4096,
+	       "the heap check misses a planted 4096-byte allocation (%zu -> %zu)",
+	       heap, heap_in_use());
+	free(probe);
+#endif
+
 	/* The first run sets up what lives for the whole process. */
 	largest(in, shapes[0].kinds, 64, 0);
 	run_one(in, V_NONE, HARNESS_STEP_BUDGET, &full, "setup");
@@ -234,8 +249,8 @@ int main(void)
 	printf("budget %u: %lu runs, %lu cut by the budget, at most %lu steps\n",
 	       SMALL_BUDGET, small.runs, small.truncated, small.max_steps);
 	printf("allocations after the first run: %lu%s\n", allocs,
-#ifdef UNDER_ASAN
-	       " (glibc heap not checked under ASan)"
+#ifdef OWN_ALLOCATOR
+	       " (glibc heap not checked: a sanitizer's allocator replaces it)"
 #else
 	       ", glibc heap in use unchanged"
 #endif

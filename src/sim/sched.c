@@ -163,7 +163,7 @@ static void record_result(enum verdict v, int tid, const char *fmt,
 {
 	struct sim_result *r = sim.res;
 
-	if (sim.stop)
+	if (sim.stop || verdict_muted(v))
 		return;
 	sim.stop = true;
 	r->verdict = v;
@@ -187,6 +187,8 @@ void sim_fail(enum verdict v, const char *fmt, ...)
 	va_list ap;
 
 	VM_ASSERT(v != VERDICT_CLEAN);
+	if (verdict_muted(v))
+		return;		/* the mutation check's switch (verdict.h) */
 	va_start(ap, fmt);
 	record_result(v, sim.cur, fmt, ap);
 	va_end(ap);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "verdict.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -50,3 +51,18 @@ enum verdict verdict_from_name(const char *name)
 			return (enum verdict)i;
 	return VERDICT__COUNT;
 }
+
+#ifdef VMLOCK_MUTE_HOOK
+/* Read once: the same verdict is muted for the whole process. */
+bool verdict_muted(enum verdict v)
+{
+	static int muted = -1;	/* -1: not read yet */
+
+	if (muted < 0) {
+		const char *name = getenv("VMLOCK_MUTE_VERDICT");
+
+		muted = name ? (int)verdict_from_name(name) : VERDICT__COUNT;
+	}
+	return (int)v == muted;
+}
+#endif

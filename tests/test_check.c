@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_check.c - every verdict can fire: one positive control per verdict.
+ *
+ * Each case is the shortest hand-built sequence that breaks one rule: a
+ * thread of mm A, on a world with one attached VMA (#0, two pages at page
+ * 0) and one detached VMA of A (#1), calls the model, the runtime or the
+ * oracles' own entry points (src/check/check.h) the way a buggy lock would,
+ * and the run must end with exactly that case's verdict, raised by the
+ * thread that broke the rule, with the report naming what happened, and
+ * the verdict's meaning naming the invariant (vma-lock-spec.md section 3).
+ *
+ * The last test is the meta-test: every verdict the code defines has a
+ * case here, so a verdict added without a test that expects it fails the
+ * suite.  tsan-report comes from ThreadSanitizer, not from a check: its
+ * case runs in the tsan build (tests/test_tsan_controls.c covers it
+ * through the harness); other builds print it as skipped.
+ *
+ * Exit status 0 when every check passes; the last line is
+ * "N passed, M failed".
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "lock/kdebug.h"
+#include "lock/mmap_lock.h"
+#include "sim/sim.h"
+#include "sim/strategy.h"
+#include "sim/verdict.h"
+#include "util/assert.h"
+
+#include "testing.h"
+
+#define FLAG VM_REFCNT_EXCLUDE_READERS_FLAG
+#define SITE(what) SIM_SITE("test_check: " what)
+
+static struct vm_area_struct *va;	/* attached, pages 0-1 of mm A */
+static struct vm_area_struct *vd;	/* detached, of mm A */
+
+static struct mm_struct *mm(void)
+{
+	return &world.mm[0];
+}
+
+/* ---- the bodies: each breaks one rule ---- */
+
+static bool always(void *arg)
+{
+	(void)arg;
+	return true;
+}
+
+/* Takes the mmap read lock, then asks for the write lock over it. */
+static void t_deadlock(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	mmap_write_lock(mm());
+}
+
+/* Sleeps for a condition that already holds; nobody wakes it. */
+static void t_lost_wakeup(void *arg)
+{
+	(void)arg;
+	sim_set_current_state(SIM_TASK_UNINTERRUPTIBLE, SITE("sleep"));
+	sim_schedule(always, NULL, SITE("sleep"));
+}
+
+/* Retries with nothing written since it looked. */
+static void t_livelock(void *arg)
+{
+	(void)arg;
+	sim_spin(sim_spin_mark(), SITE("retry"));
+}
+
+/* Two holders of the mmap read lock write the same plain field: the
+ * first keeps its lock (no release) until the second has written. */
+static volatile bool race_second_wrote;
+
+static void t_race_first(void *arg)
+{
+	(void)arg;
+	race_second_wrote = false;
+	mmap_read_lock(mm());
+	PLAIN_WRITE(va->vm_flags, 0x200);
+	for (;;) {
+		uint64_t mark = sim_spin_mark();
+
+		if (race_second_wrote)
+			break;
+		sim_spin(mark, SITE("wait for the second writer"));
+	}
+	mmap_read_unlock(mm());
+}
+
+static void t_race_second(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	PLAIN_WRITE(va->vm_flags, 0x300);
+	race_second_wrote = true;
+	mmap_read_unlock(mm());
+}
+
+/* Sets F holding only the mmap read lock. */
+static void t_refcnt_encoding(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	sim_fetch_add(&va->vm_refcnt, FLAG, SIM_ACQUIRE, SITE("set F"));
+}
+
+/* A reader's increment of a detached VMA (count 0). */
+static void t_inc_while_excluded(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	sim_fetch_add(&vd->vm_refcnt, 1, SIM_ACQUIRE, SITE("inc"));
+}
+
+/* Writes vm_lock_seq of an attached VMA without holding F. */
+static void t_exclusion(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	sim_store(&va->vm_lock_seq, sim_peek(&mm()->mm_lock_seq), SIM_RELEASE,
+		  SITE("vm_lock_seq ="));
+}
+
+/* Attaches a detached VMA under the mmap read lock only. */
+static void t_attach_discipline(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	sim_store(&vd->vm_refcnt, 1, SIM_RELEASE, SITE("attach"));
+}
+
+/* Reports a detach done while it holds a read lock itself. */
+static void t_detach_with_readers(void *arg)
+{
+	struct vm_area_struct *v = lock_vma_under_rcu(mm(), vmt_page_addr(0));
+
+	(void)arg;
+	VM_ASSERT(v == va);
+	check_read_locked(v, mm(), vmt_page_addr(0), true);
+	check_detached(v);
+}
+
+/* Frees the attached VMA (vm_refcnt 1). */
+static void t_free_with_refs(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	vm_area_free(va);
+}
+
+/* A lookup of page 4 answered with the VMA of pages 0-1. */
+static void t_lookup_identity(void *arg)
+{
+	(void)arg;
+	check_read_locked(va, mm(), vmt_page_addr(4), true);
+}
+
+/* Drops a reference it never took. */
+static void t_ref_balance(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	sim_fetch_add(&va->vm_refcnt, -1, SIM_RELEASE, SITE("put"));
+}
+
+/* Reads a VMA field holding nothing. */
+static void t_use_after_drop(void *arg)
+{
+	(void)arg;
+	(void)PLAIN_READ(va->vm_flags);
+}
+
+/* Takes another mm's lock without pinning that mm. */
+static void t_mm_use_after_free(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(&world.mm[1]);
+}
+
+/* Ends holding the mmap read lock. */
+static void t_held_lock(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+}
+
+/* Moves mm_lock_seq holding only the read lock. */
+static void t_seq_parity(void *arg)
+{
+	int32_t seq = sim_peek(&mm()->mm_lock_seq);
+
+	(void)arg;
+	mmap_read_lock(mm());
+	sim_store(&mm()->mm_lock_seq, seq + 1, SIM_RELEASE, SITE("mm_lock_seq ="));
+}
+
+/* Reports a killed write lock while it holds the write lock. */
+static void t_killable_state(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	vma_start_write(va);
+	check_write_killed(va);
+}
+
+/* Holds a VMA read lock, then sleeps on the mmap lock. */
+static void t_lock_order(void *arg)
+{
+	struct vm_area_struct *v = lock_vma_under_rcu(mm(), vmt_page_addr(0));
+
+	(void)arg;
+	VM_ASSERT(v == va);
+	check_read_locked(v, mm(), vmt_page_addr(0), true);
+	mmap_read_lock(mm());
+}
+
+/* Changes an attached VMA under the mmap read lock. */
+static void t_unlocked_mutation(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	check_mutation(va);
+}
+
+/* Reads a payload pair that disagrees. */
+static void t_torn_read(void *arg)
+{
+	(void)arg;
+	check_payload(va, 0x100, 0x200);
+}
+
+/* Ends inside an RCU read section. */
+static void t_rcu_scope(void *arg)
+{
+	(void)arg;
+	rcu_read_lock();
+}
+
+/* Asserts a write lock it does not hold. */
+static void t_kernel_warn(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	vma_assert_write_locked(va);
+}
+
+/* ---- the cases ---- */
+
+struct oracle_case {
+	enum verdict verdict;
+	void (*body[2])(void *);	/* T0, and T1 or NULL */
+	int fail_tid;			/* the thread that breaks the rule */
+	const char *msg;		/* in the report */
+	const char *meaning;		/* in verdict_meaning(): the invariant */
+};
+
+static const struct oracle_case cases[] = {
+	{ VERDICT_DEADLOCK, { t_deadlock }, 0,
+	  "T0 sleeps in", "no thread can run" },
+	{ VERDICT_LOST_WAKEUP, { t_lost_wakeup }, 0,
+	  "although the condition it waits for holds", "nobody woke it" },
+	{ VERDICT_LIVELOCK, { t_livelock }, 0,
+	  "T0 retries in t_livelock() but no thread can make progress", "retry forever" },
+	{ VERDICT_DATA_RACE, { t_race_first, t_race_second }, 1,
+	  "vm_flags", "not ordered by happens-before" },
+	/* No body: ThreadSanitizer raises it, in the tsan build only. */
+	{ VERDICT_TSAN_REPORT, { NULL }, SIM_NO_THREAD,
+	  "ThreadSanitizer reported", "ThreadSanitizer" },
+	{ VERDICT_REFCNT_ENCODING, { t_refcnt_encoding }, 0,
+	  "sets F without owning the mm's write lock alone", "(invariant 1)" },
+	{ VERDICT_INC_WHILE_EXCLUDED, { t_inc_while_excluded }, 0,
+	  "raises a detached or excluded count", "(invariant 3)" },
+	{ VERDICT_EXCLUSION, { t_exclusion }, 0,
+	  "write-locks attached #0 in t_exclusion() without holding F", "(invariant 2)" },
+	{ VERDICT_ATTACH_DISCIPLINE, { t_attach_discipline }, 0,
+	  "attaches a VMA not detached, or not write-locked", "(invariant 5)" },
+	{ VERDICT_DETACH_WITH_READERS, { t_detach_with_readers }, 0,
+	  "vma_mark_detached(#0) returned with vm_refcnt 2 and 1 reader increments",
+	  "(invariant 5)" },
+	{ VERDICT_FREE_WITH_REFS, { t_free_with_refs }, 0,
+	  "frees #0 gen 1 with vm_refcnt 1", "(invariant 6)" },
+	{ VERDICT_LOOKUP_IDENTITY, { t_lookup_identity }, 0,
+	  "looked up as mm A 0x", "(invariant 7)" },
+	{ VERDICT_REF_BALANCE, { t_ref_balance }, 0,
+	  "drops a reference it does not hold", "(invariant 8)" },
+	{ VERDICT_USE_AFTER_DROP, { t_use_after_drop }, 0,
+	  "touches #0.vm_flags in t_use_after_drop() holding no reference", "(invariant 9)" },
+	{ VERDICT_MM_USE_AFTER_FREE, { t_mm_use_after_free }, 0,
+	  "touches mm B", "(invariant 9)" },
+	{ VERDICT_HELD_LOCK, { t_held_lock }, 0,
+	  "T0 ends holding mm A's mmap_lock", "(lockdep)" },
+	{ VERDICT_SEQ_PARITY, { t_seq_parity }, 0,
+	  "mm_lock_seq 0 -> 1 without owning its write lock", "(invariant 11)" },
+	{ VERDICT_KILLABLE_STATE, { t_killable_state }, 0,
+	  "killed vma_start_write_killable(#0) left vm_refcnt 1, write-locked",
+	  "(invariant 13)" },
+	{ VERDICT_LOCK_ORDER, { t_lock_order }, 0,
+	  "holding a read lock on #0", "(invariant 15)" },
+	{ VERDICT_UNLOCKED_MUTATION, { t_unlocked_mutation }, 0,
+	  "changes attached #0 without its write lock", "(invariant 16)" },
+	{ VERDICT_TORN_READ, { t_torn_read }, 0,
+	  "vm_flags 0x100 but vm_pgoff 0x200", "(invariants 2, 12)" },
+	{ VERDICT_RCU_SCOPE, { t_rcu_scope }, 0,
+	  "T0 ends inside an RCU read section", "(invariant 14)" },
+	{ VERDICT_KERNEL_WARN, { t_kernel_warn }, 0,
+	  "in vma_assert_write_locked()", "WARN_ON" },
+};
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+/* ---- a run ---- */
+
+/* An attached VMA of two pages at page 0, as the harness sets one up. */
+static struct vm_area_struct *setup_attached(struct mm_struct *m)
+{
+	unsigned long start = vmt_page_addr(0), end = vmt_page_addr(2);
+	struct vm_area_struct *v = vm_area_alloc(m, 0);
+
+	VM_ASSERT(v != NULL);
+	v->vm_start.v = start;
+	v->vm_end.v = end;
+	v->vm_flags.v = 0x100;
+	v->vm_pgoff.v = 0x100;
+	sim_store(&v->vm_refcnt, 1, SIM_RELAXED, SITE("setup"));
+	vma_iter_store(m, v, start, end);
+	return v;
+}
+
+/* The world above, the oracles on, the case's threads of mm A, run
+ * cooperatively (each thread until it ends, sleeps or spins). */
+static void run_case(const struct oracle_case *c, struct sim_result *res)
+{
+	static struct strat_bytes sb;
+	struct sim_run_cfg cfg = {
+		.strategy = &strategy_bytes,
+		.strategy_ctx = &sb,
+		.step_budget = 20000,
+	};
+
+	sim_setup();
+	strat_bytes_init(&sb, NULL, 0, NULL, 0);
+	vmlock_variant = V_NONE;
+	kdebug_reset();
+	memset(&sim_hooks, 0, sizeof(sim_hooks));
+	sim_begin(&cfg);
+	lock_world_reset(false);
+	mm_init_world(0);
+	mm_init_world(1);
+	va = setup_attached(&world.mm[0]);
+	vd = vm_area_alloc(&world.mm[0], 0);
+	check_begin();
+	for (int t = 0; t < 2 && c->body[t]; t++) {
+		mmget(&world.mm[0]);
+		check_thread_mm(t, 0);
+		VM_ASSERT(sim_spawn(c->body[t], NULL) == t);
+	}
+	sim_run(res);
+}
+
+static void check_case(const struct oracle_case *c)
+{
+	const char *name = verdict_name(c->verdict);
+	struct sim_result res;
+
+	run_case(c, &res);
+	CHECKF(res.verdict == c->verdict && !res.truncated,
+	       "%s: the run ended %s%s: %s", name, verdict_name(res.verdict),
+	       res.truncated ? " (truncated)" : "", res.msg);
+	CHECKF(res.fail_tid == c->fail_tid, "%s: raised by T%d, not T%d",
+	       name, res.fail_tid, c->fail_tid);
+	CHECKF(strstr(res.msg, c->msg), "%s: the report \"%s\" lacks \"%s\"",
+	       name, res.msg, c->msg);
+	CHECKF(strstr(verdict_meaning(c->verdict), c->meaning),
+	       "%s: its meaning \"%s\" does not name \"%s\"", name,
+	       verdict_meaning(c->verdict), c->meaning);
+	printf("  %-20s %s\n", name, res.msg);
+}
+
+static void test_each_verdict_fires(void)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		if (cases[i].body[0])
+			check_case(&cases[i]);
+		else
+			printf("  %-20s skipped here: raised by ThreadSanitizer, "
+			       "tested in the tsan build (unit.test_tsan_controls)\n",
+			       verdict_name(cases[i].verdict));
+	}
+}
+
+/* The correct use of the same world is clean: the cases' verdicts come
+ * from the rule each breaks, not from the setup. */
+static void t_correct(void *arg)
+{
+	struct vm_area_struct *v = lock_vma_under_rcu(mm(), vmt_page_addr(0));
+
+	(void)arg;
+	VM_ASSERT(v == va);
+	check_read_locked(v, mm(), vmt_page_addr(0), true);
+	check_payload(v, PLAIN_READ(v->vm_flags), PLAIN_READ(v->vm_pgoff));
+	check_read_unlock(v);
+	vma_end_read(v);
+	mmap_write_lock(mm());
+	vma_start_write(va);
+	check_write_locked(va);
+	check_mutation(va);
+	mmap_write_unlock(mm());
+	mmput(mm());
+}
+
+static void test_setup_is_clean(void)
+{
+	const struct oracle_case c = {
+		VERDICT_CLEAN, { t_correct, t_correct }, SIM_NO_THREAD, "", ""
+	};
+	struct sim_result res;
+
+	run_case(&c, &res);
+	CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
+	       "the correct use ended %s: %s", verdict_name(res.verdict), res.msg);
+}
+
+/* The meta-test: every verdict the code defines is expected by a case,
+ * and each only once. */
+static void test_every_verdict_has_a_case(void)
+{
+	unsigned seen[VERDICT__COUNT] = { 0 };
+
+	for (size_t i = 0; i < NCASES; i++) {
+		CHECK(cases[i].verdict > VERDICT_CLEAN &&
+		      cases[i].verdict < VERDICT__COUNT);
+		seen[cases[i].verdict]++;
+	}
+	for (int v = VERDICT_CLEAN + 1; v < VERDICT__COUNT; v++) {
+		CHECKF(seen[v] == 1, "verdict %s is expected by %u cases of test_check.c",
+		       verdict_name((enum verdict)v), seen[v]);
+		CHECKF((int)verdict_from_name(verdict_name((enum verdict)v)) == v,
+		       "verdict %d's name %s does not name it", v,
+		       verdict_name((enum verdict)v));
+	}
+}
+
+int main(void)
+{
+	static const struct test_case tests[] = {
+		{ "each_verdict_fires", test_each_verdict_fires },
+		{ "setup_is_clean", test_setup_is_clean },
+		{ "every_verdict_has_a_case", test_every_verdict_has_a_case },
+	};
+
+	return run_tests(tests, sizeof(tests) / sizeof(tests[0]), NULL);
+}
