@@ -446,6 +446,8 @@ static void select_variant(void)
 
 int main(int argc, char **argv)
 {
+	/* First: the probe's child runs this binary again, without args. */
+	real_tsan_selfcheck();
 	/* Our lines and TSan's reports (stderr) in the order they happen. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = parse_args(argc, argv); i < argc; i++)
@@ -453,7 +455,6 @@ int main(int argc, char **argv)
 	if (!ninputs)
 		bad_input(argv[argc - 1], "no inputs");
 	select_variant();
-	real_tsan_selfcheck();
 	real_lockdep_install();
 	gate_init();
 	printf("vmlock_stress: variant %s, %zu inputs, %lu iterations each%s, hang after %.0f s\n",

@@ -13,11 +13,11 @@
  * A TSan build can be blind: an ignorelist that matches every file, a
  * fiber switch that synchronises, a file built without -fsanitize=thread.
  * It then reports nothing, and every "no report" reads as a pass.  So
- * each TSan binary plants a race before its first run (san_selfcheck()):
- * in a child process, with the child's stderr thrown away, two threads
- * of the binary's own kind write one location without ordering; the
- * child's exit status says whether TSan reported it.  No report: the
- * binary says so in one line and exits.
+ * each TSan binary plants a race at start-up (san_selfcheck()): it runs
+ * itself again as a child process, in which two threads of the binary's
+ * own kind write one location without ordering, the child's stderr
+ * thrown away; the child's exit status says whether TSan reported it.
+ * No report: the binary says so in one line and exits.
  */
 #define _GNU_SOURCE
 #include "tsan.h"
@@ -50,9 +50,11 @@ __attribute__((no_sanitize("thread")))
 const char *__tsan_default_options(void)
 {
 	/* exitcode=0: a report is already a verdict (or a note on one),
-	 * and the tools' own exit status says so. */
+	 * and the tools' own exit status says so.  atexit_sleep_ms=0: no
+	 * second's wait at exit for threads to report (fibers count as
+	 * threads; a finding ends the process on purpose). */
 	return "suppress_equal_stacks=0:suppress_equal_addresses=0:"
-	       "report_signal_unsafe=0:exitcode=0";
+	       "report_signal_unsafe=0:exitcode=0:atexit_sleep_ms=0";
 }
 
 unsigned san_tsan_reports(void)
@@ -63,32 +65,54 @@ unsigned san_tsan_reports(void)
 /* The child's exit statuses (anything else: the probe did not run). */
 enum { PROBE_REPORTED = 0, PROBE_BLIND = 93 };
 
-/* In the child: plant the race, say whether TSan reported it. */
-static void probe_child(void (*plant)(void), bool show)
+#define PROBE_CHILD_ENV "VMLOCK_TSAN_PROBE_CHILD"
+extern char **environ;
+
+/*
+ * The child is this binary run again (a fresh process: one thread, and
+ * TSan options of our own, where a fork would inherit the parent's
+ * threads, which mute TSan in a forked child, and its options): no
+ * symbolizer for the expected report (starting one took a second), no
+ * halt, exit code 0.  Its stderr is thrown away unless show.
+ */
+static int probe_status(bool show)
 {
-	int null = show ? -1 : open("/dev/null", O_WRONLY);
-
-	if (null >= 0)
-		dup2(null, STDERR_FILENO);	/* the expected report */
-	unsigned before = reports;
-
-	plant();
-	_exit(reports != before ? PROBE_REPORTED : PROBE_BLIND);
-}
-
-/* The child's exit status, or -1 if it could not be run. */
-static int probe_status(void (*plant)(void), bool show)
-{
+	static char child_env[] = PROBE_CHILD_ENV "=1";
+	char opts[1024], *argv[] = { "vmlock-tsan-probe", NULL };
+	const char *user = getenv("TSAN_OPTIONS");
+	size_t n = 0;
 	int st;
 
+	snprintf(opts, sizeof(opts), "TSAN_OPTIONS=%s:symbolize=%d:"
+		 "halt_on_error=0:exitcode=0:atexit_sleep_ms=0",
+		 user ? user : "", show);
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 3, sizeof(*env));
+
+	if (!env)
+		return -1;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "TSAN_OPTIONS=", 13))
+			env[j++] = environ[i];
+	env[j++] = opts;
+	env[j++] = child_env;
+	env[j] = NULL;
 	fflush(NULL);
 	pid_t pid = fork();
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		probe_child(plant, show);
-	if (waitpid(pid, &st, 0) != pid)
+	if (pid == 0) {
+		int null = show ? -1 : open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);	/* the expected report */
+		execve("/proc/self/exe", argv, env);
+		_exit(127);
+	}
+	free(env);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
@@ -97,13 +121,20 @@ void san_selfcheck(void (*plant)(void), const char *what)
 {
 	const char *env = getenv("VMLOCK_TSAN_PROBE");
 
+	if (getenv(PROBE_CHILD_ENV)) {		/* we are the probe */
+		unsigned before = reports;
+
+		plant();
+		_exit(reports != before ? PROBE_REPORTED : PROBE_BLIND);
+	}
+
 	if (env && !strcmp(env, "skip")) {
 		fprintf(stderr, "vmlock: ThreadSanitizer self-check skipped "
 			"(VMLOCK_TSAN_PROBE=skip): a blind build would go unnoticed\n");
 		return;
 	}
 	/* show: the child's report is printed (to see what TSan sees). */
-	int st = probe_status(plant, env && !strcmp(env, "show"));
+	int st = probe_status(env && !strcmp(env, "show"));
 
 	if (st == PROBE_REPORTED) {
 		fprintf(stderr, "vmlock: ThreadSanitizer self-check passed: "
