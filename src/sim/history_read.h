@@ -34,6 +34,14 @@ floor_of(const struct sim_loc_state *l, uint16_t loc)
 /* How many stores back from the latest to read, of ncand candidates. */
 static VM_ALWAYS_INLINE unsigned rf_pick(unsigned ncand)
 {
+	const struct sim_strategy *s = sim.cfg.strategy;
+
+	if (__builtin_expect(s->rf != NULL, 0)) {
+		unsigned back = s->rf(sim.cfg.strategy_ctx, ncand);
+
+		VM_ASSERT(back < ncand);
+		return back;
+	}
 	if (sim.rf.gap > 0) {
 		sim.rf.gap--;
 		return 0;
