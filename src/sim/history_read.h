@@ -78,8 +78,11 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 {
 	uint32_t idx = sim.nstores[loc];
 
-	if (sim.rf.byte >= 0 && !latest) {
-		uint32_t lo = floor_of(l, loc);
+	if (sim.rf.byte >= 0) {
+		/* A read of the latest store (an RMW, a failed CAS, a seq_cst
+		 * load) raises the coherence floor too: a later load of the
+		 * thread must not read an older store (CoRR). */
+		uint32_t lo = latest ? idx : floor_of(l, loc);
 
 		if (lo < idx) {
 			idx -= rf_pick(idx - lo + 1);
