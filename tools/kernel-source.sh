@@ -16,15 +16,19 @@
 # --series X.Y takes linux-source-X.Y instead of the newest (another tree
 # to build against: cmake's VMLOCK_KERNEL_SRC_OTHERS finds it under DIR);
 # DIR/tree names the newest only.
+# --litmus also extracts the kernel's memory model and litmus tests
+# (tools/memory-model and Documentation/litmus-tests), which `vmlock litmus`
+# and its tests read (tests/litmus_kernel.sh).
 # VMLOCK_KERNEL_APT=PATH keeps the private apt state elsewhere (shared
 # between checkouts).  DIR defaults to build/kernel-src.
 set -eu
 
-update=0 series=""
+update=0 series="" litmus=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--update) update=1; shift ;;
 	--series) series=$2; shift 2 ;;
+	--litmus) litmus=1; shift ;;
 	*) break ;;
 	esac
 done
@@ -39,6 +43,8 @@ STAMP=$DIR/tree
 # ones the configure step greps for facts (version, vm_refcnt's encoding).
 FILES="Makefile mm/mmap_lock.c include/linux/mmap_lock.h include/linux/mm_types.h
 include/linux/refcount.h include/linux/refcount_types.h include/linux/rcuwait.h"
+# Folders, extracted whole with --litmus.
+[ "$litmus" -eq 1 ] && FILES="$FILES tools/memory-model Documentation/litmus-tests"
 
 tree_version() {
 	sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p; s/^SUBLEVEL = //p' "$1/Makefile" |
@@ -51,7 +57,7 @@ report() {
 }
 
 have_tree() {
-	for f in $FILES; do [ -f "$1/$f" ] || return 1; done
+	for f in $FILES; do [ -e "$1/$f" ] || return 1; done
 }
 if [ "$update" -eq 0 ]; then
 	if [ -n "$series" ]; then

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "../src/litmus/litmus.h"
 #include "../src/sim/strategy.h"
 
 #define MAX_FILE (1 << 20)
@@ -37,6 +38,7 @@ static const char usage[] =
 	"                                  directories), then new inputs made by the mutator and kept\n"
 	"                                  for new concurrency feedback, until a violation (written to\n"
 	"                                  DIR/crash-HASH, reported, exit 1), N new inputs or T seconds\n"
+	"  litmus [--json] FILE|DIR...     run the kernel's C litmus tests on the simulator\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
 	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n"
 	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n";
@@ -519,5 +521,7 @@ int main(int argc, char **argv)
 		return cmd_explore(argc, argv);
 	if (strcmp(cmd, "fuzz") == 0)
 		return cmd_fuzz(argc, argv);
+	if (strcmp(cmd, "litmus") == 0)
+		return lit_main(argc, argv);
 	return die_usage();
 }

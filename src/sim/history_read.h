@@ -34,6 +34,14 @@ floor_of(const struct sim_loc_state *l, uint16_t loc)
 /* How many stores back from the latest to read, of ncand candidates. */
 static VM_ALWAYS_INLINE unsigned rf_pick(unsigned ncand)
 {
+	const struct sim_strategy *s = sim.cfg.strategy;
+
+	if (__builtin_expect(s->rf != NULL, 0)) {
+		unsigned back = s->rf(sim.cfg.strategy_ctx, ncand);
+
+		VM_ASSERT(back < ncand);
+		return back;
+	}
 	if (sim.rf.gap > 0) {
 		sim.rf.gap--;
 		return 0;
@@ -70,8 +78,11 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 {
 	uint32_t idx = sim.nstores[loc];
 
-	if (sim.rf.byte >= 0 && !latest) {
-		uint32_t lo = floor_of(l, loc);
+	if (sim.rf.byte >= 0) {
+		/* A read of the latest store (an RMW, a failed CAS, a seq_cst
+		 * load) raises the coherence floor too: a later load of the
+		 * thread must not read an older store (CoRR). */
+		uint32_t lo = latest ? idx : floor_of(l, loc);
 
 		if (lo < idx) {
 			idx -= rf_pick(idx - lo + 1);

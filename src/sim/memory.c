@@ -519,6 +519,27 @@ bool sim_cmpxchg(sim_atomic_t *x, int32_t *expected, int32_t desired,
 	return true;
 }
 
+/*
+ * A lock built on x (the litmus front end's spin_lock, src/litmus): after
+ * the RMW of x that took the lock, the thread's later relaxed stores carry
+ * what the store that RMW read carried (the unlocker's release, through
+ * the release sequence), as a release fence would, but without the
+ * thread's own clock.  The LKMM orders what precedes an unlock before what
+ * follows the lock that reads from it (po-unlock-lock-po), not the lock's
+ * own write: other threads may still see the lock word's older value.
+ * No access, no scheduling point.
+ */
+void sim_release_carry(const sim_atomic_t *x)
+{
+	const struct sim_store_rec *latest;
+
+	if (!sim_in_fiber())
+		return;
+	latest = sim_latest(x->loc);
+	VM_ASSERT(latest->tid == sim.cur);	/* the lock's own RMW */
+	vclock_join(&sim_cur()->rel_fence, &latest->sync);
+}
+
 void sim_fence(enum sim_mo mo, const struct sim_site *s)
 {
 	struct sim_access a;

@@ -121,6 +121,9 @@ bool sim_cmpxchg(sim_atomic_t *a, int32_t *expected, int32_t desired,
 		 enum sim_mo success, enum sim_mo failure,
 		 const struct sim_site *s);
 void sim_fence(enum sim_mo mo, const struct sim_site *s);
+/* After an acquire RMW of x that took a lock: later relaxed stores carry
+ * the clock that RMW acquired (memory.c; for the litmus front end). */
+void sim_release_carry(const sim_atomic_t *x);
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s);
 void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s);
 
@@ -206,6 +209,13 @@ struct sim_strategy {
 	/* Optional: the access the last pick let run is a window, a VMA
 	 * touched under RCU without a reference (sim_note_window()). */
 	void (*window)(void *ctx);
+	/* Optional: an exhaustive search's own reads-from decision.  Called
+	 * for each load that has a choice, with the number of stores it may
+	 * read (ncand >= 2); returns how many stores back from the latest
+	 * to read (0: the latest, at most ncand - 1).  When set, it takes
+	 * the place of the choice bytes' gap and depth (choice() must still
+	 * return a byte >= 0 to keep the simulation on). */
+	unsigned (*rf)(void *ctx, unsigned ncand);
 };
 
 struct sim_run_cfg {

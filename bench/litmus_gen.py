@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""litmus_gen.py N SEED OUTDIR - random LKMM C litmus tests in the shapes
+and primitives the lock uses (message passing, store buffering, load
+buffering, 2+2W, chains over three processes; marked accesses,
+release/acquire, the three barriers, value-returning and void atomics with
+their ordering forms, cmpxchg/xchg, spin locks).  Deterministic for a seed.
+Each test's condition asks for one combination of the values its loads could
+read (and the final value of a location written twice), so the set covers
+weak and strong outcomes alike."""
+import os
+import random
+import sys
+
+LOADS = ["READ_ONCE(*{v})", "smp_load_acquire({v})"]
+STORES = ["WRITE_ONCE(*{v}, {n})", "smp_store_release({v}, {n})"]
+FENCES = ["smp_mb();", "smp_rmb();", "smp_wmb();"]
+RMWS = ["atomic_add_return({n}, {a})", "atomic_add_return_relaxed({n}, {a})",
+        "atomic_add_return_acquire({n}, {a})", "atomic_add_return_release({n}, {a})",
+        "atomic_fetch_add({n}, {a})", "atomic_fetch_add_relaxed({n}, {a})",
+        "atomic_fetch_add_acquire({n}, {a})", "atomic_fetch_add_release({n}, {a})"]
+VOID_RMWS = ["atomic_inc({a});", "atomic_add({n}, {a});"]
+AFTER = ["smp_mb__before_atomic();", "smp_mb__after_atomic();"]
+XCHG = ["xchg({v}, {n})", "xchg_relaxed({v}, {n})", "xchg_acquire({v}, {n})",
+        "xchg_release({v}, {n})", "cmpxchg({v}, {o}, {n})",
+        "cmpxchg_relaxed({v}, {o}, {n})", "cmpxchg_acquire({v}, {o}, {n})",
+        "cmpxchg_release({v}, {o}, {n})"]
+
+
+def gen(rng, idx):
+    nprocs = rng.choice([2, 2, 3])
+    vars_ = ["x", "y"] if nprocs == 2 or rng.random() < 0.4 else ["x", "y", "z"]
+    use_atomic = rng.random() < 0.3
+    use_lock = rng.random() < 0.2
+    written = {v: [0] for v in vars_}
+    if use_atomic:
+        written["a"] = [0]
+    nextval = {v: 1 for v in written}
+    procs, regs = [], []
+    for p in range(nprocs):
+        body, pregs = [], []
+        nops = rng.choice([2, 2, 3])
+        lock_at = rng.randrange(nops) if use_lock and rng.random() < 0.7 else -1
+        for i in range(nops):
+            if i == lock_at:
+                body.append("spin_lock(l);")
+            k = rng.random()
+            v = rng.choice(vars_)
+            if k < 0.35:
+                n = nextval[v]
+                nextval[v] += 1
+                written[v].append(n)
+                body.append(rng.choice(STORES).format(v=v, n=n) + ";")
+            elif k < 0.7:
+                r = "r%d" % len(pregs)
+                pregs.append((r, v))
+                body.append("%s = %s;" % (r, rng.choice(LOADS).format(v=v)))
+            elif k < 0.8:
+                body.append(rng.choice(FENCES))
+            elif k < 0.9 and use_atomic:
+                n = rng.choice([1, 2])
+                if rng.random() < 0.5:
+                    r = "r%d" % len(pregs)
+                    pregs.append((r, "a"))
+                    body.append("%s = %s;" % (r, rng.choice(RMWS).format(n=n, a="a")))
+                else:
+                    body.append(rng.choice(VOID_RMWS).format(n=n, a="a"))
+                if rng.random() < 0.3:
+                    body.append(rng.choice(AFTER))
+            else:
+                n = nextval[v]
+                nextval[v] += 1
+                written[v].append(n)
+                r = "r%d" % len(pregs)
+                pregs.append((r, v))
+                o = rng.choice(written[v][:-1])
+                body.append("%s = %s;" % (r, rng.choice(XCHG).format(v=v, n=n, o=o)))
+        if lock_at >= 0:
+            body.append("spin_unlock(l);")
+        procs.append(body)
+        regs.append(pregs)
+    # the condition: a value for each register (and maybe a final value)
+    atoms = []
+    for p, pregs in enumerate(regs):
+        for r, v in pregs:
+            if v == "a":
+                atoms.append("%d:%s=%d" % (p, r, rng.choice([0, 1, 2, 3])))
+            else:
+                atoms.append("%d:%s=%d" % (p, r, rng.choice(written[v])))
+    multi = [v for v in vars_ if len(written[v]) > 2]
+    if multi and (rng.random() < 0.5 or not atoms):
+        v = rng.choice(multi)
+        atoms.append("%s=%d" % (v, rng.choice(written[v][1:])))
+    if not atoms:
+        v = rng.choice(vars_)
+        atoms.append("%s=%d" % (v, rng.choice(written[v])))
+    params = ["int *%s" % v for v in vars_]
+    if use_atomic:
+        params.append("atomic_t *a")
+    if use_lock:
+        params.append("spinlock_t *l")
+    out = ["C G%05d" % idx, "", "{}", ""]
+    for p, body in enumerate(procs):
+        out.append("P%d(%s)" % (p, ", ".join(params)))
+        out.append("{")
+        for r, _ in regs[p]:
+            out.append("\tint %s;" % r)
+        out.extend("\t" + s for s in body)
+        out.append("}")
+        out.append("")
+    out.append("exists (%s)" % " /\\ ".join(atoms))
+    return "\n".join(out) + "\n"
+
+
+def main():
+    n, seed, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    rng = random.Random(seed)
+    os.makedirs(outdir, exist_ok=True)
+    for i in range(n):
+        with open(os.path.join(outdir, "G%05d.litmus" % i), "w") as f:
+            f.write(gen(rng, i))
+
+
+if __name__ == "__main__":
+    main()
