@@ -127,10 +127,9 @@ unsigned harness_recorded_windows(uint16_t *out, unsigned max);
 const struct backend *harness_backend(const struct harness_opts *o);
 /* "model" or "kernel 7.3.4" (with " (patched: <variant>)" for a copy). */
 void harness_backend_name(const struct harness_opts *o, char *buf, size_t len);
-/* VMLOCK_BACKEND from the environment: "model" or "kernel"; unset or
- * empty: the build's default (the kernel where the build was configured
- * with VMLOCK_BACKEND_DEFAULT=kernel, the kernel presets); exits 2 on
- * anything else or on "kernel" in a build without the kernel backend. */
+/* VMLOCK_BACKEND from the environment: "model" (the default, also when
+ * unset or empty, in every build) or "kernel"; exits 2 on anything else
+ * or on "kernel" in a build without the kernel backend. */
 enum backend_kind harness_backend_from_env(void);
 /* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
 enum variant harness_variant_from_env(void);

@@ -62,18 +62,12 @@ enum harness_explore harness_explore_from_env(void)
 	exit(2);
 }
 
-#ifndef VMLOCK_BACKEND_DEFAULT_KERNEL
-#define VMLOCK_BACKEND_DEFAULT_KERNEL 0
-#endif
-
 enum backend_kind harness_backend_from_env(void)
 {
 	const char *b = getenv("VMLOCK_BACKEND");
 	enum backend_kind k;
 
-	if (!b || !*b)
-		k = VMLOCK_BACKEND_DEFAULT_KERNEL ? BACKEND_KERNEL : BACKEND_MODEL;
-	else if (!strcmp(b, "model"))
+	if (!b || !*b || !strcmp(b, "model"))
 		k = BACKEND_MODEL;
 	else if (!strcmp(b, "kernel"))
 		k = BACKEND_KERNEL;
