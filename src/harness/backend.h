@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../scenario/program.h"
 #include "../sim/sim.h"
@@ -69,5 +70,9 @@ const struct backend *backend_kernel(const char *variant);
 /* The kernel copies this build has, NULL-terminated (empty without a
  * kernel backend). */
 extern const struct backend *const *backend_kernel_copies;
+
+/* One line per backend this build has: "model" and, with the kernel
+ * backend, "kernel 7.3.4 (<tree>): copies unpatched, <variant>, ...". */
+void backend_describe(FILE *out);
 
 #endif /* VMLOCK_HARNESS_BACKEND_H */

@@ -93,7 +93,9 @@ const struct backend *vmlock_backend = &backend_model;
 /* src/kernel/kbackend.c: one per compiled copy, the unpatched one first. */
 extern const struct backend *const kbackend_copies[];
 const struct backend *const *backend_kernel_copies = kbackend_copies;
+static const char kernel_tree[] = VMLOCK_KERNEL_TREE;
 #else
+static const char kernel_tree[] = "";
 static const struct backend *const no_copies[] = { NULL };
 const struct backend *const *backend_kernel_copies = no_copies;
 #endif
@@ -106,4 +108,19 @@ const struct backend *backend_kernel(const char *variant)
 		if (!strcmp((*b)->variant, variant))
 			return *b;
 	return NULL;
+}
+
+void backend_describe(FILE *out)
+{
+	const struct backend *const *b = backend_kernel_copies;
+
+	fprintf(out, "backend model (src/lock/, the bug variants as run-time switches)\n");
+	if (!*b) {
+		fprintf(out, "backend kernel: not in this build (configure with VMLOCK_KERNEL_SRC)\n");
+		return;
+	}
+	fprintf(out, "backend kernel %s (%s): copies", (*b)->version, kernel_tree);
+	for (; *b; b++)
+		fprintf(out, " %s", *(*b)->variant ? (*b)->variant : "unpatched");
+	fprintf(out, "\n");
 }
