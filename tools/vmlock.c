@@ -330,7 +330,8 @@ static int cmd_variants(void)
 
 	harness_opts_from_env(&o);
 	harness_backend_name(&o, be, sizeof(be));
-	printf("backend %s (VMLOCK_BACKEND)\n", be);
+	/* On stderr: scripts read the list's first column. */
+	fprintf(stderr, "backend %s (VMLOCK_BACKEND)\n", be);
 	for (unsigned v = 1; v < V__COUNT; v++) {
 		const struct variant_info *vi = variant_info((enum variant)v);
 		bool kernel = backend_kernel(vi->name) != NULL;

@@ -70,8 +70,8 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 {
 	uint32_t idx = sim.nstores[loc];
 
-	if (sim.rf.byte >= 0 && !latest) {
-		uint32_t lo = floor_of(l, loc);
+	if (sim.rf.byte >= 0) {
+		uint32_t lo = latest ? idx : floor_of(l, loc);
 
 		if (lo < idx) {
 			idx -= rf_pick(idx - lo + 1);
@@ -81,6 +81,8 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 				VM_ASSERT(!"a local load with a stale store");
 			}
 		}
+		/* A latest read (a failed CAS too) is a read: later loads
+		 * of the thread may not read older (CoRR). */
 		note_read(l, loc, idx);
 	}
 	const struct sim_store_rec *r = &sim.hist[loc][idx % SIM_HISTORY];
