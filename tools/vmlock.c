@@ -39,6 +39,9 @@ static const char usage[] =
 	"                                  for new concurrency feedback, until a violation (written to\n"
 	"                                  DIR/crash-HASH, reported, exit 1), N new inputs or T seconds\n"
 	"  litmus [--json] FILE|DIR...     run the kernel's C litmus tests on the simulator\n"
+	"  --version                       the version, the build, the backends it has\n"
+	"VMLOCK_BACKEND=model|kernel: the lock the runs drive (default: model; kernel: the\n"
+	"  kernel tree's own files, in builds configured with VMLOCK_KERNEL_SRC).\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
 	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n"
 	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n";
@@ -324,11 +327,29 @@ static int cmd_minimize(int argc, char **argv)
 
 static int cmd_variants(void)
 {
+	struct harness_opts o;
+	char be[96];
+
+	harness_opts_from_env(&o);
+	harness_backend_name(&o, be, sizeof(be));
+	/* On stderr: scripts read the list's first column. */
+	fprintf(stderr, "backend %s (VMLOCK_BACKEND)\n", be);
 	for (unsigned v = 1; v < V__COUNT; v++) {
 		const struct variant_info *vi = variant_info((enum variant)v);
+		bool kernel = backend_kernel(vi->name) != NULL;
 
-		printf("%-22s %s  %s\n", vi->name, vi->seed, vi->change);
+		printf("%-22s %s  %s%s\n", vi->name, vi->seed, vi->change,
+		       o.backend == BACKEND_KERNEL && kernel ?
+		       " [kernel/patches/ copy]" : "");
 	}
+	return 0;
+}
+
+static int cmd_version(void)
+{
+	printf("vmlock %s (build %s, engine %s, %s)\n", VMLOCK_VERSION,
+	       VMLOCK_BUILD_TYPE, VMLOCK_ENGINE_NAME, VMLOCK_COMPILER);
+	backend_describe(stdout);
 	return 0;
 }
 
@@ -517,6 +538,8 @@ int main(int argc, char **argv)
 		return cmd_minimize(argc, argv);
 	if (strcmp(cmd, "variants") == 0)
 		return cmd_variants();
+	if (strcmp(cmd, "--version") == 0)
+		return cmd_version();
 	if (strcmp(cmd, "explore") == 0)
 		return cmd_explore(argc, argv);
 	if (strcmp(cmd, "fuzz") == 0)

@@ -25,9 +25,10 @@ static int32_t refcnt_now(struct vm_area_struct *vma)
 
 /* Invariant 7: the read-locked VMA is of our mm (and, found under RCU,
  * covers the address).  With a read reference the fields are stable. */
-void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
-		       unsigned long addr, bool rcu)
+void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
 {
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
+	struct mm_struct *mm = &world.mm[mm_idx];
 	struct mm_struct *owner = vma_mm_peek(vma);
 	unsigned long start = sim_peek_plain(&vma->vm_start);
 	unsigned long end = sim_peek_plain(&vma->vm_end);
@@ -39,14 +40,15 @@ void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
 			 start, end, 'A' + mm->idx, addr);
 }
 
-void check_read_unlock(struct vm_area_struct *vma)
+void check_read_unlock_at(int vma)
 {
 	(void)vma;
 }
 
 /* A write lock is granted with F released: only we could have set it. */
-void check_write_locked(struct vm_area_struct *vma)
+void check_write_locked_at(int vma_idx)
 {
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	int32_t refcnt = refcnt_now(vma);
 
 	vma_assert_write_locked(vma);
@@ -57,8 +59,9 @@ void check_write_locked(struct vm_area_struct *vma)
 }
 
 /* Invariant 13: a killed writer leaves neither F nor the write lock. */
-void check_write_killed(struct vm_area_struct *vma)
+void check_write_killed_at(int vma_idx)
 {
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	int32_t refcnt = refcnt_now(vma);
 
 	if ((refcnt & VM_REFCNT_EXCLUDE_READERS_FLAG) || __is_vma_write_locked(vma))
@@ -69,8 +72,9 @@ void check_write_killed(struct vm_area_struct *vma)
 }
 
 /* Invariant 5: detached means 0, and nobody raises a count from 0. */
-void check_detached(struct vm_area_struct *vma)
+void check_detached_at(int vma_idx)
 {
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	int32_t refcnt = refcnt_now(vma);
 
 	if (refcnt != 0)
@@ -80,8 +84,9 @@ void check_detached(struct vm_area_struct *vma)
 }
 
 /* Invariant 16: an attached VMA changes only under its write lock. */
-void check_mutation(struct vm_area_struct *vma)
+void check_mutation_at(int vma_idx)
 {
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	if (refcnt_now(vma))
 		vma_assert_write_locked(vma);
 }

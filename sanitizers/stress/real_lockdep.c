@@ -32,38 +32,35 @@ static _Thread_local struct {
 	unsigned n;
 } task_locks;
 
-static int held_find(const struct vm_area_struct *vma, bool exclusive)
+static int held_find(int vma, bool exclusive)
 {
 	for (int i = (int)task_locks.n - 1; i >= 0; i--)
-		if (task_locks.held[i].vma == vma->idx &&
+		if (task_locks.held[i].vma == vma &&
 		    task_locks.held[i].exclusive == exclusive)
 			return i;
 	return -1;
 }
 
-static void lock_acquire(struct vm_area_struct *vma, bool exclusive,
-			 const char *func)
+static void lock_acquire(int vma, bool exclusive, const char *func)
 {
 	VM_ASSERT(task_locks.n < HELD_MAX);
 	task_locks.held[task_locks.n++] = (struct held_lock){
-		.vma = vma->idx, .exclusive = exclusive, .func = func,
+		.vma = (uint8_t)vma, .exclusive = exclusive, .func = func,
 	};
 }
 
-static void lock_release(struct vm_area_struct *vma, bool exclusive,
-			 const char *func)
+static void lock_release(int vma, bool exclusive, const char *func)
 {
 	int i = held_find(vma, exclusive);
 
 	if (i < 0)
 		sim_fail(VERDICT_HELD_LOCK,
-			 "T%d: %s() releases #%u's %s lock, which it does not hold (lockdep: bad unlock balance)",
-			 sim_self(), func, vma->idx, exclusive ? "exclusive" : "read");
+			 "T%d: %s() releases #%d's %s lock, which it does not hold (lockdep: bad unlock balance)",
+			 sim_self(), func, vma, exclusive ? "exclusive" : "read");
 	task_locks.held[i] = task_locks.held[--task_locks.n];
 }
 
-static void real_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
-			 const char *func)
+static void real_lockdep(enum kdebug_lockdep_op op, int vma, const char *func)
 {
 	switch (op) {
 	case LOCKDEP_ACQUIRE_READ:
@@ -81,7 +78,7 @@ static void real_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
 	}
 }
 
-static bool real_lock_is_held(struct vm_area_struct *vma)
+static bool real_lock_is_held(int vma)
 {
 	return held_find(vma, false) >= 0;
 }

@@ -9,12 +9,11 @@
 /* ---- protection: invariant 9 (no use after drop), 14 (RCU scope) ---- */
 
 /* A touch check_vma_touch() (ghost.h) does not allow. */
-void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
-			  const char *field, const char *func)
+void check_vma_touch_fail(int t, int vma, const char *field, const char *func)
 {
 	sim_fail(VERDICT_USE_AFTER_DROP,
-		 "T%d touches #%u.%s in %s() holding no reference, lock or RCU right to it (#%u gen %u)",
-		 t, vma->idx, field, func, vma->idx, gvma(vma)->gen);
+		 "T%d touches #%d.%s in %s() holding no reference, lock or RCU right to it (#%d gen %u)",
+		 t, vma, field, func, vma, ghost.vma[vma].gen);
 }
 
 /*
@@ -69,12 +68,12 @@ check_lock_order(const struct sim_access *a)
 static VM_NOINLINE void
 check_unlock_parity(int m, const struct sim_access *a)
 {
-	const struct mm_struct *mm = &world.mm[m];
+	int32_t seq = vmlock_backend->mm_lock_seq(m);
 
-	if (mm->mmap_lock.writer == a->tid && (sim_peek(&mm->mm_lock_seq) & 1))
+	if (ghost.mmap_lock[m]->writer == a->tid && (seq & 1))
 		sim_fail(VERDICT_SEQ_PARITY,
 			 "T%d releases mm %c's write lock with mm_lock_seq %d odd: VMA write locks not dropped",
-			 a->tid, 'A' + m, sim_peek(&mm->mm_lock_seq));
+			 a->tid, 'A' + m, seq);
 }
 
 /*
@@ -137,24 +136,23 @@ void check_pre(const struct sim_access *a)
 	bool rcu_safe = a->obj_kind == OBJ_VMA_REFCNT ||
 			(a->obj_kind == OBJ_VMA_LOCK_SEQ && a->kind == SIM_A_LOAD);
 
-	check_vma_touch_rcu(a->tid, vma_from_idx(a->obj_idx), a->info->field,
-			    rcu_safe, a->site->func);
+	check_vma_touch_rcu(a->tid, a->obj_idx, a->info->field, rcu_safe,
+			    a->site->func);
 }
 
 /* ---- values: invariants 1, 3, 5, 8, 11 ---- */
 
-static void refcnt_fail(enum verdict v, const struct vm_area_struct *vma,
-			const struct sim_access *a, const char *what)
+static void refcnt_fail(enum verdict v, int vma, const struct sim_access *a,
+			const char *what)
 {
-	sim_fail(v, "T%d %s in %s(): #%u vm_refcnt %lld -> %lld",
-		 a->tid, what, a->site->func, vma->idx, (long long)a->old,
+	sim_fail(v, "T%d %s in %s(): #%d vm_refcnt %lld -> %lld",
+		 a->tid, what, a->site->func, vma, (long long)a->old,
 		 (long long)a->val);
 }
 
-static void refcnt_reader_inc(struct vm_area_struct *vma,
-			      const struct sim_access *a)
+static void refcnt_reader_inc(int vma, const struct sim_access *a)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
 
 	if (a->old == 0 || a->old >= VM_REFCNT_EXCLUDE_READERS_FLAG)
 		refcnt_fail(VERDICT_INC_WHILE_EXCLUDED, vma, a,
@@ -162,9 +160,9 @@ static void refcnt_reader_inc(struct vm_area_struct *vma,
 	g->incs[a->tid]++;
 }
 
-static void refcnt_put(struct vm_area_struct *vma, const struct sim_access *a)
+static void refcnt_put(int vma, const struct sim_access *a)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
 
 	if (g->incs[a->tid] > 0) {
 		g->incs[a->tid]--;
@@ -176,10 +174,10 @@ static void refcnt_put(struct vm_area_struct *vma, const struct sim_access *a)
 	}
 }
 
-static void refcnt_flag(struct vm_area_struct *vma, const struct sim_access *a,
+static void refcnt_flag(int vma, const struct sim_access *a,
 			bool set)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
 
 	if (set && (g->f_owner >= 0 || !ghost_holds_mmap_write(a->tid, g->owner)))
 		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a,
@@ -190,9 +188,9 @@ static void refcnt_flag(struct vm_area_struct *vma, const struct sim_access *a,
 	g->f_owner = (int8_t)(set ? a->tid : -1);
 }
 
-static void refcnt_store(struct vm_area_struct *vma, const struct sim_access *a)
+static void refcnt_store(int vma, const struct sim_access *a)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
 
 	if (a->val == 0 && a->old == 0)
 		return;		/* vma_lock_init(vma, true) on a detached VMA */
@@ -204,15 +202,14 @@ static void refcnt_store(struct vm_area_struct *vma, const struct sim_access *a)
 	g->attached = true;
 }
 
-static void refcnt_encoding(struct vm_area_struct *vma,
-			    const struct sim_access *a)
+static void refcnt_encoding(int vma, const struct sim_access *a)
 {
 	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
 	int64_t v = a->val;
 
 	if (v < 0 || v > (int64_t)F + VM_REFCNT_LIMIT)
 		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a, "leaves the encoding");
-	if ((v & F) && gvma(vma)->f_owner < 0)
+	if ((v & F) && ghost.vma[vma].f_owner < 0)
 		refcnt_fail(VERDICT_REFCNT_ENCODING, vma, a, "leaves F set with no owner");
 }
 
@@ -236,10 +233,9 @@ static unsigned refcnt_class(int64_t v)
  * what the fuzzer should keep (a reader incrementing a write-locked VMA is
  * one step from the detach races).
  */
-static void refcnt_feedback(const struct vm_area_struct *vma,
-			    const struct sim_access *a)
+static void refcnt_feedback(int vma, const struct sim_access *a)
 {
-	const struct ghost_vma *g = gvma(vma);
+	const struct ghost_vma *g = &ghost.vma[vma];
 
 	if (!sim_feedback_on(SIM_FB_REFCNT))
 		return;
@@ -251,7 +247,7 @@ static void refcnt_feedback(const struct vm_area_struct *vma,
 }
 
 static VM_NOINLINE void
-refcnt_post(struct vm_area_struct *vma, const struct sim_access *a)
+refcnt_post(int vma, const struct sim_access *a)
 {
 	const int32_t F = VM_REFCNT_EXCLUDE_READERS_FLAG;
 
@@ -295,24 +291,24 @@ seq_post(int m, const struct sim_access *a)
 /* vm_lock_seq is written only with the mmap write lock, and either F
  * held or the VMA detached: then no reader may be inside (invariant 4). */
 static VM_NOINLINE void
-lock_seq_post(struct vm_area_struct *vma, const struct sim_access *a)
+lock_seq_post(int vma, const struct sim_access *a)
 {
-	const struct ghost_vma *g = gvma(vma);
+	const struct ghost_vma *g = &ghost.vma[vma];
 
 	if (a->kind != SIM_A_STORE)
 		return;
 	if (!ghost_holds_mmap_write(a->tid, g->owner))
 		sim_fail(VERDICT_ATTACH_DISCIPLINE,
-			 "T%d writes #%u.vm_lock_seq in %s() without the mmap write lock",
-			 a->tid, vma->idx, a->site->func);
+			 "T%d writes #%d.vm_lock_seq in %s() without the mmap write lock",
+			 a->tid, vma, a->site->func);
 	if (g->attached && g->f_owner != a->tid)
 		sim_fail(VERDICT_EXCLUSION,
-			 "T%d write-locks attached #%u in %s() without holding F",
-			 a->tid, vma->idx, a->site->func);
+			 "T%d write-locks attached #%d in %s() without holding F",
+			 a->tid, vma, a->site->func);
 	if (g->readers || incs_total(g))
 		sim_fail(VERDICT_EXCLUSION,
-			 "T%d write-locks #%u in %s() with %d reader increments inside",
-			 a->tid, vma->idx, a->site->func, incs_total(g));
+			 "T%d write-locks #%d in %s() with %d reader increments inside",
+			 a->tid, vma, a->site->func, incs_total(g));
 }
 
 void check_post(const struct sim_access *a)
@@ -327,10 +323,10 @@ void check_post(const struct sim_access *a)
 	}
 	switch (a->obj_kind) {
 	case OBJ_VMA_REFCNT:
-		refcnt_post(vma_from_idx(a->obj_idx), a);
+		refcnt_post(a->obj_idx, a);
 		break;
 	case OBJ_VMA_LOCK_SEQ:
-		lock_seq_post(vma_from_idx(a->obj_idx), a);
+		lock_seq_post(a->obj_idx, a);
 		break;
 	case OBJ_MM_SEQ:
 		seq_post(a->obj_idx, a);

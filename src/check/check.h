@@ -23,8 +23,14 @@
 #define VMLOCK_CHECK_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+/* VMLOCK_CHECK_NEUTRAL: without the model's types (the kernel backend's
+ * objects include this beside the kernel's own struct vm_area_struct). */
+#ifndef VMLOCK_CHECK_NEUTRAL
 #include "../lock/mm_types.h"
+#endif
 
 /* Feedback keys of kind walk (walk.c): CHECK_WALK_KEY + event * 64 +
  * detail, the events 1 freed, 2 reused, 3 touched after reuse. */
@@ -35,27 +41,76 @@ void check_begin(void);
 /* The mm each thread runs in (its own mm needs no pin). */
 void check_thread_mm(int tid, int mm_idx);
 
+/*
+ * What the operations learn, by VMA and mm index (backend-neutral: the
+ * operations compiled against the kernel's files call these too).
+ */
 /* A read lock was taken: by lock_vma_under_rcu(mm, addr) (rcu = true) or
  * vma_start_read_locked() under the mmap lock (rcu = false). */
-void check_read_locked(struct vm_area_struct *vma, struct mm_struct *mm,
-		       unsigned long addr, bool rcu);
+void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu);
 /* About to vma_end_read() a read lock taken above. */
-void check_read_unlock(struct vm_area_struct *vma);
+void check_read_unlock_at(int vma);
 /* vma_start_write(_killable) returned 0. */
-void check_write_locked(struct vm_area_struct *vma);
+void check_write_locked_at(int vma);
 /* vma_start_write_killable() returned -EINTR. */
-void check_write_killed(struct vm_area_struct *vma);
+void check_write_killed_at(int vma);
 /* vma_mark_detached() returned. */
-void check_detached(struct vm_area_struct *vma);
+void check_detached_at(int vma);
 /* A writer is about to change the VMA's fields. */
-void check_mutation(struct vm_area_struct *vma);
+void check_mutation_at(int vma);
 /* A reader read the payload pair (vm_flags, vm_pgoff). */
-void check_payload(struct vm_area_struct *vma, uintptr_t flags,
-		   uintptr_t pgoff);
+void check_payload_at(int vma, uintptr_t flags, uintptr_t pgoff);
 
-/* Reports: the ghost state of a VMA in words ("attached, 1 reader: T0"). */
-int check_describe_vma(const struct vm_area_struct *vma, char *buf,
-		       size_t len);
+/* The same with the model's structs (its unit tests). */
+#ifndef VMLOCK_CHECK_NEUTRAL
+static inline void check_read_locked(struct vm_area_struct *vma,
+				     struct mm_struct *mm, unsigned long addr,
+				     bool rcu)
+{
+	check_read_locked_at(vma->idx, mm->idx, addr, rcu);
+}
+
+static inline void check_read_unlock(struct vm_area_struct *vma)
+{
+	check_read_unlock_at(vma->idx);
+}
+
+static inline void check_write_locked(struct vm_area_struct *vma)
+{
+	check_write_locked_at(vma->idx);
+}
+
+static inline void check_write_killed(struct vm_area_struct *vma)
+{
+	check_write_killed_at(vma->idx);
+}
+
+static inline void check_detached(struct vm_area_struct *vma)
+{
+	check_detached_at(vma->idx);
+}
+
+static inline void check_mutation(struct vm_area_struct *vma)
+{
+	check_mutation_at(vma->idx);
+}
+
+static inline void check_payload(struct vm_area_struct *vma, uintptr_t flags,
+				 uintptr_t pgoff)
+{
+	check_payload_at(vma->idx, flags, pgoff);
+}
+#endif
+
+/* Reports: the ghost state of VMA idx in words ("attached, 1 reader: T0"). */
+int check_describe_vma_at(int idx, char *buf, size_t len);
+#ifndef VMLOCK_CHECK_NEUTRAL
+static inline int check_describe_vma(const struct vm_area_struct *vma,
+				     char *buf, size_t len)
+{
+	return check_describe_vma_at(vma->idx, buf, len);
+}
+#endif
 unsigned check_vma_gen(int idx);
 
 #endif /* VMLOCK_CHECK_CHECK_H */

@@ -12,17 +12,15 @@ struct ghost ghost;
 
 /* ---- lockdep: a held-lock record per VMA dep map ---- */
 
-static void held_lock_fail(struct vm_area_struct *vma, const char *what,
-			   const char *func)
+static void held_lock_fail(int vma, const char *what, const char *func)
 {
-	sim_fail(VERDICT_HELD_LOCK, "T%d %s on #%u in %s()", sim_self(), what,
-		 vma->idx, func);
+	sim_fail(VERDICT_HELD_LOCK, "T%d %s on #%d in %s()", sim_self(), what,
+		 vma, func);
 }
 
-static void g_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
-		      const char *func)
+static void g_lockdep(enum kdebug_lockdep_op op, int vma, const char *func)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
 	uint8_t self = (uint8_t)(1u << sim_self());
 
 	/* The dep map is a field of the VMA: touching it needs a right. */
@@ -49,12 +47,12 @@ static void g_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
 		g->lockdep_excl = -1;
 		break;
 	}
-	ghost_note_read_held(sim_self(), vma->idx);
+	ghost_note_read_held(sim_self(), vma);
 }
 
-static bool g_lock_is_held(struct vm_area_struct *vma)
+static bool g_lock_is_held(int vma)
 {
-	const struct ghost_vma *g = gvma(vma);
+	const struct ghost_vma *g = &ghost.vma[vma];
 
 	return (g->lockdep_read & (1u << sim_self())) ||
 	       g->lockdep_excl == sim_self();
@@ -80,36 +78,37 @@ static void g_rcu_read_unlock(void)
 
 /* ---- slab and mm lifetime ---- */
 
-static void g_vma_alloc(struct vm_area_struct *vma, struct mm_struct *mm)
+static void g_vma_alloc(int vma, int mm)
 {
-	struct ghost_vma *g = gvma(vma);
+	struct ghost_vma *g = &ghost.vma[vma];
+	int32_t refcnt = vmlock_backend->vma_refcnt(vma);
 
 	/* Type-safe reuse: nobody may still hold an increment. */
-	if (incs_total(g) || sim_peek(&vma->vm_refcnt))
+	if (incs_total(g) || refcnt)
 		sim_fail(VERDICT_FREE_WITH_REFS,
-			 "#%u handed out again with vm_refcnt %d and %d increments outstanding",
-			 vma->idx, sim_peek(&vma->vm_refcnt), incs_total(g));
+			 "#%d handed out again with vm_refcnt %d and %d increments outstanding",
+			 vma, refcnt, incs_total(g));
 	g->gen++;
-	g->owner = (int8_t)mm->idx;
+	g->owner = (int8_t)mm;
 	g->live = true;
 	g->attached = false;
-	walk_vma_event(vma->idx, mm->idx);
+	walk_vma_event(vma, mm);
 }
 
-static void g_vma_free(struct vm_area_struct *vma)
+static void g_vma_free(int vma)
 {
-	struct ghost_vma *g = gvma(vma);
-	int32_t refcnt = sim_peek(&vma->vm_refcnt);
+	struct ghost_vma *g = &ghost.vma[vma];
+	int32_t refcnt = vmlock_backend->vma_refcnt(vma);
 
 	if (refcnt != 0 || incs_total(g))
 		sim_fail(VERDICT_FREE_WITH_REFS,
-			 "T%d frees #%u gen %u with vm_refcnt %d, %d reader increments outstanding",
-			 sim_self(), vma->idx, g->gen, refcnt, incs_total(g));
+			 "T%d frees #%d gen %u with vm_refcnt %d, %d reader increments outstanding",
+			 sim_self(), vma, g->gen, refcnt, incs_total(g));
 	if (!g->live)
-		sim_fail(VERDICT_FREE_WITH_REFS, "T%d frees #%u twice",
-			 sim_self(), vma->idx);
+		sim_fail(VERDICT_FREE_WITH_REFS, "T%d frees #%d twice",
+			 sim_self(), vma);
 	g->live = false;
-	walk_vma_event(vma->idx, -1);
+	walk_vma_event(vma, -1);
 }
 
 static void g_mm_pin(int mm_idx, int delta)
@@ -122,30 +121,33 @@ static void g_mm_pin(int mm_idx, int delta)
 			 sim_self(), 'A' + mm_idx);
 }
 
-static void g_mm_free(struct mm_struct *mm)
+static void g_mm_free(int mm)
 {
-	ghost.mm_freed[mm->idx] = true;
+	ghost.mm_freed[mm] = true;
 }
 
 void check_begin(void)
 {
+	const struct backend *be = vmlock_backend;
+
 	memset(&ghost, 0, sizeof(ghost));
 	for (int t = 0; t < SIM_MAX_THREADS; t++)
 		walk_forget(t);
+	for (int m = 0; m < MM_POOL_SIZE; m++)
+		ghost.mmap_lock[m] = be->mm_lock(m);
 	for (int i = 0; i < VMA_POOL_SIZE; i++) {
 		struct ghost_vma *g = &ghost.vma[i];
-		const struct vm_area_struct *vma = &world.vma[i];
 
 		g->owner = -1;
 		g->f_owner = -1;
 		g->lockdep_excl = -1;
-		if (!vma->born)
+		if (!be->vma_born(i))
 			continue;
 		/* Set up before the run: live and attached to its mm. */
 		g->gen = 1;
-		g->owner = (int8_t)vma_mm_peek(vma)->idx;
+		g->owner = (int8_t)be->vma_mm(i);
 		g->live = true;
-		g->attached = sim_peek(&vma->vm_refcnt) == 1;
+		g->attached = be->vma_refcnt(i) == 1;
 	}
 	kdebug.lockdep = g_lockdep;
 	kdebug.lock_is_held = g_lock_is_held;
@@ -171,9 +173,9 @@ unsigned check_vma_gen(int idx)
 	return ghost.vma[idx].gen;
 }
 
-int check_describe_vma(const struct vm_area_struct *vma, char *buf, size_t len)
+int check_describe_vma_at(int idx, char *buf, size_t len)
 {
-	const struct ghost_vma *g = gvma(vma);
+	const struct ghost_vma *g = &ghost.vma[idx];
 	char who[48] = "";
 	size_t w = 0;
 

@@ -6,8 +6,8 @@
 #define VMLOCK_CHECK_GHOST_H
 
 #include "check.h"
+#include "../harness/backend.h"
 #include "../lock/kdebug.h"
-#include "../lock/mm.h"
 #include "../util/assert.h"
 #include "../util/compiler.h"
 
@@ -40,14 +40,11 @@ struct ghost {
 	struct ghost_vma vma[VMA_POOL_SIZE];
 	struct ghost_thread th[SIM_MAX_THREADS];
 	bool mm_freed[MM_POOL_SIZE];
+	/* Each mm's mmap_lock, from the backend at check_begin(). */
+	const struct sim_rwsem *mmap_lock[MM_POOL_SIZE];
 };
 
 extern struct ghost ghost;
-
-static VM_ALWAYS_INLINE struct ghost_vma *gvma(const struct vm_area_struct *vma)
-{
-	return &ghost.vma[vma->idx];
-}
 
 /* After a change to VMA i's lockdep_read or readers bit of thread t. */
 static inline void ghost_note_read_held(int t, int i)
@@ -75,7 +72,7 @@ static VM_ALWAYS_INLINE bool ghost_holds_mmap(int t, int mm_idx)
 {
 	if (mm_idx < 0 || ghost.mm_freed[mm_idx])
 		return false;
-	const struct sim_rwsem *r = &world.mm[mm_idx].mmap_lock;
+	const struct sim_rwsem *r = ghost.mmap_lock[mm_idx];
 
 	return r->writer == t || (r->readers & (1u << t));
 }
@@ -83,29 +80,26 @@ static VM_ALWAYS_INLINE bool ghost_holds_mmap(int t, int mm_idx)
 static VM_ALWAYS_INLINE bool ghost_holds_mmap_write(int t, int mm_idx)
 {
 	return mm_idx >= 0 && !ghost.mm_freed[mm_idx] &&
-	       world.mm[mm_idx].mmap_lock.writer == t;
+	       ghost.mmap_lock[mm_idx]->writer == t;
 }
 
 /* Is the VMA write-locked right now (the kernel's definition: its mm is
  * write-held and vm_lock_seq equals mm_lock_seq)?  Reads, no access. */
-static inline bool ghost_write_locked(const struct vm_area_struct *vma)
+static inline bool ghost_write_locked(int vma)
 {
-	int m = gvma(vma)->owner;
+	int m = ghost.vma[vma].owner;
 
 	if (m < 0 || ghost.mm_freed[m])
 		return false;
-	const struct mm_struct *mm = &world.mm[m];
-
-	return mm->mmap_lock.writer >= 0 &&
-	       sim_peek(&vma->vm_lock_seq) == sim_peek(&mm->mm_lock_seq);
+	return ghost.mmap_lock[m]->writer >= 0 &&
+	       vmlock_backend->vma_lock_seq(vma) == vmlock_backend->mm_lock_seq(m);
 }
 
 /* access.c */
 void check_pre(const struct sim_access *a);
 void check_post(const struct sim_access *a);
 void check_thread_exit(int tid);
-void check_vma_touch_fail(int t, const struct vm_area_struct *vma,
-			  const char *field, const char *func);
+void check_vma_touch_fail(int t, int vma, const char *field, const char *func);
 
 /* walk.c */
 void walk_note(const struct sim_access *a);
@@ -129,20 +123,18 @@ static VM_ALWAYS_INLINE bool ghost_vma_right(int t, const struct ghost_vma *g)
  * so the memory is a VMA, maybe not the one meant.  Inline: it runs on
  * every access to a VMA.
  */
-static inline void check_vma_touch_rcu(int t, const struct vm_area_struct *vma,
-				       const char *field, bool rcu_safe,
-				       const char *func)
+static inline void check_vma_touch_rcu(int t, int vma, const char *field,
+				       bool rcu_safe, const char *func)
 {
 	if (rcu_safe && ghost.th[t].rcu_depth > 0)
 		return;
 	check_vma_touch_fail(t, vma, field, func);
 }
 
-static inline void check_vma_touch(int t, const struct vm_area_struct *vma,
-				   const char *field, bool rcu_safe,
-				   const char *func)
+static inline void check_vma_touch(int t, int vma, const char *field,
+				   bool rcu_safe, const char *func)
 {
-	if (!ghost_vma_right(t, gvma(vma)))
+	if (!ghost_vma_right(t, &ghost.vma[vma]))
 		check_vma_touch_rcu(t, vma, field, rcu_safe, func);
 }
 

@@ -6,12 +6,11 @@
 #include "check.h"
 
 /* Invariant 12: a reader sees a whole update or none of it. */
-void check_payload(struct vm_area_struct *vma, uintptr_t flags,
-		   uintptr_t pgoff)
+void check_payload_at(int vma, uintptr_t flags, uintptr_t pgoff)
 {
 	if (flags != pgoff)
 		sim_fail(VERDICT_TORN_READ,
-			 "T%d read #%u mid-update: vm_flags %#lx but vm_pgoff %#lx",
-			 sim_self(), vma->idx, (unsigned long)flags,
+			 "T%d read #%d mid-update: vm_flags %#lx but vm_pgoff %#lx",
+			 sim_self(), vma, (unsigned long)flags,
 			 (unsigned long)pgoff);
 }

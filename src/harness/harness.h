@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "backend.h"
 #include "../lock/variant.h"
 #include "../scenario/program.h"
 #include "../sim/sim.h"
@@ -32,7 +33,8 @@ enum harness_explore {
 struct strat_dfs;
 
 struct harness_opts {
-	enum variant variant;
+	enum backend_kind backend;	/* the model (default) or the kernel */
+	enum variant variant;	/* the model's switch, or the kernel copy */
 	enum harness_strategy strategy;
 	uint64_t seed;		/* HS_PRNG, HS_PCT */
 	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
@@ -120,6 +122,15 @@ bool harness_recorded(struct vmt_program *p);
  */
 unsigned harness_recorded_windows(uint16_t *out, unsigned max);
 
+/* The backend o names with its variant (the kernel copy built from
+ * kernel/patches/<variant>.patch); exits 2 if this build lacks it. */
+const struct backend *harness_backend(const struct harness_opts *o);
+/* "model" or "kernel 7.3.4" (with " (patched: <variant>)" for a copy). */
+void harness_backend_name(const struct harness_opts *o, char *buf, size_t len);
+/* VMLOCK_BACKEND from the environment: "model" (the default, also when
+ * unset or empty, in every build) or "kernel"; exits 2 on anything else
+ * or on "kernel" in a build without the kernel backend. */
+enum backend_kind harness_backend_from_env(void);
 /* VMLOCK_VARIANT from the environment; exits 2 on an unknown name. */
 enum variant harness_variant_from_env(void);
 /* VMLOCK_MEMORY from the environment: "weak" (the default) or "sc";
@@ -128,8 +139,8 @@ bool harness_sc_only_from_env(void);
 /* VMLOCK_EXPLORE from the environment: "both" (the default), "prng" or
  * "pct"; exits with a message on anything else. */
 enum harness_explore harness_explore_from_env(void);
-/* The defaults, with the variant, the memory model and the explore mode
- * the environment names (the three above). */
+/* The defaults, with the backend, the variant, the memory model and the
+ * explore mode the environment names (the four above). */
 void harness_opts_from_env(struct harness_opts *o);
 /* VMLOCK_FEEDBACK from the environment: the kinds of concurrency feedback
  * an engine reports (enum sim_feedback_kind): dflt, the engine's own

@@ -1,14 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ops.c - the operations: what the kernel's callers of the lock do (the
- * page-fault handler, munmap, mprotect-like writers, mmap), each built from
- * the model's API the way the kernel builds it, each reporting to the
- * oracles what it learns.
+ * page-fault handler, munmap, mprotect-like writers, mmap, exit_mmap),
+ * each built from the lock's API the way the kernel builds it, each
+ * reporting to the oracles what it learns.
+ *
+ * One source for both backends, written against the kernel's API names:
+ * compiled against the model (ops_model.h) and, in the kernel backend,
+ * once per compiled copy of the kernel's files against that copy's
+ * mmap_lock.h (src/kernel/kglue.h, which gives the functions below the
+ * copy's prefix).  The glue gives what is not the lock's API: the world
+ * (vma_lookup, vm_area_alloc/free, vma_iter_store/clear, mm_range_free),
+ * index fields (VMA_IDX, MM_IDX), plain accesses (PLAIN_READ/WRITE) and
+ * the condition a writer sleeps for (expect_wait).
  */
+#ifdef VMLOCK_KCOPY
+#include "kglue.h"
+#else
+#include "ops_model.h"
+#endif
 #include "ops.h"
 
-#include "../check/check.h"
-#include "../lock/mmap_lock.h"
+#include "../util/assert.h"
 
 /* Read the payload pair; a half-done update shows as a mismatch. */
 static void read_payload(struct vm_area_struct *vma)
@@ -16,13 +29,13 @@ static void read_payload(struct vm_area_struct *vma)
 	uintptr_t flags = PLAIN_READ(vma->vm_flags);
 	uintptr_t pgoff = PLAIN_READ(vma->vm_pgoff);
 
-	check_payload(vma, flags, pgoff);
+	check_payload_at(VMA_IDX(vma), flags, pgoff);
 }
 
 /* A writer's change: the same new value into both fields, one by one. */
 static void write_payload(struct vm_area_struct *vma, uintptr_t v)
 {
-	check_mutation(vma);
+	check_mutation_at(VMA_IDX(vma));
 	PLAIN_WRITE(vma->vm_flags, v);
 	PLAIN_WRITE(vma->vm_pgoff, v);
 }
@@ -41,11 +54,11 @@ static void op_fault(struct op_ctx *c, unsigned long addr)
 	sim_note("fault %#lx", addr);
 	vma = lock_vma_under_rcu(mm, addr);
 	if (vma) {
-		sim_note("lock_vma_under_rcu -> #%u", vma->idx);
-		check_read_locked(vma, mm, addr, true);
+		sim_note("lock_vma_under_rcu -> #%u", VMA_IDX(vma));
+		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, true);
 		vma_assert_locked(vma);
 		read_payload(vma);
-		check_read_unlock(vma);
+		check_read_unlock_at(VMA_IDX(vma));
 		vma_end_read(vma);
 		return;
 	}
@@ -69,30 +82,34 @@ static void op_read_locked(struct op_ctx *c, unsigned long addr)
 	vma = vma_lookup(mm, addr);
 	if (vma && vma_start_read_locked(vma)) {
 		locked = true;
-		check_read_locked(vma, mm, addr, false);
+		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, false);
 	}
 	mmap_read_unlock(mm);
 	if (!locked)
 		return;
 	vma_assert_locked(vma);
 	read_payload(vma);
-	check_read_unlock(vma);
+	check_read_unlock_at(VMA_IDX(vma));
 	vma_end_read(vma);
 }
 
 /* Write-lock one VMA for a change; false if a fatal signal ended it. */
 static bool write_lock_vma(struct vm_area_struct *vma, bool killable)
 {
-	if (killable) {
-		if (vma_start_write_killable(vma)) {
-			sim_note("vma_start_write_killable(#%u) -> -EINTR", vma->idx);
-			check_write_killed(vma);
-			return false;
-		}
-	} else {
+	int killed = 0;
+
+	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
+	if (killable)
+		killed = vma_start_write_killable(vma);
+	else
 		vma_start_write(vma);
+	expect_wait(NULL, 0);
+	if (killed) {
+		sim_note("vma_start_write_killable(#%u) -> -EINTR", VMA_IDX(vma));
+		check_write_killed_at(VMA_IDX(vma));
+		return false;
 	}
-	check_write_locked(vma);
+	check_write_locked_at(VMA_IDX(vma));
 	return true;
 }
 
@@ -161,10 +178,11 @@ static struct vm_area_struct *lock_and_detach(struct mm_struct *mm,
 
 	if (!vma)
 		return NULL;
-	vma_start_write(vma);
-	check_write_locked(vma);
+	write_lock_vma(vma, false);
+	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
 	vma_mark_detached(vma);
-	check_detached(vma);
+	expect_wait(NULL, 0);
+	check_detached_at(VMA_IDX(vma));
 	return vma;
 }
 
@@ -240,4 +258,59 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 	default:
 		VM_ASSERT(!"decoded op kind out of range");
 	}
+}
+
+/* exit_mmap(): every VMA write-locked, detached (waiting for temporary
+ * readers on stale pointers), removed and freed. */
+void exit_mmap(struct mm_struct *mm)
+{
+	sim_note("exit_mmap(mm %c)", 'A' + MM_IDX(mm));
+	mmap_write_lock(mm);
+	for (int p = 0; p < VMT_PAGES; p++) {
+		struct vm_area_struct *vma = vma_lookup(mm, vmt_page_addr(p));
+
+		if (!vma)
+			continue;
+		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
+		vma_start_write(vma);
+		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
+		vma_mark_detached(vma);
+		expect_wait(NULL, 0);
+		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+
+		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
+		vm_area_free(vma);
+	}
+	mmap_write_unlock(mm);
+}
+
+void harness_thread_body(struct op_ctx *c)
+{
+	for (unsigned i = 0; i < c->prog->nops; i++) {
+		const struct vmt_op *op = &c->prog->ops[i];
+
+		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
+			break;
+		op_run(c, op);
+	}
+	sim_note("exit: mmput(mm %c)", 'A' + MM_IDX(c->mm));
+	mmput(c->mm);
+}
+
+static struct op_ctx ctx[VMT_MAX_THREADS];
+
+void harness_thread_init(int tid, int mm, const struct vmt_thread *prog)
+{
+	struct op_ctx *c = &ctx[tid];
+
+	c->tid = tid;
+	c->mm = mm_of_idx(mm);
+	c->prog = prog;
+	c->writes = 0;
+	mmget(c->mm);
+}
+
+void harness_thread_entry(void *arg)
+{
+	harness_thread_body(&ctx[(intptr_t)arg]);
 }

@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * ops.h - the operations (ops.c): one source, compiled against the model
+ * (src/lock/, through ops_model.h) and against each compiled copy of the
+ * kernel's files (src/kernel/kglue.h, with that copy's name prefix).  The
+ * struct types are the backend's own: this header names them only.
+ */
 #ifndef VMLOCK_HARNESS_OPS_H
 #define VMLOCK_HARNESS_OPS_H
 
-#include "../lock/mm.h"
+#include <stdint.h>
+
 #include "../scenario/program.h"
-#include "../util/assert.h"
+
+struct mm_struct;
 
 /* One simulated thread's context. */
 struct op_ctx {
@@ -17,9 +25,17 @@ struct op_ctx {
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);
 
-/* world.c: the program's initial world (from main, before any thread
- * runs), and a thread's body: its operations, then its exit. */
-void harness_setup_world(const struct vmt_program *p);
+/* A thread's body: its operations, then its exit (mmput). */
 void harness_thread_body(struct op_ctx *c);
+/* The backend interface's thread_init and thread_body (backend.h): the
+ * context of thread tid, its mm (mmget); the body of thread (intptr_t)arg. */
+void harness_thread_init(int tid, int mm, const struct vmt_thread *prog);
+void harness_thread_entry(void *arg);
+/* The teardown of mm's address space, by its last user. */
+void exit_mmap(struct mm_struct *mm);
+
+/* world.c (the model): the program's initial world (from main, before
+ * any thread runs). */
+void harness_setup_world(const struct vmt_program *p);
 
 #endif /* VMLOCK_HARNESS_OPS_H */

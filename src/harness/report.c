@@ -11,7 +11,6 @@
 
 #include "../check/check.h"
 #include "../util/assert.h"
-#include "../lock/mm.h"
 
 #define GUTTER 7
 
@@ -188,36 +187,34 @@ void harness_print_trace(FILE *out, const struct vmt_program *p, bool all)
 
 void harness_print_state(FILE *out)
 {
+	const struct backend *be = vmlock_backend;
+
 	for (int i = 0; i < VMA_POOL_SIZE; i++) {
-		const struct vm_area_struct *vma = &world.vma[i];
 		char refcnt[16], ghost_text[128];
 
-		if (!vma->born)
+		if (!be->vma_born(i))
 			continue;
-		/* By id: the mm may be freed (and poisoned) by now. */
-		uintptr_t mm = sim_peek_plain(&vma->vm_mm);
+		int mm = be->vma_mm(i);
 
-		fmt_refcnt(refcnt, sizeof(refcnt), sim_peek(&vma->vm_refcnt));
-		check_describe_vma(vma, ghost_text, sizeof(ghost_text));
+		fmt_refcnt(refcnt, sizeof(refcnt), be->vma_refcnt(i));
+		check_describe_vma_at(i, ghost_text, sizeof(ghost_text));
 		fprintf(out, "  #%d gen %u refcnt %s (%s) vm_mm=%c [%#lx, %#lx) vm_lock_seq=%d\n",
 			i, check_vma_gen(i), refcnt, ghost_text,
-			mm ? (int)('A' + mm - 1) : '-',
-			(unsigned long)sim_peek_plain(&vma->vm_start),
-			(unsigned long)sim_peek_plain(&vma->vm_end),
-			sim_peek(&vma->vm_lock_seq));
+			mm >= 0 ? 'A' + mm : '-', (unsigned long)be->vma_start(i),
+			(unsigned long)be->vma_end(i), be->vma_lock_seq(i));
 	}
 	for (int m = 0; m < MM_POOL_SIZE; m++) {
-		const struct mm_struct *mm = &world.mm[m];
+		const struct sim_rwsem *lock = be->mm_lock(m);
 
-		if (world.mm_freed[m]) {
+		if (be->mm_freed(m)) {
 			fprintf(out, "  mm %c: freed\n", 'A' + m);
 			continue;
 		}
 		fprintf(out, "  mm %c: mm_lock_seq %d, mmap_lock %s, users %d, pins %d\n",
-			'A' + m, sim_peek(&mm->mm_lock_seq),
-			mm->mmap_lock.count < 0 ? "write-held" :
-			mm->mmap_lock.count > 0 ? "read-held" : "free",
-			sim_peek(&mm->mm_users), sim_peek(&mm->mm_count));
+			'A' + m, be->mm_lock_seq(m),
+			lock->count < 0 ? "write-held" :
+			lock->count > 0 ? "read-held" : "free",
+			be->mm_users(m), be->mm_count(m));
 	}
 }
 
@@ -226,12 +223,15 @@ void harness_report(FILE *out, const struct vmt_program *p,
 		    const char *input_name)
 {
 	const struct variant_info *vi = variant_info(o->variant);
+	char be[96];
 
+	harness_backend_name(o, be, sizeof(be));
 	fprintf(out, "vmlock: %s: %s\n", verdict_name(res->verdict), res->msg);
 	fprintf(out, "  invariant: %s\n", verdict_meaning(res->verdict));
-	fprintf(out, "  variant %s (%s), input %s\n", vi->name, vi->seed,
-		input_name ? input_name : "(memory)");
-	fprintf(out, "  replay: VMLOCK_VARIANT=%s vmlock trace %s\n", vi->name,
+	fprintf(out, "  backend %s, variant %s (%s), input %s\n", be, vi->name,
+		vi->seed, input_name ? input_name : "(memory)");
+	fprintf(out, "  replay: VMLOCK_BACKEND=%s VMLOCK_VARIANT=%s vmlock trace %s\n",
+		o->backend == BACKEND_KERNEL ? "kernel" : "model", vi->name,
 		input_name ? input_name : "INPUT");
 	fprintf(out, "  %u steps, %u context switches, trace hash %016llx%s\n\n",
 		res->steps, res->switches, (unsigned long long)res->hash,

@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops.h"
+#include "backend.h"
 #include "../check/check.h"
-#include "../lock/mmap_lock.h"
+#include "../lock/kdebug.h"
 #include "../sim/strategy.h"
-
-static struct op_ctx ctx[VMT_MAX_THREADS];
+#include "../util/assert.h"
 
 void harness_opts_default(struct harness_opts *o)
 {
@@ -63,10 +62,60 @@ enum harness_explore harness_explore_from_env(void)
 	exit(2);
 }
 
+enum backend_kind harness_backend_from_env(void)
+{
+	const char *b = getenv("VMLOCK_BACKEND");
+	enum backend_kind k;
+
+	if (!b || !*b || !strcmp(b, "model"))
+		k = BACKEND_MODEL;
+	else if (!strcmp(b, "kernel"))
+		k = BACKEND_KERNEL;
+	else {
+		fprintf(stderr, "vmlock: unknown VMLOCK_BACKEND '%s' (model or kernel)\n", b);
+		exit(2);
+	}
+	if (k == BACKEND_KERNEL && !backend_kernel_copies[0]) {
+		fprintf(stderr, "vmlock: VMLOCK_BACKEND=kernel, but this build has no kernel backend (configure with VMLOCK_KERNEL_SRC, or the kernel presets)\n");
+		exit(2);
+	}
+	return k;
+}
+
+const struct backend *harness_backend(const struct harness_opts *o)
+{
+	if (o->backend == BACKEND_MODEL)
+		return &backend_model;
+	const struct backend *be = backend_kernel(variant_info(o->variant)->name);
+
+	if (!be) {
+		fprintf(stderr, "vmlock: this build has no kernel copy for variant '%s'\n",
+			variant_info(o->variant)->name);
+		exit(2);
+	}
+	return be;
+}
+
+void harness_backend_name(const struct harness_opts *o, char *buf, size_t len)
+{
+	const struct backend *be = harness_backend(o);
+
+	if (be == &backend_model)
+		snprintf(buf, len, "model");
+	else if (!*be->variant)
+		snprintf(buf, len, "kernel %s", be->version);
+	else
+		snprintf(buf, len, "kernel %s (patched: %s.patch)", be->version,
+			 be->variant);
+}
+
 void harness_opts_from_env(struct harness_opts *o)
 {
 	harness_opts_default(o);
+	o->backend = harness_backend_from_env();
 	o->variant = harness_variant_from_env();
+	if (o->backend == BACKEND_KERNEL)
+		(void)harness_backend(o);	/* exits if the copy is missing */
 	o->sc_only = harness_sc_only_from_env();
 	o->explore = harness_explore_from_env();
 }
@@ -111,23 +160,12 @@ unsigned harness_feedback_from_env(unsigned dflt)
 	return kinds;
 }
 
-static void thread_body(void *arg)
-{
-	harness_thread_body(arg);
-}
-
-static void spawn_threads(const struct vmt_program *p)
+static void spawn_threads(const struct vmt_program *p, const struct backend *be)
 {
 	for (int t = 0; t < p->nthreads; t++) {
-		struct op_ctx *c = &ctx[t];
-
-		c->tid = t;
-		c->mm = &world.mm[p->threads[t].mm];
-		c->prog = &p->threads[t];
-		c->writes = 0;
-		mmget(c->mm);
-		check_thread_mm(t, c->mm->idx);
-		VM_ASSERT(sim_spawn(thread_body, c) == t);
+		be->thread_init(t, p->threads[t].mm, &p->threads[t]);
+		check_thread_mm(t, p->threads[t].mm);
+		VM_ASSERT(sim_spawn(be->thread_body, (void *)(intptr_t)t) == t);
 	}
 }
 
@@ -204,12 +242,17 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 		cfg.strategy = &strategy_record;
 		cfg.strategy_ctx = &srec;
 	}
-	vmlock_variant = o->variant;
+	const struct backend *be = harness_backend(o);
+
+	/* The model's variants are run-time switches; the kernel's are
+	 * copies, each the correct code to the model's switch. */
+	vmlock_variant = be == &backend_model ? o->variant : V_NONE;
+	vmlock_backend = be;
 	kdebug_reset();
 	sim_begin(&cfg);
-	harness_setup_world(p);
+	be->setup_world(p);
 	check_begin();
-	spawn_threads(p);
+	spawn_threads(p, be);
 	unsigned tsan_before = san_tsan_reports();
 
 	sim_run(res);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * world.c - the world a program starts in, and what each of its threads
- * runs: shared by the simulator (run.c) and the real-thread stress driver
- * (sanitizers/stress/), so both run the same programs.
+ * world.c - the model's world a program starts in: shared by the
+ * simulator (the model's backend, backend_model.c) and the real-thread
+ * stress driver (sanitizers/stress/), so both run the same programs.
  */
 #include "ops.h"
 
@@ -37,17 +37,4 @@ void harness_setup_world(const struct vmt_program *p)
 			if (p->layout[m] & (1u << s))
 				setup_vma(mm, s, 0x100u * (m + 1) + s);
 	}
-}
-
-void harness_thread_body(struct op_ctx *c)
-{
-	for (unsigned i = 0; i < c->prog->nops; i++) {
-		const struct vmt_op *op = &c->prog->ops[i];
-
-		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
-			break;
-		op_run(c, op);
-	}
-	sim_note("exit: mmput(mm %c)", 'A' + c->mm->idx);
-	mmput(c->mm);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock/kdebug.h"
 #include "util/assert.h"
 
 struct task_struct ksim_tasks[SIM_MAX_THREADS];
@@ -176,12 +177,29 @@ static unsigned map_vma(const struct lockdep_map *map)
 	return container_of(map, struct vm_area_struct, vmlock_dep_map)->ksim_idx;
 }
 
+/* The oracles' record (kdebug.h) first: lock_release() does not say
+ * which mode it releases; the held record does. */
+static void oracle_lockdep(enum ksim_lockdep_op op, const struct ksim_thread *t,
+			   int i, const struct lockdep_map *map, const char *func)
+{
+	enum kdebug_lockdep_op k;
+
+	if (op == KSIM_RELEASE)
+		k = i >= 0 && t->held[i].exclusive ? LOCKDEP_RELEASE_EXCLUSIVE
+						   : LOCKDEP_RELEASE_READ;
+	else
+		k = op == KSIM_ACQUIRE_READ ? LOCKDEP_ACQUIRE_READ
+					    : LOCKDEP_ACQUIRE_EXCLUSIVE;
+	kdebug.lockdep(k, (int)map_vma(map), func);
+}
+
 void ksim_lockdep(enum ksim_lockdep_op op, struct lockdep_map *map,
 		  const char *func)
 {
 	struct ksim_thread *t = me();
 	int i = held_at(t, map);
 
+	oracle_lockdep(op, t, i, map, func);
 	if (op == KSIM_RELEASE) {
 		if (i < 0)
 			sim_fail(VERDICT_HELD_LOCK, "T%d releases #%u's vm_lock in %s(), not held",
@@ -211,14 +229,17 @@ unsigned ksim_held_locks(int tid)
 
 void ksim_rcu_read_lock(void)
 {
-	if (sim_self() >= 0)
-		me()->rcu_depth++;
+	if (sim_self() < 0)
+		return;
+	(*kdebug.rcu_read_lock)();	/* not the shim's macro */
+	me()->rcu_depth++;
 }
 
 void ksim_rcu_read_unlock(void)
 {
 	if (sim_self() < 0)
 		return;
+	(*kdebug.rcu_read_unlock)();
 	if (me()->rcu_depth == 0)
 		sim_fail(VERDICT_RCU_SCOPE, "T%d: rcu_read_unlock() outside a read-side section",
 			 sim_self());
@@ -239,14 +260,16 @@ int ksim_rcu_depth(int tid)
 
 void mmgrab(struct mm_struct *mm)
 {
+	sim_note("mmgrab(mm %c)", 'A' + mm->ksim_idx);
 	atomic_inc(&mm->mm_count);
+	kdebug.mm_pin(mm->ksim_idx, +1);
 }
 
 void mmdrop(struct mm_struct *mm)
 {
-	/* Fully ordered: whoever frees sees all the pin holders did. */
-	if (atomic_dec_and_test(&mm->mm_count)) {
-		sim_note("__mmdrop(mm %c): freed", 'A' + mm->ksim_idx);
-		ksim_mm_free(mm);
-	}
+	uint8_t idx = mm->ksim_idx;	/* the mm may be freed by our put */
+
+	sim_note("mmdrop(mm %c)", 'A' + idx);
+	kmm_count_put(mm);	/* the pin covers its own decrement */
+	kdebug.mm_pin(idx, -1);
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "lock/kdebug.h"
 #include "lock/obj_kind.h"
 #include "util/assert.h"
 
@@ -55,6 +56,11 @@ struct vm_area_struct *kworld_vma(int idx)
 	return idx >= 0 && idx < KWORLD_VMAS ? &kw.vma[idx] : NULL;
 }
 
+bool kworld_vma_born(int idx)
+{
+	return (unsigned)idx < kw.nfresh;
+}
+
 bool kworld_mm_freed(int idx)
 {
 	return kw.mm_freed[idx];
@@ -73,7 +79,9 @@ struct mm_struct *kworld_mm_init(int idx)
 	mm->vma_writer_wait.task = NULL;
 	sim_addr_atomic(&mm->vma_writer_wait.task, sizeof(void *),
 			&ksim_task_codec, OBJ_MM_WAIT, i, "vma_writer_wait");
+	/* mm_count starts at 1: the reference all users share. */
 	sim_atomic_init(&mm->mm_count, 1, OBJ_MM_COUNT, i, "mm_count");
+	sim_atomic_init(&mm->mm_users, 0, OBJ_MM_COUNT, i, "mm_users");
 	for (int p = 0; p < KSIM_PAGES; p++)
 		sim_atomic_init(&mm->mm_mt.slot[p], 0, OBJ_MM_TREE, i, "mm_mt");
 	return mm;
@@ -81,7 +89,22 @@ struct mm_struct *kworld_mm_init(int idx)
 
 void ksim_mm_free(struct mm_struct *mm)
 {
+	kdebug.mm_free(mm->ksim_idx);
 	kw.mm_freed[mm->ksim_idx] = true;
+}
+
+void kmmget(struct mm_struct *mm)
+{
+	atomic_inc(&mm->mm_users);
+}
+
+void kmm_count_put(struct mm_struct *mm)
+{
+	/* Fully ordered: whoever frees sees all the pin holders did. */
+	if (atomic_dec_and_test(&mm->mm_count)) {
+		sim_note("__mmdrop(mm %c): freed", 'A' + mm->ksim_idx);
+		ksim_mm_free(mm);
+	}
 }
 
 /* First use of a pool object in this run: its fields are born. */
@@ -129,6 +152,7 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
 	sim_up_write(&kw.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
+	kdebug.vma_alloc(vma->ksim_idx, mm->ksim_idx);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->ksim_idx, 'A' + mm->ksim_idx);
 	sim_addr_write(&vma->vm_mm, (uintptr_t)mm, SIM_SITE("vma->vm_mm ="));
 	vma_lock_init(vma, false);
@@ -137,6 +161,7 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
 
 void kvm_area_free(struct vm_area_struct *vma)
 {
+	kdebug.vma_free(vma->ksim_idx);
 	vma_assert_detached(vma);
 	sim_note("vm_area_free(#%u)", vma->ksim_idx);
 	/* The free pointer overlays vm_start/vm_end. */
@@ -161,6 +186,24 @@ static int page_of(unsigned long addr)
 
 	VM_ASSERT(p < KSIM_PAGES);
 	return p;
+}
+
+/* Under the mmap lock: the lock orders us after the writers. */
+struct vm_area_struct *kvma_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	int32_t v = sim_load(&mm->mm_mt.slot[page_of(addr)], SIM_RELAXED,
+			     SIM_SITE_LOCAL("vma_lookup"));
+
+	return v ? &kw.vma[v - 1] : NULL;
+}
+
+bool kmm_range_free(struct mm_struct *mm, unsigned long start,
+		    unsigned long end)
+{
+	for (unsigned long a = start; a < end; a += KSIM_PAGE_SIZE)
+		if (kvma_lookup(mm, a))
+			return false;
+	return true;
 }
 
 void kvma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,

@@ -22,6 +22,8 @@ struct mm_struct *kworld_mm_init(int idx);
 struct mm_struct *kworld_mm(int idx);
 struct vm_area_struct *kworld_vma(int idx);
 bool kworld_mm_freed(int idx);
+/* Handed out at least once this run (its fields are registered). */
+bool kworld_vma_born(int idx);
 
 /* mm/vma_init.c: the cache; reuse picks which freed object comes back. */
 struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse);
@@ -29,11 +31,25 @@ void kvm_area_free(struct vm_area_struct *vma);
 /* The harness's own writes of a VMA's fields (a plain write each). */
 void kvma_set_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end);
-/* The address map: store (rcu_assign_pointer) or clear pages. */
+/* The address map: look a page up under the mmap lock, store
+ * (rcu_assign_pointer) or clear pages; is a range free (mmap lock held)? */
+struct vm_area_struct *kvma_lookup(struct mm_struct *mm, unsigned long addr);
+bool kmm_range_free(struct mm_struct *mm, unsigned long start,
+		    unsigned long end);
 void kvma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
 		     unsigned long start, unsigned long end);
 void kvma_iter_clear(struct mm_struct *mm, unsigned long start,
 		     unsigned long end);
+
+/* kernel/fork.c: a user (mmget; mmput is the copy's, kglue.h), and the
+ * drop of the pin all users share. */
+void kmmget(struct mm_struct *mm);
+void kmm_count_put(struct mm_struct *mm);
+
+/* The backend interface's world and peeks (harness/backend.h), shared by
+ * every copy: kbackend.c. */
+struct vmt_program;
+void kbackend_setup_world(const struct vmt_program *p);
 
 /* Peeks, without a scheduling point (oracles, reports, tests). */
 int32_t kvma_peek_refcnt(const struct vm_area_struct *vma);

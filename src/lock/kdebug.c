@@ -3,8 +3,7 @@
 
 #include <stddef.h>
 
-static void nop_lockdep(enum kdebug_lockdep_op op, struct vm_area_struct *vma,
-			const char *func)
+static void nop_lockdep(enum kdebug_lockdep_op op, int vma, const char *func)
 {
 	(void)op, (void)vma, (void)func;
 }
@@ -13,24 +12,14 @@ static void nop_void(void)
 {
 }
 
-static void nop_vma_alloc(struct vm_area_struct *vma, struct mm_struct *mm)
+static void nop_int2(int a, int b)
 {
-	(void)vma, (void)mm;
+	(void)a, (void)b;
 }
 
-static void nop_vma(struct vm_area_struct *vma)
+static void nop_int(int a)
 {
-	(void)vma;
-}
-
-static void nop_mm_pin(int mm_idx, int delta)
-{
-	(void)mm_idx, (void)delta;
-}
-
-static void nop_mm(struct mm_struct *mm)
-{
-	(void)mm;
+	(void)a;
 }
 
 #define KDEBUG_NOP {						\
@@ -38,10 +27,10 @@ static void nop_mm(struct mm_struct *mm)
 	.lock_is_held = NULL,	/* no lockdep: decide from the count */	\
 	.rcu_read_lock = nop_void,					\
 	.rcu_read_unlock = nop_void,					\
-	.vma_alloc = nop_vma_alloc,					\
-	.vma_free = nop_vma,						\
-	.mm_pin = nop_mm_pin,						\
-	.mm_free = nop_mm,						\
+	.vma_alloc = nop_int2,						\
+	.vma_free = nop_int,						\
+	.mm_pin = nop_int2,						\
+	.mm_free = nop_int,						\
 }
 
 struct kdebug_ops kdebug = KDEBUG_NOP;

@@ -59,7 +59,7 @@ void mmgrab(struct mm_struct *mm)
 static void __mmdrop(struct mm_struct *mm)
 {
 	sim_note("__mmdrop(mm %c): freed", 'A' + mm->idx);
-	kdebug.mm_free(mm);
+	kdebug.mm_free(mm->idx);
 	world.mm_freed[mm->idx] = true;
 	VM_POISON(mm, sizeof(*mm));
 }
@@ -87,27 +87,6 @@ void mmdrop(struct mm_struct *mm)
 void mmget(struct mm_struct *mm)
 {
 	sim_fetch_add(&mm->mm_users, 1, SIM_RELAXED, SIM_SITE("mmget"));
-}
-
-/* Tear the address space down: every VMA write-locked, detached (waiting
- * for temporary readers on stale pointers), removed and freed. */
-static void exit_mmap(struct mm_struct *mm)
-{
-	sim_note("exit_mmap(mm %c)", 'A' + mm->idx);
-	mmap_write_lock(mm);
-	for (int p = 0; p < VMT_PAGES; p++) {
-		struct vm_area_struct *vma = vma_lookup(mm, vmt_page_addr(p));
-
-		if (!vma)
-			continue;
-		vma_start_write(vma);
-		vma_mark_detached(vma);
-		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
-
-		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
-		vm_area_free(vma);
-	}
-	mmap_write_unlock(mm);
 }
 
 void mmput(struct mm_struct *mm)
@@ -277,7 +256,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 	sim_up_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
-	kdebug.vma_alloc(vma, mm);
+	kdebug.vma_alloc(vma->idx, mm->idx);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
 	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
 	vma_lock_init(vma, false);
@@ -286,7 +265,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 
 void vm_area_free(struct vm_area_struct *vma)
 {
-	kdebug.vma_free(vma);
+	kdebug.vma_free(vma->idx);
 	vma_assert_detached(vma);
 	sim_note("vm_area_free(#%u)", vma->idx);
 	/* The free pointer overlays vm_start/vm_end. */

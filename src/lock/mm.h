@@ -66,6 +66,9 @@ void mmdrop(struct mm_struct *mm);
 void mmget(struct mm_struct *mm);
 /* mmput: the last user tears the address space down (exit_mmap). */
 void mmput(struct mm_struct *mm);
+/* mm/mmap.c's exit_mmap(): the operations' code (src/harness/ops.c), as
+ * the kernel's is one of the lock's callers. */
+void exit_mmap(struct mm_struct *mm);
 
 /* include/linux/rcuwait.h, kernel/exit.c: one sleeper, its condition. */
 int rcuwait_wait_event(sim_atomic_t *w, bool (*cond)(void *), void *arg,

@@ -87,13 +87,13 @@ static inline void vma_lock_init(struct vm_area_struct *vma, bool reset_refcnt)
 /* ---- lockdep on the VMA's dep map (which lives inside the VMA) ---- */
 
 #define __vma_lockdep_acquire_read(vma)					\
-	kdebug.lockdep(LOCKDEP_ACQUIRE_READ, (vma), __func__)
+	kdebug.lockdep(LOCKDEP_ACQUIRE_READ, (vma)->idx, __func__)
 #define __vma_lockdep_release_read(vma)					\
-	kdebug.lockdep(LOCKDEP_RELEASE_READ, (vma), __func__)
+	kdebug.lockdep(LOCKDEP_RELEASE_READ, (vma)->idx, __func__)
 #define __vma_lockdep_acquire_exclusive(vma)				\
-	kdebug.lockdep(LOCKDEP_ACQUIRE_EXCLUSIVE, (vma), __func__)
+	kdebug.lockdep(LOCKDEP_ACQUIRE_EXCLUSIVE, (vma)->idx, __func__)
 #define __vma_lockdep_release_exclusive(vma)				\
-	kdebug.lockdep(LOCKDEP_RELEASE_EXCLUSIVE, (vma), __func__)
+	kdebug.lockdep(LOCKDEP_RELEASE_EXCLUSIVE, (vma)->idx, __func__)
 
 /*
  * Do the readers stand excluded at this count?  True at F + 1 (a writer's
@@ -242,7 +242,7 @@ static inline void vma_assert_locked(struct vm_area_struct *vma)
 	unsigned int refcnt;
 
 	if (kdebug.lock_is_held) {	/* IS_ENABLED(CONFIG_LOCKDEP) */
-		if (!kdebug.lock_is_held(vma))
+		if (!kdebug.lock_is_held(vma->idx))
 			vma_assert_write_locked(vma);
 		return;
 	}

@@ -79,9 +79,6 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 	uint32_t idx = sim.nstores[loc];
 
 	if (sim.rf.byte >= 0) {
-		/* A read of the latest store (an RMW, a failed CAS, a seq_cst
-		 * load) raises the coherence floor too: a later load of the
-		 * thread must not read an older store (CoRR). */
 		uint32_t lo = latest ? idx : floor_of(l, loc);
 
 		if (lo < idx) {
@@ -92,6 +89,8 @@ sim_history_read(struct sim_loc_state *l, uint16_t loc, bool latest,
 				VM_ASSERT(!"a local load with a stale store");
 			}
 		}
+		/* A latest read (a failed CAS too) is a read: later loads
+		 * of the thread may not read older (CoRR). */
 		note_read(l, loc, idx);
 	}
 	const struct sim_store_rec *r = &sim.hist[loc][idx % SIM_HISTORY];

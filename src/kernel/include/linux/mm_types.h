@@ -25,6 +25,7 @@ struct mm_struct {
 	seqcount_t mm_lock_seq;
 	struct rcuwait vma_writer_wait;
 	atomic_t mm_count;
+	atomic_t mm_users;
 	struct maple_tree mm_mt;
 	uint8_t ksim_idx;
 };
