@@ -10,6 +10,13 @@
 #   LIB_FUZZING_ENGINE   link flags or library of the engine, given to the
 #                        fuzz target only (default -fsanitize=fuzzer; empty:
 #                        the replay main, no engine)
+#   FUZZING_ENGINE       libfuzzer (default) or afl: the target is built as
+#                        the preset of that name builds it (VMLOCK_ENGINE):
+#                        libfuzzer with the structure-aware mutator and
+#                        crossover (LLVMFuzzerCustomMutator/CrossOver), afl
+#                        with the concurrency feedback in AFL++'s map and
+#                        the driver's warm-up call skipped; anything else
+#                        is refused (honggfuzz is not supported)
 #   OUT                  where the results go (default build/oss-fuzz/out)
 #   SRC                  sources; unused: the repository is where this
 #                        script is, wherever OSS-Fuzz cloned it
@@ -31,6 +38,11 @@ CXXFLAGS=${CXXFLAGS-$CFLAGS}
 LIB_FUZZING_ENGINE=${LIB_FUZZING_ENGINE--fsanitize=fuzzer}
 OUT=${OUT:-$repo/build/oss-fuzz/out}
 SRC=${SRC:-$(dirname "$repo")}
+FUZZING_ENGINE=${FUZZING_ENGINE:-libfuzzer}
+case $FUZZING_ENGINE in
+libfuzzer|afl) ;;
+*) echo "build.sh: FUZZING_ENGINE=$FUZZING_ENGINE is not supported (libfuzzer or afl)" >&2; exit 1 ;;
+esac
 WORK=${WORK:-$repo/build/oss-fuzz/work}
 
 generator="Unix Makefiles"
@@ -52,11 +64,12 @@ env -u CFLAGS -u CXXFLAGS -u LDFLAGS -u LIB_FUZZING_ENGINE \
 cmake --build "$WORK/host" --target vmlock
 
 # The fuzz target: the core library and the target compiled with $CFLAGS,
-# the engine linked into the target alone, the link done by $CXX.
+# the engine linked into the target alone, the link done by $CXX; what the
+# engine's preset adds to the target (CMakeLists.txt, VMLOCK_ENGINE) added.
 cmake -S "$repo" -B "$WORK/fuzz" -G "$generator" \
 	-DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
 	-DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
-	-DCMAKE_BUILD_TYPE= -DVMLOCK_ENGINE=replay -DVMLOCK_LINK_CXX=ON \
+	-DCMAKE_BUILD_TYPE= -DVMLOCK_ENGINE="$FUZZING_ENGINE" -DVMLOCK_LINK_CXX=ON \
 	-DLIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" >/dev/null
 cmake --build "$WORK/fuzz" --target vmlock_fuzz
 cp "$WORK/fuzz/vmlock_fuzz" "$OUT/vmlock_fuzz"
@@ -71,4 +84,4 @@ done
 (cd "$WORK/seeds" && zip -q -j -X "$OUT/vmlock_fuzz_seed_corpus.zip" ./*)
 
 cp "$repo/fuzz/vmlock_fuzz.dict" "$repo/fuzz/vmlock_fuzz.options" "$OUT/"
-echo "build.sh: $OUT/vmlock_fuzz, $(ls "$WORK/seeds" | wc -l) seeds, dict, options"
+echo "build.sh: $OUT/vmlock_fuzz ($FUZZING_ENGINE), $(ls "$WORK/seeds" | wc -l) seeds, dict, options"

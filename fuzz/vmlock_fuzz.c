@@ -205,15 +205,68 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /*
+ * One crash state per verdict.  ClusterFuzz (and OSS-Fuzz, ClusterFuzzLite,
+ * CIFuzz's SARIF) name a crash by its top three stack frames, skipping
+ * frames it ignores (abort, raise, LLVMFuzzerTestOneInput, fuzzer::, main,
+ * the sanitizers' own, anything containing "assert": the list is in
+ * tests/crash_state.py, with where it comes from).  So the target aborts
+ * through one frame per verdict, named vmlock_bug_<verdict> ('-' as '_'):
+ * the first frame ClusterFuzz keeps says the verdict, two verdicts are two
+ * bugs, and one verdict found from two inputs is one.  Each frame is
+ * noinline, reached through a table (nothing to inline), ends in a call to
+ * abort (a call to a noreturn function is never a sibling call, so the
+ * frame stays on the stack) and stores its own verdict first (no two
+ * bodies alike, nothing for identical-code folding to merge).
+ */
+#define VERDICT_FRAMES(X) \
+	X(DEADLOCK, deadlock) X(LOST_WAKEUP, lost_wakeup) X(LIVELOCK, livelock) \
+	X(DATA_RACE, data_race) X(TSAN_REPORT, tsan_report) \
+	X(REFCNT_ENCODING, refcnt_encoding) \
+	X(INC_WHILE_EXCLUDED, inc_while_excluded) X(EXCLUSION, exclusion) \
+	X(ATTACH_DISCIPLINE, attach_discipline) \
+	X(DETACH_WITH_READERS, detach_with_readers) \
+	X(FREE_WITH_REFS, free_with_refs) X(LOOKUP_IDENTITY, lookup_identity) \
+	X(REF_BALANCE, ref_balance) X(USE_AFTER_DROP, use_after_drop) \
+	X(MM_USE_AFTER_FREE, mm_use_after_free) X(HELD_LOCK, held_lock) \
+	X(SEQ_PARITY, seq_parity) X(KILLABLE_STATE, killable_state) \
+	X(LOCK_ORDER, lock_order) X(UNLOCKED_MUTATION, unlocked_mutation) \
+	X(TORN_READ, torn_read) X(RCU_SCOPE, rcu_scope) \
+	X(KERNEL_WARN, kernel_warn)
+
+/* The verdict being aborted for, where a debugger finds it. */
+volatile int vmlock_crash_verdict;
+
+#define VERDICT_FRAME(U, l)						\
+	__attribute__((noinline, noreturn, used))			\
+	static void vmlock_bug_##l(void)				\
+	{								\
+		vmlock_crash_verdict = VERDICT_##U;			\
+		abort();						\
+	}
+VERDICT_FRAMES(VERDICT_FRAME)
+
+#define VERDICT_ENTRY(U, l) [VERDICT_##U] = vmlock_bug_##l,
+static void (*const verdict_frame[VERDICT__COUNT])(void) = {
+	VERDICT_FRAMES(VERDICT_ENTRY)
+};
+
+#define VERDICT_ONE(U, l) + 1
+_Static_assert(0 VERDICT_FRAMES(VERDICT_ONE) == VERDICT__COUNT - 1,
+	       "every verdict but clean needs its crash frame");
+
+/*
  * The report shows the failing run as one program under its own schedule
- * (a failure under a derived schedule is written down as that schedule).
+ * (a failure under a derived schedule is written down as that schedule),
+ * then the target aborts through the verdict's frame.
  */
 static void report_and_abort(const struct vmt_program *input,
 			     const struct sim_result *first)
 {
 	harness_report_find(stderr, input, &opts, first, vmlock_fuzz_input_name);
 	fflush(stderr);
-	abort();
+	VM_ASSERT(first->verdict > VERDICT_CLEAN && first->verdict < VERDICT__COUNT);
+	VM_ASSERT(verdict_frame[first->verdict]);
+	verdict_frame[first->verdict]();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

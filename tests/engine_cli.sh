@@ -21,13 +21,23 @@ VMLOCK_VARIANT=detach-no-wait "$vmlock" fuzz --seed 5 --runs 60000 --artifacts "
 grep -q '^vmlock fuzz: detach-with-readers at run [0-9]* (seed 5)$' "$tmp/out1" ||
 	bad "the find line: $(cat "$tmp/out1")"
 grep -q '^vmlock: detach-with-readers: ' "$tmp/err1" || bad "the report: $(head -3 "$tmp/err1")"
-crash=$(ls "$tmp/a"/crash-* 2>/dev/null)
+crash=$(ls "$tmp/a"/crash-* 2>/dev/null | grep -v '\.vmlock$')
 [ -n "$crash" ] || bad "no crash file"
 if [ -n "$crash" ]; then
 	VMLOCK_VARIANT=detach-no-wait "$vmlock" replay "$crash" >"$tmp/r" 2>&1
 	[ $? -eq 1 ] && grep -q "detach-with-readers" "$tmp/r" || bad "the crash does not replay: $(cat "$tmp/r")"
-	"$vmlock" replay "$crash" >/dev/null 2>&1 || bad "the correct lock fails the crash"
+	# The sidecar carries the variant: no VMLOCK_VARIANT needed.
+	grep -qx "VMLOCK_VARIANT=detach-no-wait VMLOCK_MEMORY=weak VMLOCK_BACKEND=model" "$crash.vmlock" ||
+		bad "sidecar: $(cat "$crash.vmlock")"
+	"$vmlock" replay "$crash" >"$tmp/r" 2>&1
+	[ $? -eq 1 ] && grep -q "detach-with-readers" "$tmp/r" || bad "the crash does not replay from its sidecar: $(cat "$tmp/r")"
+	VMLOCK_VARIANT=none "$vmlock" replay "$crash" >"$tmp/r" 2>&1 || bad "the correct lock fails the crash"
+	grep -q "note: .* was found with VMLOCK_VARIANT=detach-no-wait; running with VMLOCK_VARIANT=none" "$tmp/r" ||
+		bad "no note that the environment overrides the sidecar: $(cat "$tmp/r")"
 fi
+# A missing artifacts directory is made before the campaign.
+VMLOCK_VARIANT=detach-no-wait "$vmlock" fuzz --seed 5 --runs 60000 --artifacts "$tmp/new/dir" >/dev/null 2>&1
+[ $? -eq 1 ] && ls "$tmp/new/dir"/crash-* >/dev/null 2>&1 || bad "--artifacts with a missing directory"
 VMLOCK_VARIANT=detach-no-wait "$vmlock" fuzz --seed 5 --runs 60000 --artifacts "$tmp/b" \
 	>"$tmp/out2" 2>/dev/null
 sed "s|$tmp/a|DIR|g" "$tmp/out1" >"$tmp/o1"
@@ -48,8 +58,11 @@ case $out in
 *) bad "--corpus read back as $n seeds: $out" ;;
 esac
 [ "$(ls "$tmp/c" | wc -l)" = "$n" ] || bad "reading --corpus back wrote other files"
-"$vmlock" fuzz --runs 10 --corpus "$tmp/new/sub" >/dev/null 2>&1
+: >"$tmp/file"
+"$vmlock" fuzz --runs 10 --corpus "$tmp/file/sub" >/dev/null 2>&1
 [ $? -eq 2 ] || bad "a corpus directory that cannot be made is an error"
+"$vmlock" fuzz --runs 10 --artifacts "$tmp/file/sub" >/dev/null 2>&1
+[ $? -eq 2 ] || bad "an artifacts directory that cannot be made is an error"
 
 nseeds=$(ls "$corpus"/*.vmt | wc -l)
 out=$("$vmlock" fuzz --runs 0 "$corpus" 2>/dev/null)

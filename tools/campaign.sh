@@ -8,8 +8,21 @@
 # was run and found.  VMLOCK_VARIANT=<name> fuzzes a bug variant instead of
 # the correct lock.  Exit 0: nothing found; 1: a finding (see campaign/).
 set -eu
+usage() {
+	sed -n '2,9s/^# \{0,1\}//p' "$0"
+}
+# Arguments first: nothing is installed, built or run before they pass.
+case $# in
+0) seconds=120 ;;
+1) case $1 in
+	-h|--help) usage; exit 0 ;;
+	''|*[!0-9]*|0) echo "campaign.sh: bad SECONDS '$1' (expected a whole number of seconds, 1 or more)" >&2
+		usage >&2; exit 2 ;;
+	esac
+	seconds=$1 ;;
+*) echo "campaign.sh: one argument expected, $# given" >&2; usage >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
-seconds=${1:-120}
 jobs=$(nproc 2>/dev/null || echo 2)
 tools/deps.sh
 cmake --preset libfuzzer >/dev/null

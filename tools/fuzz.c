@@ -46,42 +46,63 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* A whole number in v (any base strtoull reads), or false. */
-static bool number(const char *v, unsigned long long *out)
-{
-	char *end;
+const char fuzz_usage[] =
+	"  fuzz [--seed S] [--runs N] [--seconds T] [--max-len L] [--corpus DIR]\n"
+	"       [--artifacts DIR] [SEED...]  the in-process engine: run the seed inputs (files or\n"
+	"                                  directories), then new inputs made by the mutator and kept\n"
+	"                                  for new concurrency feedback, until a violation (written to\n"
+	"                                  DIR/crash-HASH with its settings in DIR/crash-HASH.vmlock,\n"
+	"                                  DIR made if missing; reported, exit 1), N new inputs or T\n"
+	"                                  seconds\n";
 
-	errno = 0;
-	*out = strtoull(v, &end, 0);
-	return !errno && *v && !*end && *v != '-';
-}
-
-/* One option and its value into a; false if either is wrong. */
-static bool option(const char *o, const char *v, struct fuzz_args *a)
+/* One option and its value into a; a usage error's status, or 0. */
+static int option(const char *o, const char *v, struct fuzz_args *a)
 {
 	unsigned long long n;
 
-	if (strcmp(o, "--corpus") == 0) {
-		a->corpus_dir = v;
-		return *v != '\0';
+	if (strcmp(o, "--corpus") == 0 || strcmp(o, "--artifacts") == 0) {
+		if (!*v)
+			return usage_error("fuzz: %s needs a directory", o);
+		*(strcmp(o, "--corpus") == 0 ? &a->corpus_dir : &a->artifact_dir) = v;
+		return 0;
 	}
-	if (strcmp(o, "--artifacts") == 0) {
-		a->artifact_dir = v;
-		return *v != '\0';
-	}
-	if (!number(v, &n))
-		return false;
+	if (strcmp(o, "--seed") != 0 && strcmp(o, "--runs") != 0 &&
+	    strcmp(o, "--seconds") != 0 && strcmp(o, "--max-len") != 0)
+		return usage_error("fuzz: unknown option '%s'", o);
+	if (!parse_number(v, &n))
+		return usage_error("fuzz: bad value '%s' for %s (expected a whole number)", v, o);
 	if (strcmp(o, "--seed") == 0)
 		a->seed = n;
 	else if (strcmp(o, "--runs") == 0)
 		a->runs = (unsigned long)n;
 	else if (strcmp(o, "--seconds") == 0)
 		a->seconds = (unsigned long)n;
-	else if (strcmp(o, "--max-len") == 0)
-		a->max_len = (size_t)n;
 	else
-		return false;
-	return true;
+		a->max_len = (size_t)n;
+	return 0;
+}
+
+/* mkdir -p DIR (NULL: nothing to make); false on failure. */
+static bool make_dir(const char *dir)
+{
+	char path[4096];
+
+	if (!dir)
+		return true;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *s = path + 1; ; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+
+		*s = 0;
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			fprintf(stderr, "vmlock fuzz: %s: %s\n", path, strerror(errno));
+			return false;
+		}
+		if (!(*s = c))
+			return true;
+	}
 }
 
 static int parse(int argc, char **argv, struct fuzz_args *a)
@@ -93,14 +114,17 @@ static int parse(int argc, char **argv, struct fuzz_args *a)
 	a->runs = ULONG_MAX;
 	a->max_len = ENGINE_MAX_LEN;
 	a->artifact_dir = ".";
-	for (i = 0; i < argc && argv[i][0] == '-'; i += 2)
-		if (i + 1 == argc || !option(argv[i], argv[i + 1], a))
-			return -1;
-	if (a->max_len < VMT_MUT_MIN_CAP || a->max_len > VMT_MAX_INPUT) {
-		fprintf(stderr, "vmlock fuzz: --max-len must be %d..%d\n",
-			VMT_MUT_MIN_CAP, VMT_MAX_INPUT);
-		return -1;
+	for (i = 0; i < argc && argv[i][0] == '-'; i += 2) {
+		int rc;
+
+		if (i + 1 == argc)
+			return usage_error("fuzz: %s needs a value", argv[i]);
+		if ((rc = option(argv[i], argv[i + 1], a)) != 0)
+			return rc;
 	}
+	if (a->max_len < VMT_MUT_MIN_CAP || a->max_len > VMT_MAX_INPUT)
+		return usage_error("fuzz: bad value %zu for --max-len (expected %d..%d)",
+				   a->max_len, VMT_MUT_MIN_CAP, VMT_MAX_INPUT);
 	a->first_input = i;
 	return 0;
 }
@@ -197,8 +221,9 @@ static int report(struct fuzz_run *r, const struct fuzz_args *a,
 	fflush(stdout);
 	write_input(a->artifact_dir, "crash-", r->find.data, r->find.size,
 		    path, sizeof(path));
-	printf("vmlock fuzz: input written to %s (vmlock minimize %s shrinks it)\n",
-	       path, path);
+	replay_env_write(path, &c->opts);
+	printf("vmlock fuzz: input written to %s, its settings to %s%s (vmlock minimize %s shrinks it)\n",
+	       path, path, SIDECAR_SUFFIX, path);
 	fflush(stdout);
 	vmt_decode(r->find.data, r->find.size, &p);
 	harness_report_find(stderr, &p, &c->opts, &r->find.res, path);
@@ -212,12 +237,14 @@ int cmd_fuzz(int argc, char **argv)
 	struct fuzz_run r = { 0 };
 	struct engine_stats s;
 
-	if (parse(argc, argv, &a) != 0)
-		return die_usage();
-	if (a.corpus_dir && mkdir(a.corpus_dir, 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "vmlock fuzz: %s: %s\n", a.corpus_dir, strerror(errno));
+	int rc = parse(argc, argv, &a);
+
+	if (rc != 0)
+		return rc;
+	/* Both directories made now: a finding is never lost to a missing
+	 * one after the campaign. */
+	if (!make_dir(a.corpus_dir) || !make_dir(a.artifact_dir))
 		return 2;
-	}
 	memset(&c, 0, sizeof(c));
 	c.seed = a.seed;
 	c.max_len = a.max_len;

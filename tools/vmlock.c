@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,39 +18,47 @@
 
 #define MAX_FILE (1 << 20)
 
-static const char usage[] =
-	"usage: vmlock COMMAND [ARGS]\n"
-	"  replay [--expect] FILE|DIR...   run inputs (.vmt text or binary); exit 1 on a violation\n"
-	"                                  --expect: check each .vmt's 'expect' line for the variant\n"
-	"  trace [--all] FILE              print the program and its interleaving, even when clean\n"
-	"  hash FILE|DIR...                print each input's verdict and trace hash\n"
-	"  encode IN.vmt OUT               write the binary form\n"
-	"  decode IN                       print the .vmt text of a binary input\n"
-	"  minimize FILE                   shrink a failing input (ops, schedule, choices) keeping its\n"
-	"                                  verdict; print it as .vmt and as a column trace\n"
-	"  variants                        list the bug variants\n"
-	"  explore [--strategy runs|prng|pct|exhaustive] [--depth D] [--seed S] [--runs N]\n"
-	"          [--preemptions K] FILE  search schedules of one program; exit 1 at the first\n"
-	"                                  violation, printed as a program with its schedule;\n"
-	"                                  exhaustive: every schedule with at most K (2)\n"
-	"                                  preemptions, up to N runs\n"
-	"  fuzz [--seed S] [--runs N] [--seconds T] [--max-len L] [--corpus DIR]\n"
-	"       [--artifacts DIR] [SEED...]  the in-process engine: run the seed inputs (files or\n"
-	"                                  directories), then new inputs made by the mutator and kept\n"
-	"                                  for new concurrency feedback, until a violation (written to\n"
-	"                                  DIR/crash-HASH, reported, exit 1), N new inputs or T seconds\n"
-	"  litmus [--json] FILE|DIR...     run the kernel's C litmus tests on the simulator\n"
-	"  --version                       the version, the build, the backends it has\n"
+/* Each command's synopsis, as `vmlock help CMD` prints it. */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const char env_help[] =
 	"VMLOCK_BACKEND=model|kernel: the lock the runs drive (default: model; kernel: the\n"
 	"  kernel tree's own files, in builds configured with VMLOCK_KERNEL_SRC).\n"
 	"VMLOCK_VARIANT=<name> selects a bug variant (default: the correct lock).\n"
 	"VMLOCK_MEMORY=sc turns the weak-memory simulation off (default: weak).\n"
-	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n";
+	"VMLOCK_EXPLORE=prng|pct: the explore bit adds only that schedule (default: both).\n"
+	"VMLOCK_LAYOUT=columns|compact: the trace's layout (default: columns for up to\n"
+	"  two CPUs, within 80 columns; compact, one line per event, for more).\n"
+	"A file vmlock writes carries its settings (FILE.vmlock beside a binary\n"
+	"input, a '# replay:' line in a .vmt); a variable set by the user wins.\n"
+	"Exit status: 0 clean, 1 a violation, 2 bad input or usage.\n";
 
-int die_usage(void)
+static void print_usage(FILE *out);
+
+int usage_error(const char *fmt, ...)
 {
-	fputs(usage, stderr);
+	va_list ap;
+
+	fputs("vmlock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	print_usage(stderr);
 	return 2;
+}
+
+bool parse_number(const char *v, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(v, &end, 0);
+	return !errno && *v && !*end && *v != '-';
 }
 
 static bool is_vmt(const char *path)
@@ -96,18 +105,22 @@ bad_text(const char *path, const char *buf, size_t off, const char *what)
 	exit(2);
 }
 
-void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
+/* Text a person wrote (a README, a .vmt without its name): every byte
+ * printable or a blank, and more than a few of them.  Binary inputs start
+ * with the format's version byte, which is not printable. */
+static bool looks_like_text(const char *buf, size_t n)
 {
-	static char buf[MAX_FILE];
-	bool whole;
-	size_t n = read_file(path, buf, sizeof(buf), &whole);
+	if (n < 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(buf[i] >= 0x20 && buf[i] < 0x7f) && !strchr("\t\n\r", buf[i]))
+			return false;
+	return true;
+}
 
-	memset(meta, 0, sizeof(*meta));
-	if (!is_vmt(path)) {
-		/* The decoder reads at most VMT_MAX_INPUT bytes anyway. */
-		vmt_decode((const uint8_t *)buf, n, p);
-		return;
-	}
+static void parse_text(const char *path, const char *buf, size_t n, bool whole,
+		       struct vmt_program *p, struct vmt_meta *meta)
+{
 	char err[256];
 	size_t len = strlen(buf);
 
@@ -120,6 +133,47 @@ void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
 		fprintf(stderr, "%s:%s\n", path, err);
 		exit(2);
 	}
+}
+
+/* A file not named .vmt: its bytes decoded, unless it is .vmt text
+ * after all; a warning says how anything implausible was read. */
+static void load_binary(const char *path, const char *buf, size_t n,
+			bool whole, struct vmt_program *p, struct vmt_meta *meta)
+{
+	struct vmt_program tp;
+	struct vmt_meta tm;
+	char err[256];
+
+	if (looks_like_text(buf, n) && whole && vmt_parse(buf, &tp, &tm, err, sizeof(err)) == 0) {
+		fprintf(stderr, "vmlock: warning: %s is .vmt text without the .vmt name: read as .vmt\n",
+			path);
+		*p = tp;
+		*meta = tm;
+		return;
+	}
+	if (looks_like_text(buf, n) || n > VMT_MAX_INPUT)
+		fprintf(stderr, "vmlock: warning: %s is neither .vmt text (no .vmt name, %s) nor a plausible binary input (%zu%s bytes%s): read as binary, its first %d bytes decoded\n",
+			path, looks_like_text(buf, n) ? "does not parse" : "not text",
+			n, whole ? "" : "+", looks_like_text(buf, n) ? " of text" : "",
+			VMT_MAX_INPUT);
+	/* The decoder reads at most VMT_MAX_INPUT bytes anyway. */
+	vmt_decode((const uint8_t *)buf, n, p);
+}
+
+void load(const char *path, struct vmt_program *p, struct vmt_meta *meta)
+{
+	static char buf[MAX_FILE];
+	bool whole;
+	size_t n = read_file(path, buf, sizeof(buf), &whole);
+
+	memset(meta, 0, sizeof(*meta));
+	if (is_vmt(path)) {
+		parse_text(path, buf, n, whole, p, meta);
+		replay_env_apply(path, buf, true);
+		return;
+	}
+	load_binary(path, buf, n, whole, p, meta);
+	replay_env_apply(path, buf, meta->nexpect || looks_like_text(buf, n));
 }
 
 /* The verdict a .vmt expects for the running variant, or NULL. */
@@ -161,6 +215,12 @@ static void replay_one(struct replay_ctx *c, const char *path)
 	if (c->check_expect && want && strcmp(want, got) != 0) {
 		c->mismatches++;
 		printf("%s: %s, expected %s: %s\n", path, got, want, res.msg);
+	} else if (c->check_expect && !want && res.verdict != VERDICT_CLEAN) {
+		/* A variant's failure nobody wrote down is not a pass. */
+		c->mismatches++;
+		printf("%s: %s under %s, and no 'expect %s:' line: %s\n", path,
+		       got, variant_info(o.variant)->name,
+		       variant_info(o.variant)->name, res.msg);
 	} else if (res.verdict != VERDICT_CLEAN) {
 		printf("%s: %s: %s\n", path, got, res.msg);
 	}
@@ -182,8 +242,10 @@ static int cmd_replay(int argc, char **argv)
 		c.check_expect = true;
 		i++;
 	}
+	if (i < argc && argv[i][0] == '-')
+		return usage_error("replay: unknown option '%s'", argv[i]);
 	if (i >= argc)
-		return die_usage();
+		return usage_error("replay: no FILE or DIR given");
 	for (; i < argc; i++)
 		for_each_input(argv[i], replay_cb, &c);
 	if (c.check_expect) {
@@ -216,7 +278,9 @@ static void hash_cb(void *arg, const char *path)
 static int cmd_hash(int argc, char **argv)
 {
 	if (argc < 1)
-		return die_usage();
+		return usage_error("hash: no FILE or DIR given");
+	if (argv[0][0] == '-')
+		return usage_error("hash: unknown option '%s'", argv[0]);
 	for (int i = 0; i < argc; i++)
 		for_each_input(argv[i], hash_cb, NULL);
 	return 0;
@@ -240,8 +304,10 @@ static int cmd_trace(int argc, char **argv)
 
 	bool all = argc == 2 && strcmp(argv[0], "--all") == 0;
 
+	if (argc >= 1 && argv[0][0] == '-' && !all)
+		return usage_error("trace: unknown option '%s'", argv[0]);
 	if (argc != 1 && !all)
-		return die_usage();
+		return usage_error("trace: one FILE expected, %d arguments given", argc);
 	load(argv[argc - 1], &p, &meta);
 	harness_opts_from_env(&o);
 	harness_trace_input(&p, &o, &res);
@@ -266,7 +332,7 @@ static int cmd_encode(int argc, char **argv)
 	uint8_t out[VMT_MAX_INPUT];
 
 	if (argc != 2)
-		return die_usage();
+		return usage_error("encode: IN.vmt and OUT expected, %d arguments given", argc);
 	load(argv[0], &p, &meta);
 	size_t n = vmt_encode(&p, out, sizeof(out));
 	FILE *f = fopen(argv[1], "wb");
@@ -285,10 +351,43 @@ static int cmd_decode(int argc, char **argv)
 	struct vmt_meta meta;
 
 	if (argc != 1)
-		return die_usage();
+		return usage_error("decode: one IN expected, %d arguments given", argc);
 	load(argv[0], &p, &meta);
 	print_program(&p, &meta);
 	return 0;
+}
+
+/* FILE.min.vmt for FILE or FILE.vmt. */
+static void minimized_name(const char *in, char *out, size_t cap)
+{
+	size_t n = strlen(in);
+
+	if (is_vmt(in))
+		n -= 4;
+	snprintf(out, cap, "%.*s.min.vmt", (int)n, in);
+}
+
+/* The repro as .vmt: its settings and provenance as comments, then the
+ * program with the verdict it expects under its variant. */
+static void print_repro(FILE *out, const struct vmt_program *p,
+			const struct harness_opts *o, enum verdict v,
+			const char *from, unsigned before_ops, unsigned before_runs,
+			unsigned tries)
+{
+	static char text[1 << 16];
+	struct vmt_meta meta = { .nexpect = 1 };
+	char env[160];
+
+	harness_replay_env(o, env, sizeof(env));
+	snprintf(meta.expect[0].variant, sizeof(meta.expect[0].variant), "%s",
+		 o->variant == V_NONE ? "" : variant_info(o->variant)->name);
+	snprintf(meta.expect[0].verdict, sizeof(meta.expect[0].verdict), "%s",
+		 verdict_name(v));
+	vmt_print(p, &meta, text, sizeof(text));
+	fprintf(out, "%s%s\n", REPLAY_COMMENT, env);
+	fprintf(out, "# minimized from %s: %u -> %u ops, %u -> %u schedule runs, %u candidates run\n",
+		from, before_ops, vmt_program_nops(p), before_runs, p->nsched, tries);
+	fputs(text, out);
 }
 
 static int cmd_minimize(int argc, char **argv)
@@ -297,9 +396,10 @@ static int cmd_minimize(int argc, char **argv)
 	struct vmt_meta meta;
 	struct harness_opts o;
 	struct sim_result res;
+	char name[4096];
 
 	if (argc != 1)
-		return die_usage();
+		return usage_error("minimize: one FILE expected, %d arguments given", argc);
 	load(argv[0], &p, &meta);
 	harness_opts_from_env(&o);
 	if (!harness_settle(&p, &o, &res)) {
@@ -308,8 +408,9 @@ static int cmd_minimize(int argc, char **argv)
 		return 2;
 	}
 	if (res.verdict == VERDICT_CLEAN) {
-		fprintf(stderr, "vmlock: %s runs clean: nothing to minimize\n", argv[0]);
-		return 2;
+		fprintf(stderr, "vmlock: %s runs clean under VMLOCK_VARIANT=%s: nothing to minimize\n",
+			argv[0], variant_info(o.variant)->name);
+		return EXIT_NOTHING_TO_MINIMIZE;
 	}
 	p.explore = 0;		/* settled: its own schedule fails */
 	unsigned before_ops = vmt_program_nops(&p), before_runs = p.nsched;
@@ -317,16 +418,28 @@ static int cmd_minimize(int argc, char **argv)
 
 	o.trace = true;
 	harness_run(&p, &o, &res);
-	printf("# minimized: %u -> %u ops, %u -> %u schedule runs, %u candidates run\n",
-	       before_ops, vmt_program_nops(&p), before_runs, p.nsched, tries);
-	print_program(&p, NULL);
+	minimized_name(argv[0], name, sizeof(name));
+	FILE *f = fopen(name, "w");
+
+	if (!f) {
+		fprintf(stderr, "vmlock: %s: %s\n", name, strerror(errno));
+		return 2;
+	}
+	print_repro(f, &p, &o, res.verdict, argv[0], before_ops, before_runs, tries);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "vmlock: %s: %s\n", name, strerror(errno));
+		return 2;
+	}
+	print_repro(stdout, &p, &o, res.verdict, argv[0], before_ops, before_runs, tries);
 	printf("\n");
-	harness_report(stdout, &p, &o, &res, argv[0]);
-	return 1;
+	harness_report(stdout, &p, &o, &res, name);
+	return 0;
 }
 
-static int cmd_variants(void)
+static int cmd_variants(int argc, char **argv)
 {
+	if (argc)
+		return usage_error("variants: no arguments expected, '%s' given", argv[0]);
 	struct harness_opts o;
 	char be[96];
 
@@ -342,14 +455,6 @@ static int cmd_variants(void)
 		       o.backend == BACKEND_KERNEL && kernel ?
 		       " [kernel/patches/ copy]" : "");
 	}
-	return 0;
-}
-
-static int cmd_version(void)
-{
-	printf("vmlock %s (build %s, engine %s, %s)\n", VMLOCK_VERSION,
-	       VMLOCK_BUILD_TYPE, VMLOCK_ENGINE_NAME, VMLOCK_COMPILER);
-	backend_describe(stdout);
 	return 0;
 }
 
@@ -373,39 +478,55 @@ struct explore_opts {
 	unsigned preemptions;	/* exhaustive: the bound k */
 };
 
-/* Returns the index of the FILE argument, or -1. */
+/* One option and its value into e; a usage error's status, or 0. */
+static int explore_option(const char *k, const char *v, struct explore_opts *e)
+{
+	unsigned long long n;
+
+	if (strcmp(k, "--strategy") == 0) {
+		e->runs = strcmp(v, "runs") == 0;
+		e->h.strategy = strcmp(v, "pct") == 0 ? HS_PCT :
+				strcmp(v, "prng") == 0 ? HS_PRNG :
+				strcmp(v, "exhaustive") == 0 ? HS_DFS : HS_BYTES;
+		if (!e->runs && e->h.strategy == HS_BYTES)
+			return usage_error("explore: bad value '%s' for --strategy (expected runs, prng, pct or exhaustive)", v);
+		return 0;
+	}
+	if (strcmp(k, "--preemptions") != 0 && strcmp(k, "--depth") != 0 &&
+	    strcmp(k, "--seed") != 0 && strcmp(k, "--runs") != 0)
+		return usage_error("explore: unknown option '%s'", k);
+	if (!parse_number(v, &n))
+		return usage_error("explore: bad value '%s' for %s (expected a whole number)", v, k);
+	if (strcmp(k, "--preemptions") == 0)
+		e->preemptions = (unsigned)n;
+	else if (strcmp(k, "--depth") == 0 && (n < 1 || n > 8))
+		return usage_error("explore: bad value '%s' for --depth (expected 1..8)", v);
+	else if (strcmp(k, "--depth") == 0)
+		e->h.pct_depth = (unsigned)n;
+	else if (strcmp(k, "--seed") == 0)
+		e->h.seed = n;
+	else
+		e->count = (unsigned long)n;
+	return 0;
+}
+
+/* The index of the FILE argument, or minus a usage error's status. */
 static int explore_parse(int argc, char **argv, struct explore_opts *e)
 {
-	int i;
+	int i, rc;
 
 	harness_opts_from_env(&e->h);
 	e->runs = true;
 	e->count = 10000;
 	e->preemptions = 2;
-	for (i = 0; i + 1 < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
-
-		if (strcmp(k, "--strategy") == 0) {
-			e->runs = strcmp(v, "runs") == 0;
-			e->h.strategy = strcmp(v, "pct") == 0 ? HS_PCT :
-					strcmp(v, "prng") == 0 ? HS_PRNG :
-					strcmp(v, "exhaustive") == 0 ? HS_DFS : HS_BYTES;
-			if (!e->runs && e->h.strategy == HS_BYTES)
-				return -1;	/* unknown strategy */
-		} else if (strcmp(k, "--preemptions") == 0) {
-			e->preemptions = (unsigned)strtoul(v, NULL, 0);
-		} else if (strcmp(k, "--depth") == 0) {
-			e->h.pct_depth = (unsigned)strtoul(v, NULL, 0);
-		} else if (strcmp(k, "--seed") == 0) {
-			e->h.seed = strtoull(v, NULL, 0);
-		} else if (strcmp(k, "--runs") == 0) {
-			e->count = strtoul(v, NULL, 0);
-		} else {
-			break;
-		}
+	for (i = 0; i < argc && argv[i][0] == '-'; i += 2) {
+		if (i + 1 == argc)
+			return -usage_error("explore: %s needs a value", argv[i]);
+		if ((rc = explore_option(argv[i], argv[i + 1], e)) != 0)
+			return -rc;
 	}
-	if (i != argc - 1 || e->h.pct_depth < 1 || e->h.pct_depth > 8)
-		return -1;
+	if (i != argc - 1)
+		return -usage_error("explore: one FILE expected after the options, %d given", argc - i);
 	return i;
 }
 
@@ -453,11 +574,17 @@ static int cmd_explore(int argc, char **argv)
 	struct vmt_program p;
 	struct vmt_meta meta;
 	struct sim_result res;
+	struct harness_opts env;
 	int file = explore_parse(argc, argv, &e);
 
 	if (file < 0)
-		return die_usage();
+		return -file;
 	load(argv[file], &p, &meta);
+	/* The settings the file carries, read after it. */
+	harness_opts_from_env(&env);
+	e.h.variant = env.variant;
+	e.h.sc_only = env.sc_only;
+	e.h.explore = env.explore;
 	if (e.h.strategy == HS_DFS)
 		return explore_exhaustive(&p, &e);
 	uint64_t seed0 = e.h.seed, rng = e.h.seed;
@@ -507,7 +634,7 @@ void for_each_input(const char *path, void (*fn)(void *, const char *),
 	for (int i = 0; i < n; i++) {
 		char full[4096];
 
-		if (list[i]->d_name[0] != '.') {
+		if (list[i]->d_name[0] != '.' && !is_sidecar(list[i]->d_name)) {
 			snprintf(full, sizeof(full), "%s/%s", path, list[i]->d_name);
 			for_each_input(full, fn, arg);
 		}
@@ -516,35 +643,142 @@ void for_each_input(const char *path, void (*fn)(void *, const char *),
 	free(list);
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VMLOCK_HAS_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define VMLOCK_HAS_TSAN 1
+#endif
+#if __has_feature(memory_sanitizer)
+#define VMLOCK_HAS_MSAN 1
+#endif
+#endif
+
+/*
+ * The version, the backend and the build, in one place: a backend adds
+ * its own line here (the kernel backend, the kernel's version).
+ */
+static int print_version(FILE *out)
+{
+	fprintf(out, "vmlock %s\n", VMLOCK_VERSION);
+	backend_describe(out);
+	fprintf(out, "build: %s %s, %s, sanitizers:%s%s%s%s\n",
+#ifdef __clang__
+		"clang",
+#else
+		"gcc",
+#endif
+		__VERSION__, VMLOCK_BUILD_TYPE,
+#if defined(__SANITIZE_ADDRESS__) || defined(VMLOCK_HAS_ASAN)
+		" address",
+#else
+		"",
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(VMLOCK_HAS_TSAN)
+		" thread",
+#else
+		"",
+#endif
+#ifdef VMLOCK_HAS_MSAN
+		" memory",
+#else
+		"",
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(VMLOCK_HAS_ASAN) && \
+    !defined(__SANITIZE_THREAD__) && !defined(VMLOCK_HAS_TSAN) && !defined(VMLOCK_HAS_MSAN)
+		" none"
+#else
+		""
+#endif
+		);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "replay", cmd_replay,
+	  "  replay [--expect] FILE|DIR...   run inputs (.vmt text or binary); exit 1 on a violation\n"
+	  "                                  --expect: check each .vmt's 'expect' line for the variant\n"
+	  "                                  (a failure with no line for the variant does not pass)\n" },
+	{ "trace", cmd_trace,
+	  "  trace [--all] FILE              print the program and its interleaving, even when clean\n" },
+	{ "hash", cmd_hash,
+	  "  hash FILE|DIR...                print each input's verdict and trace hash\n" },
+	{ "encode", cmd_encode,
+	  "  encode IN.vmt OUT               write the binary form\n" },
+	{ "decode", cmd_decode,
+	  "  decode IN                       print the .vmt text of a binary input\n" },
+	{ "minimize", cmd_minimize,
+	  "  minimize FILE                   shrink a failing input keeping its verdict, until no\n"
+	  "                                  op, flag, schedule run or choice can go or be simpler;\n"
+	  "                                  write FILE.min.vmt (settings, expect line), print it\n"
+	  "                                  and its trace; exit 0, 3 if FILE runs clean\n" },
+	{ "variants", cmd_variants,
+	  "  variants                        list the bug variants\n" },
+	{ "explore", cmd_explore,
+	  "  explore [--strategy runs|prng|pct|exhaustive] [--depth D] [--seed S] [--runs N]\n"
+	  "          [--preemptions K] FILE  search schedules of one program; exit 1 at the first\n"
+	  "                                  violation, printed as a program with its schedule;\n"
+	  "                                  exhaustive: every schedule with at most K (2)\n"
+	  "                                  preemptions, up to N runs\n" },
+	{ "fuzz", cmd_fuzz, fuzz_usage },
+	{ "litmus", lit_main,
+	  "  litmus [--json] FILE|DIR...     run the kernel's C litmus tests on the simulator\n" },
+	{ NULL, NULL, NULL },
+};
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: vmlock COMMAND [ARGS]    (vmlock help COMMAND, vmlock --version)\n", out);
+	for (const struct command *c = commands; c->name; c++)
+		fputs(c->help, out);
+	fputs(env_help, out);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* vmlock help [CMD]: to stdout, exit 0. */
+static int help(int argc, char **argv)
+{
+	const struct command *c = argc ? find_command(argv[0]) : NULL;
+
+	if (argc > 1)
+		return usage_error("help: one COMMAND expected, %d given", argc);
+	if (argc && !c)
+		return usage_error("help: unknown command '%s'", argv[0]);
+	if (!c) {
+		print_usage(stdout);
+		return 0;
+	}
+	printf("usage: vmlock %s ...\n%s%s", c->name, c->help, env_help);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return die_usage();
+		return usage_error("no command given");
 	const char *cmd = argv[1];
+	const struct command *c = find_command(cmd);
 
-	argc -= 2;
-	argv += 2;
-	if (strcmp(cmd, "replay") == 0)
-		return cmd_replay(argc, argv);
-	if (strcmp(cmd, "trace") == 0)
-		return cmd_trace(argc, argv);
-	if (strcmp(cmd, "hash") == 0)
-		return cmd_hash(argc, argv);
-	if (strcmp(cmd, "encode") == 0)
-		return cmd_encode(argc, argv);
-	if (strcmp(cmd, "decode") == 0)
-		return cmd_decode(argc, argv);
-	if (strcmp(cmd, "minimize") == 0)
-		return cmd_minimize(argc, argv);
-	if (strcmp(cmd, "variants") == 0)
-		return cmd_variants();
+	if (is_help(cmd) || strcmp(cmd, "help") == 0)
+		return help(argc - 2, argv + 2);
 	if (strcmp(cmd, "--version") == 0)
-		return cmd_version();
-	if (strcmp(cmd, "explore") == 0)
-		return cmd_explore(argc, argv);
-	if (strcmp(cmd, "fuzz") == 0)
-		return cmd_fuzz(argc, argv);
-	if (strcmp(cmd, "litmus") == 0)
-		return lit_main(argc, argv);
-	return die_usage();
+		return print_version(stdout);
+	if (!c)
+		return usage_error(cmd[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", cmd);
+	if (argc > 2 && is_help(argv[2]))
+		return help(1, argv + 1);
+	return c->fn(argc - 2, argv + 2);
 }

@@ -86,6 +86,11 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 void harness_report(FILE *out, const struct vmt_program *p,
 		    const struct harness_opts *o, const struct sim_result *res,
 		    const char *input_name);
+/* What a run depends on besides its input, as the environment that
+ * replays it: "VMLOCK_VARIANT=v VMLOCK_MEMORY=weak|sc VMLOCK_BACKEND=b"
+ * (the report's replay line, the sidecar of a crash file).  Returns the
+ * length. */
+size_t harness_replay_env(const struct harness_opts *o, char *buf, size_t n);
 /* FNV-1a of an input's bytes: the seed of its derived schedules (of its
  * encoding), and the name of a file vmlock fuzz writes. */
 uint64_t harness_input_hash(const uint8_t *d, size_t n);

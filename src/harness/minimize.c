@@ -3,9 +3,13 @@
  * minimize.c - shrink a failing program while it keeps its verdict.
  *
  * Greedy passes over the structure, repeated until none helps: drop a
- * thread, drop an operation, drop a schedule run, merge two runs of one
- * thread, shorten a run, drop a choice byte, drop an initial VMA.  Every candidate is a whole program (no byte surgery),
- * and every candidate runs; the result fails with the same verdict.
+ * thread, drop an operation, clear an op's flag, shorten a two-page op,
+ * drop a schedule run, merge two runs of one thread, shorten a run, drop
+ * a reads-from choice or make it 0 (the newest store), drop an initial
+ * VMA.  Every candidate is a whole program (no byte surgery), and every
+ * candidate runs; the result fails with the same verdict, and is
+ * 1-minimal: no single one of those steps keeps the verdict (each pass
+ * tries every position, and the passes repeat until none succeeds).
  */
 #include "harness.h"
 
@@ -163,16 +167,58 @@ static bool shorten_run(struct shrink *s, struct vmt_program *p)
 	return any;
 }
 
-static bool drop_choice(struct shrink *s, struct vmt_program *p)
+/* Each op with each flag bit cleared, or a two-page op made one page. */
+static bool simplify_op(struct shrink *s, struct vmt_program *p)
 {
-	if (!p->nchoices)
-		return false;
-	struct vmt_program c = *p;
+	for (int t = 0; t < p->nthreads; t++)
+		for (unsigned i = 0; i < p->threads[t].nops; i++) {
+			const struct vmt_op *op = &p->threads[t].ops[i];
 
-	c.choices[--c.nchoices] = 0;
-	if (still_fails(s, &c)) {
-		*p = c;
-		return true;
+			for (unsigned b = 0; b < 8; b++) {
+				struct vmt_program c = *p;
+
+				if (!(op->flags & 1u << b))
+					continue;
+				c.threads[t].ops[i].flags &= (uint8_t)~(1u << b);
+				if (still_fails(s, &c)) {
+					*p = c;
+					return true;
+				}
+			}
+			if (op->len > 1) {
+				struct vmt_program c = *p;
+
+				c.threads[t].ops[i].len = 1;
+				if (still_fails(s, &c)) {
+					*p = c;
+					return true;
+				}
+			}
+		}
+	return false;
+}
+
+/* Any one reads-from choice dropped (the later ones move up), or a
+ * nonzero one made 0. */
+static bool simplify_choice(struct shrink *s, struct vmt_program *p)
+{
+	for (unsigned i = 0; i < p->nchoices; i++) {
+		struct vmt_program c = *p;
+
+		memmove(&c.choices[i], &c.choices[i + 1], c.nchoices - i - 1);
+		c.choices[--c.nchoices] = 0;
+		if (still_fails(s, &c)) {
+			*p = c;
+			return true;
+		}
+		if (!p->choices[i])
+			continue;
+		c = *p;
+		c.choices[i] = 0;
+		if (still_fails(s, &c)) {
+			*p = c;
+			return true;
+		}
 	}
 	return false;
 }
@@ -209,12 +255,14 @@ unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o)
 			again = true;
 		while (drop_op(&s, p))
 			again = true;
+		while (simplify_op(&s, p))
+			again = true;
 		while (drop_run(&s, p))
 			again = true;
 		while (merge_runs(&s, p))
 			again = true;
 		again |= shorten_run(&s, p);
-		while (drop_choice(&s, p))
+		while (simplify_choice(&s, p))
 			again = true;
 		while (drop_vma(&s, p))
 			again = true;

@@ -7,21 +7,42 @@
  */
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../check/check.h"
 #include "../util/assert.h"
 
 #define GUTTER 7
+#define MAIL_WIDTH 80	/* a report pasted into a mail: no wider */
 
-/* Columns share about 180 characters; never narrower than 44. */
-static int col_width = 44;
+/*
+ * The layout of the interleaving (VMLOCK_LAYOUT): columns, one per
+ * simulated CPU, as in the review mails, or compact, one line per event
+ * with its CPU named at the start.  By default columns for one or two
+ * CPUs, whose lines stay within MAIL_WIDTH, compact for three or four.
+ */
+enum layout { LAYOUT_COLUMNS, LAYOUT_COMPACT };
 
-static void set_col_width(const struct vmt_program *p)
+static enum layout layout;
+static int col_width = 36;
+
+static enum layout layout_for(const struct vmt_program *p)
 {
-	int w = 180 / (p->nthreads ? p->nthreads : 1);
+	const char *v = getenv("VMLOCK_LAYOUT");
 
-	col_width = w < 44 ? 44 : w > 64 ? 64 : w;
+	if (v && strcmp(v, "columns") == 0)
+		return LAYOUT_COLUMNS;
+	if (v && strcmp(v, "compact") == 0)
+		return LAYOUT_COMPACT;
+	return p->nthreads <= 2 ? LAYOUT_COLUMNS : LAYOUT_COMPACT;
+}
+
+/* Two columns fill a mail's width; more get the same width each. */
+static void set_layout(const struct vmt_program *p)
+{
+	layout = layout_for(p);
+	col_width = (MAIL_WIDTH - 1 - GUTTER) / 2;
 }
 
 /* vm_refcnt in the spec's words: 0, 1, n, F, F+n. */
@@ -132,26 +153,35 @@ static void fmt_event(const struct sim_event *e, bool all, char *buf, size_t n)
 	}
 }
 
-/* Print text in column tid, wrapped at the column width. */
+/* Print text in column tid, wrapped at the column width; compact: after
+ * the CPU's name, wrapped at the mail's width. */
 static void print_in_column(FILE *out, uint32_t step, int tid, const char *text)
 {
+	bool compact = layout == LAYOUT_COMPACT;
+	int indent = compact ? 6 : tid * col_width;
+	size_t width = compact ? MAIL_WIDTH - 1 - GUTTER - 6 : (size_t)col_width - 1;
 	size_t len = strlen(text);
 	bool first = true;
 
 	do {
-		size_t take = len > (size_t)col_width - 1 ? (size_t)col_width - 1 : len;
+		size_t take = len > width ? width : len;
 
 		if (first)
 			fprintf(out, "%*u ", GUTTER - 1, step);
 		else
 			fprintf(out, "%*s", GUTTER, "");
-		fprintf(out, "%*s%.*s\n", tid * col_width, "", (int)take, text);
+		if (compact && first)
+			fprintf(out, "CPU%d  %.*s\n", tid, (int)take, text);
+		else
+			fprintf(out, "%*s%.*s\n", indent, "", (int)take, text);
 		text += take;
 		len -= take;
 		first = false;
 	} while (len);
 }
 
+/* The CPUs' names: column headings, or a legend (compact).  No trailing
+ * blanks: the last heading is not padded. */
 static void print_header(FILE *out, const struct vmt_program *p)
 {
 	fprintf(out, "%*s", GUTTER, "step");
@@ -160,7 +190,12 @@ static void print_header(FILE *out, const struct vmt_program *p)
 
 		snprintf(h, sizeof(h), " CPU%d (T%d, mm %c)", t, t,
 			 'A' + p->threads[t].mm);
-		fprintf(out, "%-*s", col_width, h);
+		if (layout == LAYOUT_COMPACT)
+			fprintf(out, "%s%s", h, t + 1 < p->nthreads ? "," : "");
+		else if (t + 1 < p->nthreads)
+			fprintf(out, "%-*s", col_width, h);
+		else
+			fprintf(out, "%s", h);
 	}
 	fprintf(out, "\n");
 }
@@ -171,7 +206,7 @@ static void print_trace(FILE *out, const struct vmt_program *p, bool all)
 	size_t n = sim_trace(&ev);
 	char buf[256];
 
-	set_col_width(p);
+	set_layout(p);
 	print_header(out, p);
 	for (size_t i = 0; i < n; i++) {
 		fmt_event(&ev[i], all, buf, sizeof(buf));
@@ -185,7 +220,7 @@ void harness_print_trace(FILE *out, const struct vmt_program *p, bool all)
 	print_trace(out, p, all);
 }
 
-void harness_print_state(FILE *out)
+static void print_state(FILE *out)
 {
 	const struct backend *be = vmlock_backend;
 
@@ -218,21 +253,120 @@ void harness_print_state(FILE *out)
 	}
 }
 
+/*
+ * One line within MAIL_WIDTH, broken at blanks; each continuation line
+ * indented by its own leading blanks and four more.  mark ends every
+ * broken line (" \\" keeps a shell command one command).  A word longer
+ * than the line stays whole.
+ */
+static void put_wrapped(FILE *out, const char *line, const char *mark)
+{
+	size_t lead = strspn(line, " "), cont = lead + 4, indent = 0;
+	size_t avail = MAIL_WIDTH - 1 - strlen(mark);
+
+	while (indent + strlen(line) > MAIL_WIDTH - 1) {
+		size_t cut = 0;
+
+		for (size_t i = indent ? 0 : lead; line[i] && i + indent <= avail; i++)
+			if (line[i] == ' ')
+				cut = i;
+		if (!cut)
+			cut = strcspn(line + lead + 1, " ") + lead + 1;
+		if (!line[cut])
+			break;
+		fprintf(out, "%*s%.*s%s\n", (int)indent, "", (int)cut, line, mark);
+		line += cut + 1;
+		indent = cont;
+	}
+	fprintf(out, "%*s%s\n", (int)indent, "", line);
+}
+
+/* Every line of text, wrapped. */
+static void put_text_wrapped(FILE *out, char *text, const char *mark)
+{
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		*nl = 0;
+		put_wrapped(out, line, mark);
+	}
+}
+
+/* What fn prints into out, wrapped within MAIL_WIDTH. */
+static void print_wrapped(FILE *out, void (*fn)(FILE *, const void *),
+			  const void *arg, const char *mark)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&text, &n);
+
+	VM_ASSERT(m);
+	fn(m, arg);
+	VM_ASSERT(fclose(m) == 0);
+	put_text_wrapped(out, text, mark);
+	free(text);
+}
+
+static void print_state_cb(FILE *out, const void *arg)
+{
+	(void)arg;
+	print_state(out);
+}
+
+void harness_print_state(FILE *out)
+{
+	print_wrapped(out, print_state_cb, NULL, "");
+}
+
+size_t harness_replay_env(const struct harness_opts *o, char *buf, size_t n)
+{
+	int k = snprintf(buf, n, "VMLOCK_VARIANT=%s VMLOCK_MEMORY=%s VMLOCK_BACKEND=%s",
+			 variant_info(o->variant)->name, o->sc_only ? "sc" : "weak",
+			 o->backend == BACKEND_KERNEL ? "kernel" : "model");
+
+	VM_ASSERT(k > 0 && (size_t)k < n);
+	return (size_t)k;
+}
+
+struct head {
+	const struct vmt_program *p;
+	const struct harness_opts *o;
+	const struct sim_result *res;
+	const char *input_name;
+};
+
+static void print_head(FILE *out, const void *arg)
+{
+	const struct head *h = arg;
+	const struct variant_info *vi = variant_info(h->o->variant);
+	char be[96];
+
+	harness_backend_name(h->o, be, sizeof(be));
+	fprintf(out, "vmlock: %s: %s\n", verdict_name(h->res->verdict), h->res->msg);
+	fprintf(out, "  invariant: %s\n", verdict_meaning(h->res->verdict));
+	fprintf(out, "  backend %s, variant %s (%s), input %s\n", be, vi->name,
+		vi->seed, h->input_name ? h->input_name : "(memory)");
+}
+
+static void print_replay(FILE *out, const void *arg)
+{
+	const struct head *h = arg;
+	char env[160];
+
+	harness_replay_env(h->o, env, sizeof(env));
+	fprintf(out, "  replay: %s vmlock trace %s\n", env,
+		h->input_name ? h->input_name : "CRASH_FILE");
+}
+
 void harness_report(FILE *out, const struct vmt_program *p,
 		    const struct harness_opts *o, const struct sim_result *res,
 		    const char *input_name)
 {
-	const struct variant_info *vi = variant_info(o->variant);
-	char be[96];
+	struct head h = { p, o, res, input_name };
 
-	harness_backend_name(o, be, sizeof(be));
-	fprintf(out, "vmlock: %s: %s\n", verdict_name(res->verdict), res->msg);
-	fprintf(out, "  invariant: %s\n", verdict_meaning(res->verdict));
-	fprintf(out, "  backend %s, variant %s (%s), input %s\n", be, vi->name,
-		vi->seed, input_name ? input_name : "(memory)");
-	fprintf(out, "  replay: VMLOCK_BACKEND=%s VMLOCK_VARIANT=%s vmlock trace %s\n",
-		o->backend == BACKEND_KERNEL ? "kernel" : "model", vi->name,
-		input_name ? input_name : "INPUT");
+	print_wrapped(out, print_head, &h, "");
+	print_wrapped(out, print_replay, &h, " \\");
 	fprintf(out, "  %u steps, %u context switches, trace hash %016llx%s\n\n",
 		res->steps, res->switches, (unsigned long long)res->hash,
 		res->truncated ? " (cut by the step budget)" : "");
