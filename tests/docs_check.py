@@ -83,6 +83,25 @@ def is_placeholder(tok):
     return bool(PLACEHOLDER.search(tok))
 
 
+_script_dirs = None
+
+
+def script_build_dirs():
+    """The build/<name> folders the project's scripts make or read
+    (tools/, tests/, bench/, build.sh): a doc may name those too."""
+    global _script_dirs
+    if _script_dirs is None:
+        _script_dirs = set()
+        for top in ('tools', 'tests', 'bench'):
+            for root, _, files in os.walk(os.path.join(SRC, top)):
+                for f in files:
+                    if f.endswith(('.sh', '.py')):
+                        with open(os.path.join(root, f), errors='replace') as fh:
+                            _script_dirs |= set(re.findall(r'build/([A-Za-z0-9_.-]+)', fh.read()))
+        _script_dirs -= {'x'}
+    return _script_dirs
+
+
 def check_path(where, tok, kind='path'):
     """A repository path: exists; build/<preset>/x: see the docstring."""
     p = tok.rstrip('/.,:;)')
@@ -93,7 +112,7 @@ def check_path(where, tok, kind='path'):
     first = p.split('/')[0]
     if first == 'build':
         parts = p.split('/')
-        if len(parts) < 2 or parts[1] not in PRESETS['configurePresets'] | {'oss-fuzz', 'bench', 'bench-lf', 'soak'}:
+        if len(parts) < 2 or parts[1] not in PRESETS['configurePresets'] | {'oss-fuzz', 'bench', 'bench-lf', 'soak'} | script_build_dirs():
             bad(where, 'no preset %s (%s)' % (parts[1] if len(parts) > 1 else '', tok))
         elif len(parts) > 2 and parts[1] == PRESET:
             checked['paths'] += 1

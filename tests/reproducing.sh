@@ -90,7 +90,7 @@ for args in "--help" "help" "help minimize" "minimize --help" "fuzz --help" "--v
 	"$vmlock" $args >help.out 2>help.err
 	[ $? -eq 0 ] && [ -s help.out ] && [ ! -s help.err ] || bad "vmlock $args: not on stdout with exit 0"
 done
-"$vmlock" --version | grep -q "^backend: model$" || bad "--version names no backend"
+"$vmlock" --version | grep -q "^backend model " || bad "--version names no backend"
 "$vmlock" --version | grep -q "^build: " || bad "--version names no build"
 check_error() {
 	want=$1
