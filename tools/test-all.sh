@@ -32,8 +32,11 @@ count() {
 	skipped=$((skipped + nskip))
 }
 presets="default libfuzzer afl tsan"
-# The kernel backend's presets build the lock from Debian's kernel source.
-if tools/kernel-source.sh >/dev/null; then
+# The kernel backend's presets build the lock from Debian's kernel source
+# (the newest 7.x, with the kernel's litmus tests), and are also tested
+# against 7.2 (kernel.version.*).
+if tools/kernel-source.sh --litmus >/dev/null &&
+	tools/kernel-source.sh --series 7.2 >/dev/null; then
 	presets="$presets kernel-replay kernel"
 else
 	echo "kernel backend: tools/kernel-source.sh failed"
