@@ -7,7 +7,7 @@
 #define VMLOCK_SIM_TSAN_H
 
 /* The exit status of a TSan binary whose self-check failed. */
-#define SAN_SELFCHECK_EXIT 3
+#define SAN_SELFCHECK_EXIT 4
 
 /* Reports ThreadSanitizer made so far in this process. */
 unsigned san_tsan_reports(void);
