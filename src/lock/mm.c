@@ -89,6 +89,27 @@ void mmget(struct mm_struct *mm)
 	sim_fetch_add(&mm->mm_users, 1, SIM_RELAXED, SIM_SITE("mmget"));
 }
 
+/*
+ * Write-lock and detach a VMA of an mm with no users left.  Readers of
+ * other mms may still hold a temporary increment through a stale pointer
+ * to a recycled object: the detach must wait for them like any other.
+ */
+static void exit_detach(struct vm_area_struct *vma)
+{
+	if (variant(V_EXIT_WRITE_KILLABLE))	/* D4: -EINTR ignored */
+		(void)vma_start_write_killable(vma);
+	else
+		vma_start_write(vma);
+	if (!variant(V_EXIT_DETACH_NO_WAIT)) {
+		vma_mark_detached(vma);
+		return;
+	}
+	/* D3: "no users, no readers": a plain decrement. */
+	vma_assert_write_locked(vma);
+	vma_assert_attached(vma);
+	(void)__vma_refcount_put_return(vma);
+}
+
 /* Tear the address space down: every VMA write-locked, detached (waiting
  * for temporary readers on stale pointers), removed and freed. */
 static void exit_mmap(struct mm_struct *mm)
@@ -100,8 +121,7 @@ static void exit_mmap(struct mm_struct *mm)
 
 		if (!vma)
 			continue;
-		vma_start_write(vma);
-		vma_mark_detached(vma);
+		exit_detach(vma);
 		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
 
 		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
