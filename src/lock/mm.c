@@ -96,10 +96,12 @@ void mmget(struct mm_struct *mm)
  */
 static void exit_detach(struct vm_area_struct *vma)
 {
+	lifetime_window();
 	if (variant(V_EXIT_WRITE_KILLABLE))	/* D4: -EINTR ignored */
 		(void)vma_start_write_killable(vma);
 	else
 		vma_start_write(vma);
+	lifetime_window();
 	if (!variant(V_EXIT_DETACH_NO_WAIT)) {
 		vma_mark_detached(vma);
 		return;
@@ -297,6 +299,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 	sim_up_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
+	lifetime_window();
 	kdebug.vma_alloc(vma, mm);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
 	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
@@ -306,6 +309,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 
 void vm_area_free(struct vm_area_struct *vma)
 {
+	lifetime_window();
 	kdebug.vma_free(vma);
 	vma_assert_detached(vma);
 	sim_note("vm_area_free(#%u)", vma->idx);

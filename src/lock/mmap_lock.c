@@ -224,6 +224,7 @@ err_unstable:
 	 */
 	other_mm = vma_mm_of(vma);	/* a copy: vma may go after the put */
 	rcu_read_unlock();
+	lifetime_window();	/* the search's, not the kernel's */
 	if (variant(V_UNSTABLE_WAKES_OWN_MM)) {	/* D2: the wrong rcuwait */
 		__vma_refcount_put_wake(vma, mm);
 		return NULL;
