@@ -42,4 +42,26 @@ case $out in
 *"no violation (complete"*) echo "narrow-wake not found at k=2, as its repro needs 3" ;;
 *) echo "FAIL narrow-wake at k=2: $out"; fail=1 ;;
 esac
+# The deep variants (docs/oracles.md): found at k, and not at k - 1 (the
+# search completes clean), so k is their shortest schedule's preemptions.
+while read -r v f k verdict; do
+	out=$(VMLOCK_VARIANT=$v "$vmlock" explore --strategy exhaustive --preemptions "$k" \
+		--runs 2000000 "$corpus/$f.vmt" | head -1)
+	case $out in
+	"# schedule "*": $verdict: "*) echo "found $v at k=$k: $out" ;;
+	*) echo "FAIL $v not found at k=$k on $f: $out"; fail=1 ;;
+	esac
+	out=$(VMLOCK_VARIANT=$v "$vmlock" explore --strategy exhaustive --preemptions $((k - 1)) \
+		--runs 2000000 "$corpus/$f.vmt" | head -1)
+	case $out in
+	*"no violation (complete"*) echo "$v not found at k=$((k - 1)): $out" ;;
+	*) echo "FAIL $v at k=$((k - 1)) on $f: $out"; fail=1 ;;
+	esac
+done <<'LIST'
+unstable-no-pin deep-unstable-put-unpinned 3 mm-use-after-free
+unstable-wakes-own-mm deep-unstable-put-unpinned 3 lost-wakeup
+exit-detach-no-wait deep-exit-detach-stranger 3 free-with-refs
+exit-write-killable deep-killed-exit-stranger 3 kernel-warn
+detach-put-no-acquire deep-detach-after-stale-put 2 data-race
+LIST
 exit $fail

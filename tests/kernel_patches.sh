@@ -10,10 +10,12 @@
 # with neither fuzz nor offset (dry run, then for real), and changes each
 # file it names and no other.  The variants come from src/lock/variant.c
 # and, given VMLOCK, from `VMLOCK variants` too; the two lists must agree.
+# A variant whose defect lives in a caller of the lock (README's table:
+# "caller" in the patch column) has no patch, and must have none.
 #
 # Before that, positive controls show each check can fail: a tree whose
 # lines moved (offset), a context line changed (no fuzz allowed), a
-# variant with no patch, a patch that changes nothing, a hunk whose
+# variant with no patch, a caller's variant with one, a patch that changes nothing, a hunk whose
 # context is ambiguous, a patch with no header and one touching another
 # file must each be reported.  TREE is never written.
 set -u
@@ -39,6 +41,13 @@ echo "tree: $tree (Linux ${version:-unknown version})"
 variants_src() {
 	sed -n 's/^[[:space:]]*\[V_[A-Z0-9_]*\] = { "\([^"]*\)", "\([^"]*\)".*/\1 \2/p' \
 		"$here/src/lock/variant.c" | awk '$1 != "none"'
+}
+
+# The variants whose defect lives in a caller of the lock (mm/mmap.c, not
+# the two files): their row in the README's table says "caller" in the
+# patch column, and they have no patch.
+callers_readme() {
+	sed -n 's/^| `\([a-z0-9-]*\)` | [SD][0-9]* | caller |.*/\1/p' "$patches/README.md"
 }
 
 # The paths a patch touches, from its ---/+++ lines.  Fails on a/ b/
@@ -133,6 +142,10 @@ check_patch() {
 check_coverage() {
 	rc=0
 	for v in $(echo "$2" | awk '{ print $1 }'); do
+		if echo "$callers" | grep -qx -- "$v"; then
+			[ ! -f "$1/$v.patch" ] || { echo "caller variant $v has a patch"; rc=1; }
+			continue
+		fi
 		[ -f "$1/$v.patch" ] || { echo "no patch for variant $v"; rc=1; }
 	done
 	for p in "$1"/*.patch; do
@@ -154,6 +167,7 @@ expect_fail() {
 	fi
 }
 variants=$(variants_src)
+callers=$(callers_readme)
 [ -n "$variants" ] || { echo "FAIL no variants in src/lock/variant.c"; exit 1; }
 first=$(echo "$variants" | head -1)
 v0=${first% *} s0=${first#* } p0=$patches/$v0.patch
@@ -173,6 +187,10 @@ awk -v n="$ctx_at" 'NR == n { $0 = $0 " /* edited */" } 1' \
 expect_fail "context changed (fuzz)" apply_clean "$p0" "$edited" "$scratch/ctl"
 expect_fail "variant with no patch" check_coverage "$patches" \
 	"$(printf '%s\nno-such-variant S0' "$variants")"
+# A variant the README calls a caller's must have no patch.
+with_callers() { callers=$1; shift; "$@"; }
+expect_fail "caller variant with a patch" with_callers "$v0" check_coverage \
+	"$patches" "$variants"
 noop=$scratch/noop.patch
 {
 	printf '%s %s: a no-op\n' "$v0" "$s0"
@@ -197,7 +215,7 @@ expect_fail "another file" check_patch "$scratch/other.patch" "$v0" "$s0" "$tree
 
 # The variant lists agree.
 if [ -n "$vmlock" ]; then
-	listed=$("$vmlock" variants | awk '$2 ~ /^S[0-9]+$/ { print $1 " " $2 }' | sort)
+	listed=$("$vmlock" variants | awk '$2 ~ /^[SD][0-9]+$/ { print $1 " " $2 }' | sort)
 	if [ "$listed" != "$(echo "$variants" | sort)" ]; then
 		echo "FAIL '$vmlock variants' and src/lock/variant.c disagree:"
 		echo "$listed"; fail=1

@@ -136,6 +136,10 @@ static void test_variants_found(void)
 	static struct engine_find f;
 
 	for (int v = V_NONE + 1; v < V__COUNT; v++) {
+		/* The deep variants take minutes, not a unit test's budget:
+		 * bench/deep_find.sh measures them. */
+		if (variant_is_deep((enum variant)v))
+			continue;
 		for (uint64_t seed = 1; seed <= 3; seed++) {
 			struct engine *e = make((enum variant)v, seed);
 			bool found = engine_fuzz(e, FIND_BUDGET, &f);

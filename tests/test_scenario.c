@@ -210,9 +210,13 @@ static void random_meta(struct vmt_meta *m)
 	static const char *const names[] = {
 		"clean", "lookup-identity", "no-identity-check", "s1",
 		"use-after-free", "a-very-long-name-of-31-chars-xx", "0", "x-2",
+		"d1", "detach-no-wait", "v-10", "v-11", "v-12", "v-13", "v-14",
+		"v-15",
 	};
 	unsigned i, n = rng_below(VMT_MAX_EXPECT + 1);
 
+	_Static_assert(sizeof(names) / sizeof(names[0]) >= VMT_MAX_EXPECT,
+		       "a distinct variant name for every expect line");
 	memset(m, 0, sizeof(*m));
 	for (i = 0; i < n; i++) {
 		/* Variants must differ: "" then names[1], names[2], ... */

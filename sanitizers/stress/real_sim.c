@@ -319,6 +319,11 @@ void sim_note_(const char *fmt, ...)
 	(void)fmt;
 }
 
+/* Windows are the run-aware mutation's: real threads record none. */
+void sim_note_window(void)
+{
+}
+
 /* The hardware interleaves: a retry loop just lets the others run. */
 uint64_t sim_spin_mark(void)
 {

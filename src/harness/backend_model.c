@@ -10,6 +10,7 @@
 
 #include "ops.h"
 #include "../lock/mm.h"
+#include "../lock/variant.h"
 
 static bool vma_born(int i)
 {
@@ -102,7 +103,10 @@ const struct backend *const *backend_kernel_copies = no_copies;
 
 const struct backend *backend_kernel(const char *variant)
 {
-	if (!variant || !strcmp(variant, "none"))
+	const struct variant_info *vi = variant_info(variant_from_name(variant));
+
+	/* A caller's defect runs on the unpatched copy (variant.h). */
+	if (!variant || !strcmp(variant, "none") || (vi && vi->caller))
 		variant = "";
 	for (const struct backend *const *b = backend_kernel_copies; *b; b++)
 		if (!strcmp((*b)->variant, variant))

@@ -21,6 +21,7 @@
 #endif
 #include "ops.h"
 
+#include "../lock/variant.h"
 #include "../util/assert.h"
 
 /* Read the payload pair; a half-done update shows as a mismatch. */
@@ -260,6 +261,38 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 	}
 }
 
+/*
+ * Write-lock and detach a VMA of an mm with no users left.  Readers of
+ * other mms may still hold a temporary increment through a stale pointer
+ * to a recycled object: the detach must wait for them like any other.
+ * Both steps are lifetime windows (the deep variants' search).
+ */
+static void exit_detach(struct vm_area_struct *vma)
+{
+	sim_note_window();
+	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
+	if (variant(V_EXIT_WRITE_KILLABLE)) {	/* D4: -EINTR ignored */
+		int err = vma_start_write_killable(vma);
+
+		(void)err;
+	}
+	else
+		vma_start_write(vma);
+	sim_note_window();
+	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
+	if (!variant(V_EXIT_DETACH_NO_WAIT)) {
+		vma_mark_detached(vma);
+	} else {
+		/* D3: "no users, no readers": a plain decrement. */
+		vma_assert_write_locked(vma);
+		vma_assert_attached(vma);
+		unsigned int left = __vma_refcount_put_return(vma);
+
+		(void)left;
+	}
+	expect_wait(NULL, 0);
+}
+
 /* exit_mmap(): every VMA write-locked, detached (waiting for temporary
  * readers on stale pointers), removed and freed. */
 void exit_mmap(struct mm_struct *mm)
@@ -271,11 +304,7 @@ void exit_mmap(struct mm_struct *mm)
 
 		if (!vma)
 			continue;
-		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
-		vma_start_write(vma);
-		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
-		vma_mark_detached(vma);
-		expect_wait(NULL, 0);
+		exit_detach(vma);
 		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
 
 		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));

@@ -256,6 +256,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 	sim_up_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
+	lifetime_window();
 	kdebug.vma_alloc(vma->idx, mm->idx);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
 	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
@@ -265,6 +266,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 
 void vm_area_free(struct vm_area_struct *vma)
 {
+	lifetime_window();
 	kdebug.vma_free(vma->idx);
 	vma_assert_detached(vma);
 	sim_note("vm_area_free(#%u)", vma->idx);

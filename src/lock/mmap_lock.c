@@ -224,9 +224,16 @@ err_unstable:
 	 */
 	other_mm = vma_mm_of(vma);	/* a copy: vma may go after the put */
 	rcu_read_unlock();
-	mmgrab(other_mm);
+	lifetime_window();	/* the search's, not the kernel's */
+	if (variant(V_UNSTABLE_WAKES_OWN_MM)) {	/* D2: the wrong rcuwait */
+		__vma_refcount_put_wake(vma, mm);
+		return NULL;
+	}
+	if (!variant(V_UNSTABLE_NO_PIN))	/* D1: no pin */
+		mmgrab(other_mm);
 	vma_refcount_put(vma);
-	mmdrop(other_mm);
+	if (!variant(V_UNSTABLE_NO_PIN))
+		mmdrop(other_mm);
 	return NULL;
 }
 

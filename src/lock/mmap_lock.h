@@ -119,18 +119,16 @@ static inline unsigned int __vma_refcount_put_return(struct vm_area_struct *vma)
 }
 
 /*
- * vma_refcount_put() - drop a read reference; if we were the last reader a
- * writer waits for, wake it.  The wake-up is decided from the RMW's own
- * result: a separate load could see a later value.
+ * Drop a read reference and wake mm's writer if we were the last reader
+ * it waits for.  mm is a copy taken before the decrement (the VMA may be
+ * freed after it).  The wake-up is decided from the RMW's own result: a
+ * separate load could see a later value.
  */
-static inline void vma_refcount_put(struct vm_area_struct *vma)
+static inline void __vma_refcount_put_wake(struct vm_area_struct *vma,
+					   struct mm_struct *mm)
 {
-	/* Use a copy of vm_mm in case vma is freed after we drop vm_refcnt. */
-	struct mm_struct *mm = NULL;
 	int newcnt;
 
-	if (!variant(V_MM_AFTER_PUT))
-		mm = vma_mm_of(vma);
 	/* The dep map is inside the VMA: release it while we still may
 	 * touch the VMA. */
 	if (!variant(V_LOCKDEP_AFTER_PUT))
@@ -149,6 +147,17 @@ static inline void vma_refcount_put(struct vm_area_struct *vma)
 			mm = vma_mm_unstable(vma);
 		rcuwait_wake_up(&mm->vma_writer_wait);
 	}
+}
+
+/* vma_refcount_put() - drop a read reference, wake the VMA's writer. */
+static inline void vma_refcount_put(struct vm_area_struct *vma)
+{
+	/* Use a copy of vm_mm in case vma is freed after we drop vm_refcnt. */
+	struct mm_struct *mm = NULL;
+
+	if (!variant(V_MM_AFTER_PUT))
+		mm = vma_mm_of(vma);
+	__vma_refcount_put_wake(vma, mm);
 }
 
 /*
@@ -288,8 +297,13 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 	 * write-locked, so readers only hold a count briefly, until they see
 	 * vm_lock_seq and back off.
 	 */
-	if (likely(!__vma_refcount_put_return(vma)))
+	if (variant(V_DETACH_PUT_NO_ACQUIRE)) {	/* D5: no acquire at 0 */
+		if (sim_fetch_add(&vma->vm_refcnt, -1, SIM_RELEASE,
+				  SIM_SITE("atomic_dec_return_release(vm_refcnt)")) == 1)
+			return;
+	} else if (likely(!__vma_refcount_put_return(vma))) {
 		return;
+	}
 	if (variant(V_DETACH_NO_WAIT))	/* S5: no wait for those readers */
 		return;
 	__vma_exclude_readers_for_detach(vma);

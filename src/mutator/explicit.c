@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+/* One window preemption in WINDOWS_CHAIN_ONE_IN preempts at two or three
+ * windows (bench/results/deep-variants.md). */
+#define WINDOWS_CHAIN_ONE_IN 3
+
 bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
 				struct vmt_windows *w)
 {
@@ -82,6 +86,50 @@ static bool window_preempt(struct vmt_program *p, const struct vmt_windows *w,
 	return true;
 }
 
+/*
+ * Preempt at two or three windows of one run: at each (the latest first,
+ * so that the earlier ones keep their place in the recorded runs) a visit
+ * by another thread of 1 to 64 steps, small most often, after which the
+ * window's thread goes on and the recorded runs follow.  A deep bug needs
+ * a stall at each of its windows: a reader between its walk and its
+ * increment while the object is freed and reused, then again between its
+ * increment and its put while a writer or an exit of the new mm comes in.
+ * False if fewer than two windows fall in the recorded runs or the
+ * schedule is full.
+ */
+static bool windows_chain(struct vmt_program *p, const struct vmt_windows *w,
+			  struct mut_rng *r)
+{
+	unsigned k = 2 + mut_rng_below(r, 2), pick[3], n = 0;
+
+	if (w->n < 2)
+		return false;
+	/* k distinct windows, in step order (the list is ascending). */
+	for (unsigned i = 0; i < w->n && n < k; i++)
+		if (mut_rng_below(r, w->n - i) < k - n)
+			pick[n++] = i;
+	for (unsigned j = n; j-- > 0;) {
+		unsigned before;
+		int i = run_at(p, w->step[pick[j]], &before);
+
+		if (i < 0 || p->nsched + 2u > VMT_MAX_SCHED)
+			return false;
+		uint8_t t = p->sched[i].thread;
+		uint8_t u = (uint8_t)((t + 1 + mut_rng_below(r, p->nthreads - 1u)) %
+				      p->nthreads);
+		unsigned rest = p->sched[i].steps - before;
+
+		if (before == 0) {
+			mut_sched_insert_at(p, (unsigned)i, u, mut_random_steps(r));
+			continue;
+		}
+		p->sched[i].steps = (uint8_t)before;
+		mut_sched_insert_at(p, (unsigned)i + 1, u, mut_random_steps(r));
+		mut_sched_insert_at(p, (unsigned)i + 2, t, rest);
+	}
+	return true;
+}
+
 bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
 		       struct vmt_explicit *e)
 {
@@ -99,7 +147,8 @@ size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 	if (cap < VMT_MUT_MIN_CAP)
 		return 0;
 	if (e->w.n > 0 && e->p.nthreads > 1 && mut_one_in(&r, 2) &&
-	    window_preempt(&q, &e->w, &r)) {
+	    (mut_one_in(&r, WINDOWS_CHAIN_ONE_IN) ? windows_chain(&q, &e->w, &r)
+						   : window_preempt(&q, &e->w, &r))) {
 		vmt_canonicalize(&q, cap);
 	} else {
 		q = e->p;

@@ -149,7 +149,7 @@ size_t vmt_encode(const struct vmt_program *p, uint8_t *out, size_t cap);
  * message "LINE:COL: what" in err.  Expectations (`expect:` lines) are
  * returned in exp.
  */
-#define VMT_MAX_EXPECT 8
+#define VMT_MAX_EXPECT 16
 struct vmt_expect {
 	char variant[32];	/* "" = the correct lock */
 	char verdict[32];	/* "clean" or a verdict name */

@@ -37,6 +37,10 @@
 #define atomic_fetch_sub_release(i, a)					\
 	sim_fetch_add((a), -(i), SIM_RELEASE,				\
 		      SIM_SITE("atomic_fetch_sub_release(" #a ")"))
+/* The new value, release only (a variant patch's decrement: D5). */
+#define atomic_dec_return_release(a)					\
+	(sim_fetch_add((a), -1, SIM_RELEASE,				\
+		       SIM_SITE("atomic_dec_return_release(" #a ")")) - 1)
 #define atomic_inc(a)							\
 	((void)sim_fetch_add((a), 1, SIM_RELAXED, SIM_SITE("atomic_inc(" #a ")")))
 #define atomic_dec_and_test(a)						\
