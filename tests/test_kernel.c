@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/harness.h"
 #include "kworld.h"
 #include "lock/obj_kind.h"
 #include "sim/strategy.h"
@@ -659,6 +660,70 @@ static void test_stale_plain_read(void)
 	CHECK_EQ(x_read, 2);
 }
 
+/*
+ * ---- regressions: inputs the shims' ordering rules keep clean ----
+ *
+ * Each input of tests/kernel-regress was a false positive on the
+ * unpatched code; it replays clean through the whole harness on the
+ * kernel backend, and reports its old finding again with its rule off.
+ */
+static const struct {
+	const char *file;
+	bool *rule_off;		/* the switch that takes the rule out */
+	enum verdict without;	/* the verdict without the rule */
+} regressions[] = {
+	{ "add-not-zero-ctrl-dep.vmt", &ksim_ctrl_dep_off, VERDICT_DATA_RACE },
+};
+
+static bool load_regression(const char *name, struct vmt_program *p)
+{
+	char path[512], text[8192], err[128];
+	struct vmt_meta meta;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", VMLOCK_KERNEL_REGRESS_DIR, name);
+	f = fopen(path, "r");
+	if (!CHECK(f != NULL))
+		return false;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	if (vmt_parse(text, p, &meta, err, sizeof(err)) != 0) {
+		fprintf(stderr, "[%s] %s: %s\n", cur_test, path, err);
+		cur_failures++;
+		return false;
+	}
+	return true;
+}
+
+static void run_regression(const struct vmt_program *p, bool rule_off,
+			   bool *flag)
+{
+	struct harness_opts o;
+	unsigned which;
+
+	harness_opts_default(&o);
+	o.backend = BACKEND_KERNEL;
+	*flag = rule_off;
+	harness_run_input(p, &o, &res, &which);
+	*flag = false;
+}
+
+static void test_regressions(void)
+{
+	for (size_t i = 0; i < sizeof(regressions) / sizeof(regressions[0]); i++) {
+		static struct vmt_program p;
+
+		if (!load_regression(regressions[i].file, &p))
+			continue;
+		run_regression(&p, false, regressions[i].rule_off);
+		EXPECT_VERDICT(VERDICT_CLEAN);
+		run_regression(&p, true, regressions[i].rule_off);
+		EXPECT_VERDICT(regressions[i].without);
+	}
+}
+
 #define RUN(t)								\
 	do {								\
 		cur_test = #t;						\
@@ -690,6 +755,7 @@ int main(void)
 	RUN(lost_wakeup_detected);
 	RUN(race_detected);
 	RUN(stale_plain_read);
+	RUN(regressions);
 	printf("%u passed, %u failed\n", npassed, nfailed);
 	return nfailed ? 1 : 0;
 }

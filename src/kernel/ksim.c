@@ -22,6 +22,7 @@ const struct sim_addr_codec ksim_task_codec = {
 
 static struct ksim_thread {
 	bool ctrl_dep;		/* set_current_state() armed the next read */
+	int ctrl_dep_scope;	/* inside refcount_add_not_zero() */
 	int rcu_depth;
 	unsigned nheld;
 	struct {
@@ -102,8 +103,36 @@ void ksim_set_current_state(int state, const struct sim_site *s)
 	me()->ctrl_dep = true;
 }
 
+bool ksim_ctrl_dep_off;
+
+void ksim_ctrl_dep_begin(void)
+{
+	if (sim_self() >= 0 && !ksim_ctrl_dep_off)
+		me()->ctrl_dep_scope++;
+}
+
+void ksim_ctrl_dep_end(void)
+{
+	if (sim_self() >= 0 && !ksim_ctrl_dep_off) {
+		VM_ASSERT(me()->ctrl_dep_scope > 0);
+		me()->ctrl_dep_scope--;
+	}
+}
+
+enum sim_mo ksim_ctrl_dep_mo(void)
+{
+	/* refcount_add_not_zero()'s reads: the value that ends its loop
+	 * decides the caller's later stores (linux/refcount.h shim); pairs
+	 * with the release of the puts it reads from. */
+	if (sim_self() >= 0 && kth[sim_self()].ctrl_dep_scope)
+		return SIM_ACQUIRE;
+	return SIM_RELAXED;
+}
+
 enum sim_mo ksim_read_mo(void)
 {
+	if (ksim_ctrl_dep_mo() == SIM_ACQUIRE)
+		return SIM_ACQUIRE;
 	if (sim_self() < 0 || !kth[sim_self()].ctrl_dep)
 		return SIM_RELAXED;
 	/* The rcuwait condition's read: its value decides whether the

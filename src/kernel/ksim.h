@@ -34,6 +34,17 @@ struct task_struct *ksim_current(void);
  * in the wait loop arms it, the condition's atomic_read() takes it.
  */
 enum sim_mo ksim_read_mo(void);
+/*
+ * refcount_add_not_zero()'s control dependency (the linux/refcount.h shim
+ * brackets the call): its refcount_read() and its try_cmpxchg are
+ * acquires, success and failure (ksim_ctrl_dep_mo()), as the model's
+ * refcount_add_not_zero() (src/lock/kshim.h).  ksim_ctrl_dep_off: tests
+ * only, to show what the rule orders (test_kernel's regressions).
+ */
+void ksim_ctrl_dep_begin(void);
+void ksim_ctrl_dep_end(void);
+enum sim_mo ksim_ctrl_dep_mo(void);
+extern bool ksim_ctrl_dep_off;
 void ksim_set_current_state(int state, const struct sim_site *s);
 void ksim_schedule(const struct sim_site *s);
 
