@@ -11,8 +11,7 @@
  * mmap_lock.h (src/kernel/kglue.h, which gives the functions below the
  * copy's prefix).  The glue gives what is not the lock's API: the world
  * (vma_lookup, vm_area_alloc/free, vma_iter_store/clear, mm_range_free),
- * index fields (VMA_IDX, MM_IDX), plain accesses (PLAIN_READ/WRITE) and
- * the condition a writer sleeps for (expect_wait).
+ * index fields (VMA_IDX, MM_IDX) and plain accesses (PLAIN_READ/WRITE).
  */
 #ifdef VMLOCK_KCOPY
 #include "kglue.h"
@@ -98,12 +97,10 @@ static bool write_lock_vma(struct vm_area_struct *vma, bool killable)
 {
 	int killed = 0;
 
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
 	if (killable)
 		killed = vma_start_write_killable(vma);
 	else
 		vma_start_write(vma);
-	expect_wait(NULL, 0);
 	if (killed) {
 		sim_note("vma_start_write_killable(#%u) -> -EINTR", VMA_IDX(vma));
 		check_write_killed_at(VMA_IDX(vma));
@@ -179,9 +176,7 @@ static struct vm_area_struct *lock_and_detach(struct mm_struct *mm,
 	if (!vma)
 		return NULL;
 	write_lock_vma(vma, false);
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
 	vma_mark_detached(vma);
-	expect_wait(NULL, 0);
 	check_detached_at(VMA_IDX(vma));
 	return vma;
 }
@@ -271,11 +266,8 @@ void exit_mmap(struct mm_struct *mm)
 
 		if (!vma)
 			continue;
-		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
 		vma_start_write(vma);
-		expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
 		vma_mark_detached(vma);
-		expect_wait(NULL, 0);
 		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
 
 		vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));

@@ -29,8 +29,9 @@ static struct ksim_thread {
 		const struct lockdep_map *map;
 		bool exclusive;
 	} held[4];
-	struct vm_area_struct *wait_vma;	/* ksim_expect_wait() */
-	int32_t wait_target;
+	/* What the sleeper's condition read last (ksim_atomic_read()). */
+	const sim_atomic_t *wait_loc;
+	int32_t wait_seen;
 } kth[SIM_MAX_THREADS];
 
 /* Per run, from kworld_reset(). */
@@ -96,6 +97,7 @@ void ksim_set_current_state(int state, const struct sim_site *s)
 	if (!s) {	/* __set_current_state(TASK_RUNNING): no barrier */
 		VM_ASSERT(state == TASK_RUNNING);
 		sim_set_task_running();
+		me()->wait_loc = NULL;	/* the wait is over */
 		return;
 	}
 	sim_set_current_state(state == TASK_KILLABLE ? SIM_TASK_KILLABLE
@@ -142,17 +144,29 @@ enum sim_mo ksim_read_mo(void)
 	return SIM_ACQUIRE;
 }
 
-void ksim_expect_wait(struct vm_area_struct *vma, int32_t target)
+int32_t ksim_atomic_read(sim_atomic_t *a, const struct sim_site *s)
 {
-	me()->wait_vma = vma;
-	me()->wait_target = target;
+	bool cond = sim_self() >= 0 && kth[sim_self()].ctrl_dep;
+	int32_t v = sim_load(a, ksim_read_mo(), s);
+
+	if (cond) {	/* the wait condition's read: what it waits on */
+		me()->wait_loc = a;
+		me()->wait_seen = v;
+	}
+	return v;
 }
 
+/*
+ * The lost-wake-up test (asked only when no thread can run): the location
+ * the sleeper's condition read no longer holds what it read, so whoever
+ * changed it made the condition worth re-evaluating and woke nobody.  A
+ * sleeper whose location is unchanged waits for what never came: deadlock.
+ */
 static bool wait_cond(void *arg)
 {
 	const struct ksim_thread *t = arg;
 
-	return sim_peek(&t->wait_vma->vm_refcnt.refs) == t->wait_target;
+	return sim_peek(t->wait_loc) != t->wait_seen;
 }
 
 void ksim_schedule(const struct sim_site *s)
@@ -163,7 +177,7 @@ void ksim_schedule(const struct sim_site *s)
 	if (t->rcu_depth)
 		sim_fail(VERDICT_RCU_SCOPE, "T%d sleeps in schedule() inside an RCU read-side section",
 			 sim_self());
-	sim_schedule(t->wait_vma ? wait_cond : NULL, t, s);
+	sim_schedule(t->wait_loc ? wait_cond : NULL, t, s);
 }
 
 /* kernel/exit.c */

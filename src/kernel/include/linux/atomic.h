@@ -18,8 +18,8 @@
 #define ATOMIC_INIT(i) { .v = (i) }
 
 #define atomic_read(a)							\
-	((int)sim_load((sim_atomic_t *)(a), ksim_read_mo(),		\
-		       SIM_SITE("atomic_read(" #a ")")))
+	((int)ksim_atomic_read((sim_atomic_t *)(a),			\
+			       SIM_SITE("atomic_read(" #a ")")))
 #define atomic_set(a, i)						\
 	sim_store((a), (i), SIM_RELAXED, SIM_SITE("atomic_set(" #a ")"))
 #define atomic_set_release(a, i)					\
