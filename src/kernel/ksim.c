@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbackend.h"
 #include "lock/kdebug.h"
 #include "util/assert.h"
 
@@ -67,8 +68,8 @@ static const char *tree_path(const char *file)
 _Noreturn void ksim_warn(const char *cond, const char *func, const char *file,
 			 unsigned line)
 {
-	sim_fail(VERDICT_KERNEL_WARN, "WARN_ON(%s) in %s() at %s:%u", cond, func,
-		 tree_path(file), line);
+	sim_fail(VERDICT_KERNEL_WARN, "WARN_ON(%s) in %s() at %s:%u", cond,
+		 kbackend_func_name(func), tree_path(file), line);
 	/* Only the main context returns from sim_fail(). */
 	fprintf(stderr, "kernel WARN outside the threads: %s in %s()\n", cond, func);
 	abort();
