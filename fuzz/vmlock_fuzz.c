@@ -24,6 +24,16 @@
 /* Set by the replay main to name the input in reports. */
 const char *vmlock_fuzz_input_name;
 
+#ifdef VMLOCK_DIFF_TARGET
+/* The differential target (fuzz/diff_fuzz.c): both backends per input; a
+ * difference is reported and aborts there. */
+#include "diff_fuzz.h"
+#define run_input(p, o, res, which)					\
+	((void)(which), diff_run_input((p), (o), (res), vmlock_fuzz_input_name))
+#else
+#define run_input harness_run_input
+#endif
+
 /*
  * Concurrency feedback: edge coverage saturates in seconds on a lock this
  * small, so the runtime and the oracles report abstract events (a
@@ -280,7 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	feedback_reset();
 	vmt_decode(data, size, &p);
-	harness_run_input(&p, &opts, &res, &which);
+	run_input(&p, &opts, &res, &which);
 	if (res.verdict != VERDICT_CLEAN)
 		report_and_abort(&p, &res);
 	return 0;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# fuzz_budget.sh [--also VERDICT] FUZZER VMLOCK CORPUS VARIANT SEED RUNS
+# fuzz_budget.sh [--also VERDICT] [--variant-env NAME] FUZZER VMLOCK CORPUS
+#                VARIANT SEED RUNS
 #
 # libFuzzer from an empty corpus with a fixed seed and a fixed run budget
 # (a count, never a clock).  For a bug variant the campaign must crash
@@ -7,10 +8,14 @@
 # clean under the correct lock, and under the variant with a verdict the
 # corpus expects of it (replay_find.sh; --also VERDICT: one more).  For
 # VARIANT "none" the correct lock must survive the whole budget, and the
-# budget must have run.
+# budget must have run.  --variant-env: the variable that gives FUZZER the
+# variant (default VMLOCK_VARIANT; the differential target takes
+# VMLOCK_DIFF_PATCH).  VMLOCK_BACKEND from the environment reaches both
+# the fuzzer and the replay.
 set -eu
-also=
+also= venv=VMLOCK_VARIANT
 if [ "$1" = --also ]; then also="--also $2"; shift 2; fi
+if [ "$1" = --variant-env ]; then venv=$2; shift 2; fi
 fuzzer=$1 vmlock=$2 corpus=$3 variant=$4 seed=$5 runs=$6
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -20,7 +25,7 @@ mkdir "$work/corpus"
 norand="setarch $(uname -m) -R"
 $norand true 2>/dev/null || norand=""
 set +e
-VMLOCK_VARIANT=$variant $norand "$fuzzer" -seed="$seed" -runs="$runs" -max_len=128 \
+env "$venv=$variant" $norand "$fuzzer" -seed="$seed" -runs="$runs" -max_len=128 \
 	-len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 -reload=0 -artifact_prefix="$work/" -print_final_stats=1 \
 	"$work/corpus" >"$work/log" 2>&1
 rc=$?

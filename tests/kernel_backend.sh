@@ -1,15 +1,20 @@
 #!/bin/sh
-# kernel_backend.sh VMLOCK CORPUS - the kernel backend driven by the whole
-# harness: the corpus replays clean on the unpatched kernel code; every
-# corpus input gets the same verdict under both backends (vmlock hash's
+# kernel_backend.sh VMLOCK CORPUS REGRESS - the kernel backend driven by the
+# whole harness: the corpus replays clean on the unpatched kernel code, and
+# so do the kernel backend's own regressions (REGRESS: former false
+# positives, their expect lines checked; test_kernel shows each fails
+# without its rule); every corpus input gets the same verdict under both
+# backends (vmlock hash's
 # verdict column; the traces differ: the kernel code has other scheduling
 # points); the report names the backend and the kernel version; and, so
 # that "clean" means something, a bounded campaign of the in-process
 # engine (seed 1, at most 50000 runs) finds each variant patch's copy.
 set -eu
-vmlock=$1 corpus=$2
+vmlock=$1 corpus=$2 regress=$3
 patches=$(cd "$(dirname "$0")/../kernel/patches" && pwd)
 fail=0
+VMLOCK_BACKEND=kernel "$vmlock" replay --expect "$regress" || {
+	echo "kernel backend: a regression input does not replay as expected"; fail=1; }
 out=$(VMLOCK_BACKEND=kernel "$vmlock" replay "$corpus") || {
 	echo "kernel backend: the corpus does not replay clean:"; echo "$out"; exit 1; }
 echo "$out" | tail -1

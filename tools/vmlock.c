@@ -315,6 +315,10 @@ static int cmd_trace(int argc, char **argv)
 	printf("\n");
 	if (res.verdict != VERDICT_CLEAN) {
 		harness_report(stdout, &p, &o, &res, argv[argc - 1]);
+		if (all) {	/* the report's trace leaves reads out */
+			printf("\nevery access:\n");
+			harness_print_trace(stdout, &p, true);
+		}
 		return 1;
 	}
 	harness_print_trace(stdout, &p, all);
@@ -701,7 +705,9 @@ static const struct command commands[] = {
 	  "                                  --expect: check each .vmt's 'expect' line for the variant\n"
 	  "                                  (a failure with no line for the variant does not pass)\n" },
 	{ "trace", cmd_trace,
-	  "  trace [--all] FILE              print the program and its interleaving, even when clean\n" },
+	  "  trace [--all] FILE              print the program and its interleaving, even when clean\n"
+	  "                                  --all: every access, reads and fences too (after the\n"
+	  "                                  report when the run fails)\n" },
 	{ "hash", cmd_hash,
 	  "  hash FILE|DIR...                print each input's verdict and trace hash\n" },
 	{ "encode", cmd_encode,

@@ -11,8 +11,7 @@
  * mmap_lock.h (src/kernel/kglue.h, which gives the functions below the
  * copy's prefix).  The glue gives what is not the lock's API: the world
  * (vma_lookup, vm_area_alloc/free, vma_iter_store/clear, mm_range_free),
- * index fields (VMA_IDX, MM_IDX), plain accesses (PLAIN_READ/WRITE) and
- * the condition a writer sleeps for (expect_wait).
+ * index fields (VMA_IDX, MM_IDX) and plain accesses (PLAIN_READ/WRITE).
  */
 #ifdef VMLOCK_KCOPY
 #include "kglue.h"
@@ -99,12 +98,10 @@ static bool write_lock_vma(struct vm_area_struct *vma, bool killable)
 {
 	int killed = 0;
 
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
 	if (killable)
 		killed = vma_start_write_killable(vma);
 	else
 		vma_start_write(vma);
-	expect_wait(NULL, 0);
 	if (killed) {
 		sim_note("vma_start_write_killable(#%u) -> -EINTR", VMA_IDX(vma));
 		check_write_killed_at(VMA_IDX(vma));
@@ -180,9 +177,7 @@ static struct vm_area_struct *lock_and_detach(struct mm_struct *mm,
 	if (!vma)
 		return NULL;
 	write_lock_vma(vma, false);
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
 	vma_mark_detached(vma);
-	expect_wait(NULL, 0);
 	check_detached_at(VMA_IDX(vma));
 	return vma;
 }
@@ -270,16 +265,14 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 static void exit_detach(struct vm_area_struct *vma)
 {
 	sim_note_window();
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG + 1);
 	if (variant(V_EXIT_WRITE_KILLABLE)) {	/* D4: -EINTR ignored */
 		int err = vma_start_write_killable(vma);
 
 		(void)err;
-	}
-	else
+	} else {
 		vma_start_write(vma);
+	}
 	sim_note_window();
-	expect_wait(vma, VM_REFCNT_EXCLUDE_READERS_FLAG);
 	if (!variant(V_EXIT_DETACH_NO_WAIT)) {
 		vma_mark_detached(vma);
 	} else {
@@ -290,7 +283,6 @@ static void exit_detach(struct vm_area_struct *vma)
 
 		(void)left;
 	}
-	expect_wait(NULL, 0);
 }
 
 /* exit_mmap(): every VMA write-locked, detached (waiting for temporary

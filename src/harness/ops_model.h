@@ -17,6 +17,5 @@
 #define MM_IDX(mm) ((mm)->idx)
 #define mm_of_idx(m) (&world.mm[(m)])
 /* The model's rcuwait knows the condition a writer sleeps for. */
-#define expect_wait(vma, target) ((void)0)
 
 #endif /* VMLOCK_HARNESS_OPS_MODEL_H */

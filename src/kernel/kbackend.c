@@ -10,6 +10,8 @@
  */
 #include "kbackend.h"
 
+#include <string.h>
+
 #include "util/assert.h"
 
 _Static_assert(KWORLD_VMAS == 16 && KWORLD_MMS == VMT_MAX_MMS &&
@@ -111,3 +113,26 @@ const struct backend *const kbackend_copies[] = {
 #include "kcopies.h"
 	NULL,
 };
+#undef KCOPY_ENTRY
+
+/* The copies' name prefixes (kconfig.h), each with its '_'. */
+#define KCOPY_ENTRY(prefix, variant) #prefix "_",
+static const char *const kcopy_prefixes[] = {
+#include "kcopies.h"
+};
+
+const char *kbackend_func_name(const char *func)
+{
+	for (size_t i = 0; i < sizeof(kcopy_prefixes) / sizeof(kcopy_prefixes[0]); i++) {
+		size_t n = strlen(kcopy_prefixes[i]);
+
+		if (!strncmp(func, kcopy_prefixes[i], n) && func[n])
+			return func + n;
+	}
+	return func;
+}
+
+__attribute__((constructor)) static void kbackend_names(void)
+{
+	sim_site_func_name = kbackend_func_name;
+}

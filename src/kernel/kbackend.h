@@ -22,4 +22,7 @@ const struct sim_rwsem *kbackend_mm_lock(int m);
 int32_t kbackend_mm_users(int m);
 int32_t kbackend_mm_count(int m);
 
+/* A kernel function's name without its copy's prefix (kconfig.h). */
+const char *kbackend_func_name(const char *func);
+
 #endif /* VMLOCK_KERNEL_KBACKEND_H */

@@ -11,9 +11,7 @@
  *  - the world: vma_lookup, vm_area_alloc/free, vma_iter_store/clear,
  *    mm_range_free, mmget/mmput (kworld.c);
  *  - index fields (ksim_idx) and plain accesses: plain C, which the
- *    compiler's instrumentation turns into scheduling points (tsan_hooks.c);
- *  - the condition a writer sleeps for (ksim_expect_wait(): the shims'
- *    schedule() cannot see rcuwait_wait_event()'s expression).
+ *    compiler's instrumentation turns into scheduling points (tsan_hooks.c).
  */
 #ifndef VMLOCK_KERNEL_KGLUE_H
 #define VMLOCK_KERNEL_KGLUE_H
@@ -35,7 +33,6 @@
 #define PLAIN_READ(f) (f)
 #define PLAIN_READ_STABLE(f) (f)
 #define PLAIN_WRITE(f, v) ((f) = (v))
-#define expect_wait(vma, target) ksim_expect_wait((vma), (target))
 
 #define vma_lookup kvma_lookup
 #define vm_area_alloc kvm_area_alloc

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbackend.h"
 #include "lock/kdebug.h"
 #include "util/assert.h"
 
@@ -22,14 +23,16 @@ const struct sim_addr_codec ksim_task_codec = {
 
 static struct ksim_thread {
 	bool ctrl_dep;		/* set_current_state() armed the next read */
+	int ctrl_dep_scope;	/* inside refcount_add_not_zero() */
 	int rcu_depth;
 	unsigned nheld;
 	struct {
 		const struct lockdep_map *map;
 		bool exclusive;
 	} held[4];
-	struct vm_area_struct *wait_vma;	/* ksim_expect_wait() */
-	int32_t wait_target;
+	/* What the sleeper's condition read last (ksim_atomic_read()). */
+	const sim_atomic_t *wait_loc;
+	int32_t wait_seen;
 } kth[SIM_MAX_THREADS];
 
 /* Per run, from kworld_reset(). */
@@ -65,8 +68,8 @@ static const char *tree_path(const char *file)
 _Noreturn void ksim_warn(const char *cond, const char *func, const char *file,
 			 unsigned line)
 {
-	sim_fail(VERDICT_KERNEL_WARN, "WARN_ON(%s) in %s() at %s:%u", cond, func,
-		 tree_path(file), line);
+	sim_fail(VERDICT_KERNEL_WARN, "WARN_ON(%s) in %s() at %s:%u", cond,
+		 kbackend_func_name(func), tree_path(file), line);
 	/* Only the main context returns from sim_fail(). */
 	fprintf(stderr, "kernel WARN outside the threads: %s in %s()\n", cond, func);
 	abort();
@@ -95,6 +98,7 @@ void ksim_set_current_state(int state, const struct sim_site *s)
 	if (!s) {	/* __set_current_state(TASK_RUNNING): no barrier */
 		VM_ASSERT(state == TASK_RUNNING);
 		sim_set_task_running();
+		me()->wait_loc = NULL;	/* the wait is over */
 		return;
 	}
 	sim_set_current_state(state == TASK_KILLABLE ? SIM_TASK_KILLABLE
@@ -102,8 +106,36 @@ void ksim_set_current_state(int state, const struct sim_site *s)
 	me()->ctrl_dep = true;
 }
 
+bool ksim_ctrl_dep_off;
+
+void ksim_ctrl_dep_begin(void)
+{
+	if (sim_self() >= 0 && !ksim_ctrl_dep_off)
+		me()->ctrl_dep_scope++;
+}
+
+void ksim_ctrl_dep_end(void)
+{
+	if (sim_self() >= 0 && !ksim_ctrl_dep_off) {
+		VM_ASSERT(me()->ctrl_dep_scope > 0);
+		me()->ctrl_dep_scope--;
+	}
+}
+
+enum sim_mo ksim_ctrl_dep_mo(void)
+{
+	/* refcount_add_not_zero()'s reads: the value that ends its loop
+	 * decides the caller's later stores (linux/refcount.h shim); pairs
+	 * with the release of the puts it reads from. */
+	if (sim_self() >= 0 && kth[sim_self()].ctrl_dep_scope)
+		return SIM_ACQUIRE;
+	return SIM_RELAXED;
+}
+
 enum sim_mo ksim_read_mo(void)
 {
+	if (ksim_ctrl_dep_mo() == SIM_ACQUIRE)
+		return SIM_ACQUIRE;
 	if (sim_self() < 0 || !kth[sim_self()].ctrl_dep)
 		return SIM_RELAXED;
 	/* The rcuwait condition's read: its value decides whether the
@@ -113,17 +145,29 @@ enum sim_mo ksim_read_mo(void)
 	return SIM_ACQUIRE;
 }
 
-void ksim_expect_wait(struct vm_area_struct *vma, int32_t target)
+int32_t ksim_atomic_read(sim_atomic_t *a, const struct sim_site *s)
 {
-	me()->wait_vma = vma;
-	me()->wait_target = target;
+	bool cond = sim_self() >= 0 && kth[sim_self()].ctrl_dep;
+	int32_t v = sim_load(a, ksim_read_mo(), s);
+
+	if (cond) {	/* the wait condition's read: what it waits on */
+		me()->wait_loc = a;
+		me()->wait_seen = v;
+	}
+	return v;
 }
 
+/*
+ * The lost-wake-up test (asked only when no thread can run): the location
+ * the sleeper's condition read no longer holds what it read, so whoever
+ * changed it made the condition worth re-evaluating and woke nobody.  A
+ * sleeper whose location is unchanged waits for what never came: deadlock.
+ */
 static bool wait_cond(void *arg)
 {
 	const struct ksim_thread *t = arg;
 
-	return sim_peek(&t->wait_vma->vm_refcnt.refs) == t->wait_target;
+	return sim_peek(t->wait_loc) != t->wait_seen;
 }
 
 void ksim_schedule(const struct sim_site *s)
@@ -134,7 +178,7 @@ void ksim_schedule(const struct sim_site *s)
 	if (t->rcu_depth)
 		sim_fail(VERDICT_RCU_SCOPE, "T%d sleeps in schedule() inside an RCU read-side section",
 			 sim_self());
-	sim_schedule(t->wait_vma ? wait_cond : NULL, t, s);
+	sim_schedule(t->wait_loc ? wait_cond : NULL, t, s);
 }
 
 /* kernel/exit.c */

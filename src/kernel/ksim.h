@@ -34,6 +34,24 @@ struct task_struct *ksim_current(void);
  * in the wait loop arms it, the condition's atomic_read() takes it.
  */
 enum sim_mo ksim_read_mo(void);
+/*
+ * atomic_read(), with the order above; the read that decides the rcuwait
+ * condition also records what the sleeper waits on (its location and the
+ * value it saw), for the lost-wake-up test: the kernel code's own
+ * condition, whatever the tree or a patch makes it.
+ */
+int32_t ksim_atomic_read(sim_atomic_t *a, const struct sim_site *s);
+/*
+ * refcount_add_not_zero()'s control dependency (the linux/refcount.h shim
+ * brackets the call): its refcount_read() and its try_cmpxchg are
+ * acquires, success and failure (ksim_ctrl_dep_mo()), as the model's
+ * refcount_add_not_zero() (src/lock/kshim.h).  ksim_ctrl_dep_off: tests
+ * only, to show what the rule orders (test_kernel's regressions).
+ */
+void ksim_ctrl_dep_begin(void);
+void ksim_ctrl_dep_end(void);
+enum sim_mo ksim_ctrl_dep_mo(void);
+extern bool ksim_ctrl_dep_off;
 void ksim_set_current_state(int state, const struct sim_site *s);
 void ksim_schedule(const struct sim_site *s);
 

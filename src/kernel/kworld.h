@@ -64,6 +64,5 @@ uint32_t kmm_peek_seq(const struct mm_struct *mm);
  * of a sleeper nobody woke.  Set before the call that may sleep, cleared
  * (vma NULL) after.
  */
-void ksim_expect_wait(struct vm_area_struct *vma, int32_t target);
 
 #endif /* VMLOCK_KERNEL_KWORLD_H */

@@ -27,10 +27,15 @@ static bool setup_done;
 extern struct sim_site *const __start_sim_sites[] __attribute__((weak));
 extern struct sim_site *const __stop_sim_sites[] __attribute__((weak));
 
+const char *(*sim_site_func_name)(const char *func);
+
 static void hash_all_sites(void)
 {
-	for (struct sim_site *const *p = __start_sim_sites; p < __stop_sim_sites; p++)
+	for (struct sim_site *const *p = __start_sim_sites; p < __stop_sim_sites; p++) {
+		if (sim_site_func_name)
+			(*p)->func = sim_site_func_name((*p)->func);
 		sim_site_hash_slow(*p);
+	}
 }
 
 void sim_setup(void)

@@ -304,6 +304,14 @@ void sim_point(const struct sim_site *s);
 void sim_note_window(void);
 /* A site's stable hash (function name and label), computed once. */
 uint32_t sim_site_hash_slow(const struct sim_site *s);
+/*
+ * Set before the first sim_setup() (a constructor): the name a site's
+ * function is shown and hashed by, given its __func__.  The kernel backend
+ * takes its copies' prefixes off (kernel___vma_start_write is
+ * __vma_start_write), so traces, reports and feedback name the kernel's
+ * functions as the kernel does.
+ */
+extern const char *(*sim_site_func_name)(const char *func);
 
 static inline uint32_t sim_site_hash(const struct sim_site *s)
 {

@@ -4,8 +4,10 @@
  * kernel's refcount.h and the lock use is a simulator access with the
  * kernel's ordering: _relaxed relaxed, _acquire/_release as named, a
  * value-returning RMW without a suffix fully ordered (seq_cst).  A failed
- * cmpxchg orders nothing (relaxed).  atomic_read() is relaxed except where
- * it decides the rcuwait condition (ksim_read_mo(), ksim.h).
+ * cmpxchg orders nothing (relaxed).  atomic_read() and the relaxed
+ * try_cmpxchg are relaxed except where a control dependency orders the
+ * stores after them: the rcuwait condition and refcount_add_not_zero()
+ * (ksim_read_mo(), ksim_ctrl_dep_mo(), ksim.h).
  */
 #ifndef VMLOCK_KSHIM_LINUX_ATOMIC_H
 #define VMLOCK_KSHIM_LINUX_ATOMIC_H
@@ -16,14 +18,16 @@
 #define ATOMIC_INIT(i) { .v = (i) }
 
 #define atomic_read(a)							\
-	((int)sim_load((sim_atomic_t *)(a), ksim_read_mo(),		\
-		       SIM_SITE("atomic_read(" #a ")")))
+	((int)ksim_atomic_read((sim_atomic_t *)(a),			\
+			       SIM_SITE("atomic_read(" #a ")")))
 #define atomic_set(a, i)						\
 	sim_store((a), (i), SIM_RELAXED, SIM_SITE("atomic_set(" #a ")"))
 #define atomic_set_release(a, i)					\
 	sim_store((a), (i), SIM_RELEASE, SIM_SITE("atomic_set_release(" #a ")"))
+/* Used by refcount_add_not_zero() only: acquire inside it (its control
+ * dependency, ksim_ctrl_dep_mo()), relaxed elsewhere. */
 #define atomic_try_cmpxchg_relaxed(a, oldp, new)			\
-	sim_cmpxchg((a), (oldp), (new), SIM_RELAXED, SIM_RELAXED,	\
+	sim_cmpxchg((a), (oldp), (new), ksim_ctrl_dep_mo(), ksim_ctrl_dep_mo(), \
 		    SIM_SITE("atomic_try_cmpxchg_relaxed(" #a ")"))
 #define atomic_try_cmpxchg_acquire(a, oldp, new)			\
 	sim_cmpxchg((a), (oldp), (new), SIM_ACQUIRE, SIM_RELAXED,	\
