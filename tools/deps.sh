@@ -4,7 +4,8 @@
 # libFuzzer runtimes (libclang-rt-14-dev), AFL++ (afl-clang-fast,
 # libAFLDriver.a, afl-fuzz, afl-tmin), bc (benchmark arithmetic), zip and
 # unzip (build.sh's seed corpus), python3-yaml (the CI files' test), llvm
-# (llvm-profdata and llvm-cov for tools/coverage.sh).
+# (llvm-profdata and llvm-cov for tools/coverage.sh), relacy-dev and g++
+# (the Relacy peer, bench/peers/relacy, and its ctests).
 set -eu
 need=""
 command -v cmake >/dev/null 2>&1 || need="$need cmake"
@@ -19,6 +20,8 @@ command -v zip >/dev/null 2>&1 || need="$need zip"
 command -v unzip >/dev/null 2>&1 || need="$need unzip"
 command -v llvm-cov-14 >/dev/null 2>&1 || need="$need llvm"
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
+command -v g++ >/dev/null 2>&1 || need="$need g++"
+[ -f /usr/include/relacy/relacy.hpp ] || need="$need relacy-dev"
 [ -n "$need" ] || exit 0
 echo "deps: installing$need"
 sudo=""
