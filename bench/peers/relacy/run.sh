@@ -9,6 +9,9 @@
 #     1, Relacy's default, and 2) and the full search, each until its first
 #     failure or CAP iterations (default 1,000,000); the two enumerating
 #     schedulers have no seed: a find is timed SEEDS times, a miss once;
+#   - `vmlock explore` on the same program (the corpus repro of that shape
+#     without its schedule): PCT (seeds 1..SEEDS) and the exhaustive search
+#     with at most 1, 2 and 3 preemptions, FUZZ_RUNS runs at most;
 #   - `vmlock fuzz` from an empty corpus, seeds 1..SEEDS, FUZZ_RUNS inputs at
 #     most (bench/time_to_find.py; default 200,000);
 #   - libFuzzer (build/libfuzzer/vmlock_fuzz) from an empty corpus, seeds
@@ -59,7 +62,48 @@ relacy() {
 	echo "$line${a:+ [$a]}" >>"$work/rl.$v"
 }
 
+# Our schedule search on the same program: the corpus repro of the shape
+# without its schedule and choices (vmlock explore).
+repro() {
+	case $1 in
+	stale-read) echo stale-lock-seq-after-relaxed-inc ;;
+	writer-waits-for-readers) echo two-readers-writer-waits ;;
+	*) echo "$1" ;;
+	esac
+}
+for t in detach-racing-reader reuse-across-mm writer-waits-for-readers stale-read; do
+	grep -v '^schedule:\|^choices:\|^expect' "$root/corpus/$(repro $t).vmt" >"$work/$t.vmt"
+done
+# explore VARIANT NAME ARGS... -> "NAME found|clean RUNS SECONDS [VERDICT]"
+explore() {
+	v=$1 name=$2
+	shift 2
+	start=$(date +%s.%N)
+	out=$(VMLOCK_VARIANT=$v $nice "$vmlock" explore "$@" "$work/$(shape "$v").vmt" | head -1 || true)
+	secs=$(echo "$(date +%s.%N) - $start" | bc)
+	# A find: "# schedule N: VERDICT: ..." (exhaustive, N counts from 1)
+	# or "# run N (seed S): VERDICT: ..." (PCT, N counts from 0).
+	case $out in
+	"# schedule "*) echo "$out" | sed "s/^# schedule \([0-9]*\): \([a-z-]*\):.*/$name found \1 $secs \2/" ;;
+	"# run "*) echo "$out" | sed "s/^# run \([0-9]*\) [^:]*: \([a-z-]*\):.*/$name found \1 $secs \2/" |
+		awk '{$3 = $3 + 1; print}' ;;
+	*) echo "$name clean $(echo "$out" | grep -o '^[0-9]*') $secs" ;;
+	esac >>"$work/ex.$v"
+}
+
 for v in $variants; do
+	: >"$work/ex.$v"
+	for s in $(seq 1 "$seeds"); do
+		explore "$v" pct --strategy pct --seed "$s" --runs "$fuzz_runs"
+	done
+	for k in 1 2 3; do	# no seed: a find is timed SEEDS times, a miss once
+		explore "$v" exhaustive-$k --strategy exhaustive --preemptions $k --runs "$fuzz_runs"
+		if tail -1 "$work/ex.$v" | grep -q found; then
+			for s in $(seq 2 "$seeds"); do
+				explore "$v" exhaustive-$k --strategy exhaustive --preemptions $k --runs "$fuzz_runs"
+			done
+		fi
+	done
 	: >"$work/rl.$v"
 	for s in $(seq 1 "$seeds"); do relacy "$v" random --seed "$s"; done
 	for sched in "bound --bound 1" "bound --bound 2" "full"; do

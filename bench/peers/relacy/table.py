@@ -29,16 +29,30 @@ def relacy_rows(path):
     return by, test
 
 
-def cell(rows, seeds, cap, seeded):
+def cell(rows, seeded):
+    """"iterations / seconds" to the first find, medians over the rows
+    (seeded: the misses count at their cap); "none in N" where no row
+    found (N below the cap: the search completed)."""
     if not rows:
         return "-"
     found = [r for r in rows if r[0]]
     if not found:
-        return f"not in {cap:,}"
+        return f"none in {max(r[1] for r in rows):,}"
     its = statistics.median(r[1] for r in rows if r[0] or seeded)
     secs = statistics.median(r[2] for r in found)
     prefix = f"{len(found)}/{len(rows)}: " if seeded and len(found) < len(rows) else ""
     return f"{prefix}{its:g} / {secs:.3f}"
+
+
+def explore_rows(path):
+    """{name: [(found, runs, seconds, verdict)]} of run.sh's explore lines."""
+    by = {}
+    for line in open(path):
+        p = line.split()
+        if len(p) >= 4 and p[2]:
+            by.setdefault(p[0], []).append(
+                (p[1] == "found", int(p[2]), float(p[3]), p[4] if len(p) > 4 else None))
+    return by
 
 
 def md_rows(path, key):
@@ -56,15 +70,19 @@ def main():
     variants = sys.argv[4:]
     fuzz = md_rows(f"{work}/fuzz.md", 0)
     lf = md_rows(f"{work}/lf.md", 0)
-    print("| variant | Relacy test | random (median of "
-          f"{seeds} seeds) | context bound 1 | context bound 2 | full search "
-          f"| `vmlock fuzz` ({seeds} seeds) | libFuzzer ({seeds} seeds) "
+    print("| variant | Relacy test | Relacy random | Relacy context bound 1 "
+          "| Relacy context bound 2 | Relacy full search "
+          "| `vmlock explore` PCT | `vmlock explore` exhaustive, 1 preemption "
+          "| 2 preemptions | 3 preemptions | `vmlock fuzz` | libFuzzer "
           "| Relacy reports | we report |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for v in variants:
         by, test = relacy_rows(f"{work}/rl.{v}")
-        cells = [cell(by[s], seeds, cap, s == "random") for s in SCHEDS]
+        cells = [cell(by[s], s == "random") for s in SCHEDS]
         reports = sorted({r[3] for s in SCHEDS for r in by[s] if r[0]})
+        ex = explore_rows(f"{work}/ex.{v}")
+        cells += [cell(ex.get(n, []), n == "pct")
+                  for n in ("pct", "exhaustive-1", "exhaustive-2", "exhaustive-3")]
         f = fuzz.get(v)
         fz = f"{f[2]}: {f[3]} / {float(f[5]) / 1000:.3f}" if f else "-"
         l = lf.get(v)

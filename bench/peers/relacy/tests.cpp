@@ -119,18 +119,18 @@ static void clean_exit(rl::iteration_t n)
 }
 
 /* Every test starts here: count the iteration, stop at the cap. */
-static void begin_iteration(world *w, int mms)
+static void begin_iteration(world *w)
 {
 	if (!params->collect_history && ++done > cap)
 		clean_exit(cap);
-	world_init(w, mms);
+	world_init(w);
 	map_initial(&w->mm[0], A, END);
 }
 
-void detach_racing_reader::before() { begin_iteration(&w, 1); }
-void reuse_across_mm::before() { begin_iteration(&w, 2); }
-void writer_waits_for_readers::before() { begin_iteration(&w, 1); }
-void stale_read::before() { begin_iteration(&w, 1); }
+void detach_racing_reader::before() { begin_iteration(&w); }
+void reuse_across_mm::before() { begin_iteration(&w); }
+void writer_waits_for_readers::before() { begin_iteration(&w); }
+void stale_read::before() { begin_iteration(&w); }
 
 /* ---- the driver ---- */
 

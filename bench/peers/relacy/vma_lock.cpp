@@ -245,31 +245,6 @@ void mmdrop(mm_struct *mm)
 	mm_count_put(mm);
 }
 
-static void exit_mmap(mm_struct *mm)
-{
-	mmap_write_lock(mm);
-	for (int p = 0; p < VMT_PAGES; p++) {
-		vm_area_struct *vma = vma_lookup(mm, (p + 1) * VMT_PAGE_SIZE);
-
-		if (!vma)
-			continue;
-		vma_start_write(vma);
-		vma_mark_detached(vma);
-		W->g.detached(vma->idx);
-		vma_iter_clear(mm, vma->vm_start($), vma->vm_end($));
-		vm_area_free(vma);
-	}
-	mmap_write_unlock(mm);
-}
-
-void mmput(mm_struct *mm)
-{
-	if (mm->mm_users($).fetch_sub(1, VL_SEQ_CST) == 1) {
-		exit_mmap(mm);
-		mm_count_put(mm);
-	}
-}
-
 /* rcuwait_wait_event(): publish ourselves, then loop { set our state (a
  * full barrier); condition?  sleep }.  Pairs with the smp_mb() of
  * rcuwait_wake_up().  schedule() is a wait on the task's semaphore,
@@ -464,7 +439,7 @@ void op_unmap(mm_struct *mm, unsigned long addr)
 
 /* ---- the world of one iteration ---- */
 
-void world_init(world *w, int mms)
+void world_init(world *w)
 {
 	W = w;
 	w->g.init();
@@ -496,7 +471,6 @@ void world_init(world *w, int mms)
 		mm->mm_lock_seq($).store(0, VL_RELAXED);
 		mm->vma_writer_wait($).store(0, VL_RELAXED);
 		mm->mm_count($).store(1, VL_RELAXED);
-		mm->mm_users($).store(m < mms ? 1 : 0, VL_RELAXED);
 		for (int p = 0; p < VMT_PAGES; p++)
 			mm->mm_mt[p]($).store(0, VL_RELAXED);
 	}

@@ -89,7 +89,6 @@ struct mm_struct {
 	atomic_t mm_lock_seq;
 	atomic_t vma_writer_wait;	/* tid + 1 of the sleeper, or 0 */
 	atomic_t mm_count;
-	atomic_t mm_users;
 	atomic_t mm_mt[VMT_PAGES];	/* pool index + 1, or 0 */
 	int idx;
 };
@@ -221,7 +220,6 @@ inline void rcu_read_unlock() {}
 
 void mmgrab(mm_struct *mm);
 void mmdrop(mm_struct *mm);
-void mmput(mm_struct *mm);
 void rcuwait_wait_event(atomic_t *w, bool (*cond)(vm_area_struct *, int),
 			vm_area_struct *vma, int target);
 bool rcuwait_wake_up(atomic_t *w);
@@ -337,7 +335,7 @@ void op_write(mm_struct *mm, unsigned long addr, uintptr_t v);
 void op_map(mm_struct *mm, unsigned long start, unsigned long end, uintptr_t v);
 void op_unmap(mm_struct *mm, unsigned long addr);
 
-void world_init(world *w, int mms);
+void world_init(world *w);
 void world_fini(world *w);
 vm_area_struct *map_initial(mm_struct *mm, unsigned long start,
 			    unsigned long end);
