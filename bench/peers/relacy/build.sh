@@ -12,5 +12,6 @@ if [ ! -f /usr/include/relacy/relacy.hpp ] || ! command -v g++ >/dev/null 2>&1; 
 		--no-install-recommends relacy-dev g++ >/dev/null
 fi
 mkdir -p "$out"
+gcc -O2 -Wall -Wextra -c -o "$out/variant.o" "$here/../../../src/lock/variant.c"
 g++ -O2 -std=c++11 -Wall -Wextra -o "$out/vmlock_relacy" \
-	"$here/tests.cpp" "$here/vma_lock.cpp"
+	"$here/tests.cpp" "$here/vma_lock.cpp" "$out/variant.o"

@@ -134,20 +134,10 @@ void stale_read::before() { begin_iteration(&w); }
 
 /* ---- the driver ---- */
 
-static const char *const variant_names[V__COUNT] = {
-	"none", "relaxed-inc", "no-identity-check", "mm-after-put",
-	"lockdep-after-put", "detach-no-wait", "write-waits-for-f",
-	"detach-waits-for-f1", "narrow-wake",
-};
-
 static bool set_variant(const char *name)
 {
-	for (int i = 0; i < V__COUNT; i++)
-		if (!strcmp(name, variant_names[i])) {
-			vmlock_variant = (enum variant)i;
-			return true;
-		}
-	return false;
+	vmlock_variant = variant_from_name(name);
+	return vmlock_variant != V__COUNT;
 }
 
 template <typename T>

@@ -8,7 +8,6 @@
 
 namespace vl {
 
-enum variant vmlock_variant = V_NONE;
 world *W;
 
 /* ---- mmap_lock.h: the mmap lock and its sequence ---- */

@@ -22,29 +22,12 @@
 
 #include "ghost.hpp"
 
-namespace vl {
-
-/* ---- the variants (src/lock/variant.h, the same names) ---- */
-
-enum variant {
-	V_NONE = 0,
-	V_RELAXED_INC,		/* S1 */
-	V_NO_IDENTITY_CHECK,	/* S2 */
-	V_MM_AFTER_PUT,		/* S3 */
-	V_LOCKDEP_AFTER_PUT,	/* S4 */
-	V_DETACH_NO_WAIT,	/* S5 */
-	V_WRITE_WAITS_FOR_F,	/* S5 */
-	V_DETACH_WAITS_FOR_F1,	/* S5 */
-	V_NARROW_WAKE,		/* S6 */
-	V__COUNT,
-};
-
-extern enum variant vmlock_variant;	/* fixed for a whole run */
-
-inline bool variant(enum variant v)
-{
-	return vmlock_variant == v;
+/* The variants: the model's own list (src/lock/variant.c, compiled as C). */
+extern "C" {
+#include "../../../src/lock/variant.h"
 }
+
+namespace vl {
 
 /* ---- kshim.h: the kernel primitives, in rl terms ---- */
 
