@@ -94,7 +94,9 @@ explore() {
 for v in $variants; do
 	: >"$work/ex.$v"
 	for s in $(seq 1 "$seeds"); do
-		explore "$v" pct --strategy pct --seed "$s" --runs "$fuzz_runs"
+		# Run r of --seed S uses PCT seed S + r: seeds S * 10^6 keep
+		# the streams of the seeds apart (FUZZ_RUNS at most 10^6).
+		explore "$v" pct --strategy pct --seed "${s}000000" --runs "$fuzz_runs"
 	done
 	for k in 1 2 3; do	# no seed: a find is timed SEEDS times, a miss once
 		explore "$v" exhaustive-$k --strategy exhaustive --preemptions $k --runs "$fuzz_runs"
