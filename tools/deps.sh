@@ -6,7 +6,8 @@
 # unzip (build.sh's seed corpus), python3-yaml (the CI files' test), llvm
 # (llvm-profdata and llvm-cov for tools/coverage.sh); for the kernel
 # backend, xz-utils (the Debian source tarball) and patch (the variant
-# patches, applied at build time).
+# patches, applied at build time); relacy-dev and g++ (the Relacy peer,
+# bench/peers/relacy, and its ctests).
 set -eu
 need=""
 command -v cmake >/dev/null 2>&1 || need="$need cmake"
@@ -23,6 +24,8 @@ command -v llvm-cov-14 >/dev/null 2>&1 || need="$need llvm"
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
 command -v xz >/dev/null 2>&1 || need="$need xz-utils"
 command -v patch >/dev/null 2>&1 || need="$need patch"
+command -v g++ >/dev/null 2>&1 || need="$need g++"
+[ -f /usr/include/relacy/relacy.hpp ] || need="$need relacy-dev"
 [ -n "$need" ] || exit 0
 echo "deps: installing$need"
 sudo=""
