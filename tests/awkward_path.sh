@@ -18,5 +18,5 @@ cd "$dst"
 echo "=== $preset at $dst"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
-build/"$preset"/vmlock replay corpus/single-fault.vmt 2>&1 | head -1
+VMLOCK_TSAN_PROBE=verbose build/"$preset"/vmlock replay corpus/single-fault.vmt 2>&1 | head -1
 ctest --preset "$preset" -j "$(nproc 2>/dev/null || echo 2)"

@@ -8,7 +8,7 @@ vmlock=$1 file=$2 variant=$3
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 fail=0
-VMLOCK_VARIANT=$variant "$vmlock" replay "$file" >"$out" 2>&1
+VMLOCK_TSAN_PROBE=verbose VMLOCK_VARIANT=$variant "$vmlock" replay "$file" >"$out" 2>&1
 st=$?
 grep -q "self-check passed" "$out" || { echo "FAIL: no TSan self-check line"; fail=1; }
 [ $st -eq 1 ] || { echo "FAIL: $variant: exit status $st, expected 1 (a violation)"; fail=1; }

@@ -50,7 +50,8 @@ for preset in $presets; do
 		continue
 	fi
 	# The TSan self-check's line (every TSan binary checks at start-up).
-	[ "$preset" != tsan ] || build/tsan/vmlock replay corpus/single-fault.vmt 2>&1 | head -1
+	[ "$preset" != tsan ] ||
+		VMLOCK_TSAN_PROBE=verbose build/tsan/vmlock replay corpus/single-fault.vmt 2>&1 | head -1
 	log=build/$preset/ctest.log
 	ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
 	count "$log"

@@ -15,10 +15,10 @@ unsigned san_tsan_reports(void);
 /*
  * Prove that TSan reports a race planted by plant() (run in a child
  * process: two threads of the caller's kind, `what`, e.g. "fibers",
- * write one location unordered); print one line saying so, or say what
- * is wrong and exit with SAN_SELFCHECK_EXIT.  VMLOCK_TSAN_PROBE=skip
- * skips it, with a line saying so; VMLOCK_TSAN_PROBE=show prints the
- * planted race's report.
+ * write one location unordered); quiet when it does, else say what is
+ * wrong in one line and exit with SAN_SELFCHECK_EXIT.
+ * VMLOCK_TSAN_PROBE=verbose says that it passed too; =show also prints
+ * the planted race's report; =skip skips it, with a line saying so.
  */
 void san_selfcheck(void (*plant)(void), const char *what);
 
