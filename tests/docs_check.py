@@ -214,7 +214,9 @@ def check_env(where, env_words):
                         'corpus/single-fault.vmt'], cwd=SRC, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        universal_newlines=True)
-    if p.returncode == 2:
+    # A build without the kernel backend (the tsan preset) knows the
+    # value but cannot run it: the value is not stale.
+    if p.returncode == 2 and 'this build has no kernel backend' not in p.stderr:
         bad(where, p.stderr.strip()[:200])
 
 
