@@ -18,8 +18,11 @@
 #                        the driver's warm-up call skipped; anything else
 #                        is refused (honggfuzz is not supported)
 #   OUT                  where the results go (default build/oss-fuzz/out)
-#   SRC                  sources; unused: the repository is where this
-#                        script is, wherever OSS-Fuzz cloned it
+#   SRC                  sources: the repository is where this script is,
+#                        wherever OSS-Fuzz cloned it; $SRC/linux, if it is
+#                        there, is the kernel tree (the Dockerfiles clone it)
+#   VMLOCK_KERNEL_SRC    a kernel tree, before $SRC/linux (cmake/kernel.cmake;
+#                        a checkout's build/kernel-src/tree is found there too)
 #   WORK                 scratch (default build/oss-fuzz/work)
 #
 # Into $OUT: vmlock_fuzz (linked with $CXX, as OSS-Fuzz requires),
@@ -27,7 +30,11 @@
 # vmlock CLI, with no engine and no sanitizer), vmlock_fuzz.dict and
 # vmlock_fuzz.options.  The target fuzzes the correct lock; a bug variant
 # is chosen at run time with VMLOCK_VARIANT (README, "OSS-Fuzz and
-# ClusterFuzzLite").
+# ClusterFuzzLite").  With a kernel tree, two more targets, each with the
+# same seed corpus and options: vmlock_kernel_fuzz (the tree's
+# own lock files, VMLOCK_BACKEND=kernel by default) and diff_fuzz (each
+# input on the model and the kernel code, a difference is the finding);
+# without one, vmlock_fuzz alone (docs/infrastructure.md).
 set -eu
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +51,10 @@ libfuzzer|afl) ;;
 *) echo "build.sh: FUZZING_ENGINE=$FUZZING_ENGINE is not supported (libfuzzer or afl)" >&2; exit 1 ;;
 esac
 WORK=${WORK:-$repo/build/oss-fuzz/work}
+kernel_src=${VMLOCK_KERNEL_SRC:-}
+if [ -z "$kernel_src" ] && [ -f "$SRC/linux/Makefile" ]; then
+	kernel_src=$SRC/linux
+fi
 
 generator="Unix Makefiles"
 command -v ninja >/dev/null 2>&1 && generator=Ninja
@@ -70,9 +81,18 @@ cmake -S "$repo" -B "$WORK/fuzz" -G "$generator" \
 	-DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
 	-DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
 	-DCMAKE_BUILD_TYPE= -DVMLOCK_ENGINE="$FUZZING_ENGINE" -DVMLOCK_LINK_CXX=ON \
-	-DLIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" >/dev/null
-cmake --build "$WORK/fuzz" --target vmlock_fuzz
-cp "$WORK/fuzz/vmlock_fuzz" "$OUT/vmlock_fuzz"
+	-DLIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" ${kernel_src:+"-DVMLOCK_KERNEL_SRC=$kernel_src"} >/dev/null
+# The kernel targets where cmake configured the kernel backend: a tree in
+# its cache (a tree the shims do not know stops the configure above with
+# one line saying why).
+targets=vmlock_fuzz
+if grep -q '^VMLOCK_KERNEL_SRC:PATH=.' "$WORK/fuzz/CMakeCache.txt"; then
+	targets="vmlock_fuzz vmlock_kernel_fuzz diff_fuzz"
+fi
+for t in $targets; do
+	cmake --build "$WORK/fuzz" --target "$t"
+	cp "$WORK/fuzz/$t" "$OUT/$t"
+done
 
 # The seed corpus: the readable .vmt files, encoded; one flat zip.
 rm -rf "$WORK/seeds" "$OUT/vmlock_fuzz_seed_corpus.zip"
@@ -83,5 +103,13 @@ for vmt in "$repo"/corpus/*.vmt; do
 done
 (cd "$WORK/seeds" && zip -q -j -X "$OUT/vmlock_fuzz_seed_corpus.zip" ./*)
 
+# The programs are the same whatever the backend: every target gets the
+# seeds and the options (whose dict is vmlock_fuzz.dict, in $OUT too).
 cp "$repo/fuzz/vmlock_fuzz.dict" "$repo/fuzz/vmlock_fuzz.options" "$OUT/"
-echo "build.sh: $OUT/vmlock_fuzz ($FUZZING_ENGINE), $(ls "$WORK/seeds" | wc -l) seeds, dict, options"
+for t in $targets; do
+	[ "$t" = vmlock_fuzz ] && continue
+	rm -f "$OUT/${t}_seed_corpus.zip"
+	cp "$OUT/vmlock_fuzz_seed_corpus.zip" "$OUT/${t}_seed_corpus.zip"
+	cp "$repo/fuzz/vmlock_fuzz.options" "$OUT/$t.options"
+done
+echo "build.sh: $targets in $OUT ($FUZZING_ENGINE), $(ls "$WORK/seeds" | wc -l) seeds, dict, options"

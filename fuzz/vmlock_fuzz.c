@@ -8,6 +8,9 @@
  * tracing (runs are deterministic, so it is the same run), the report goes
  * to stderr, and the target aborts so the engine keeps the input.
  * VMLOCK_VARIANT selects a bug variant; the default is the correct lock.
+ * VMLOCK_BACKEND=kernel runs the kernel tree's lock instead of the model
+ * (vmlock_kernel_fuzz, built with VMLOCK_DEFAULT_BACKEND, has it as its
+ * default).
  * VMLOCK_MEMORY=sc turns the weak-memory simulation off.
  * VMLOCK_EXPLORE=prng or pct: the explore bit adds only that schedule.
  * VMLOCK_FEEDBACK=0 turns the concurrency feedback off; a list such as
@@ -195,6 +198,12 @@ static void init_once(void)
 {
 	if (initialised)
 		return;
+#ifdef VMLOCK_DEFAULT_BACKEND
+	/* vmlock_kernel_fuzz: the kernel backend unless VMLOCK_BACKEND says
+	 * otherwise (the infrastructure runs targets without environment);
+	 * a report's repro line names the backend either way. */
+	setenv("VMLOCK_BACKEND", VMLOCK_DEFAULT_BACKEND, 0);
+#endif
 	harness_opts_from_env(&opts);
 	opts.no_hash = true;	/* only the report reads it */
 	warm_up();

@@ -196,6 +196,32 @@ def check_ossfuzz(repo):
           "oss-fuzz/Dockerfile clones main_repo into $SRC/vmlock-fuzz")
     check(re.search(r"^COPY build\.sh \$SRC/\s*$", dockerfile, re.M),
           "oss-fuzz/Dockerfile: COPY build.sh $SRC/")
+    check_kernel_tree("oss-fuzz/Dockerfile", dockerfile)
+
+
+KERNEL_CLONE = re.compile(
+    r"^RUN git clone --depth 1 --branch (\S+) (https://git\.kernel\.org/\S+\.git) (\S+)\s*$", re.M)
+
+
+def check_kernel_tree(name, dockerfile):
+    """The image has a kernel tree at $SRC/linux, where build.sh looks:
+    a shallow clone of a named branch or tag from kernel.org, cloned before
+    the WORKDIR moves into the repository (a relative path is then $SRC's,
+    base-builder's WORKDIR), and the comment above it names the branch and
+    says why."""
+    m = KERNEL_CLONE.search(dockerfile)
+    if not check(m, f"{name}: no kernel tree (RUN git clone --depth 1 --branch B https://git.kernel.org/....git $SRC/linux)"):
+        return
+    branch, dest = m.group(1), m.group(3)
+    workdir = dockerfile.find("WORKDIR $SRC/vmlock-fuzz")
+    check(dest == "$SRC/linux" or (dest == "linux" and 0 <= m.start() < workdir),
+          f"{name}: the kernel tree goes to {dest}, not $SRC/linux")
+    above = dockerfile[:m.start()].rstrip("\n").split("\n")
+    comment = []
+    while above and above[-1].startswith("#"):
+        comment.insert(0, above.pop())
+    check(branch in " ".join(comment),
+          f"{name}: the comment above the kernel clone does not name {branch} (which branch and why)")
 
 
 def check_cflite(repo):
@@ -208,6 +234,7 @@ def check_cflite(repo):
           ".clusterfuzzlite/Dockerfile: the checkout copied to $SRC/vmlock-fuzz")
     check(re.search(r"^COPY \.clusterfuzzlite/build\.sh \$SRC/\s*$", dockerfile, re.M),
           ".clusterfuzzlite/Dockerfile: COPY .clusterfuzzlite/build.sh $SRC/")
+    check_kernel_tree(".clusterfuzzlite/Dockerfile", dockerfile)
 
 
 def check_build_scripts(repo):

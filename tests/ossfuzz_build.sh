@@ -154,4 +154,58 @@ if [ "$engine" = libfuzzer ] && [ "$sanitizer" != coverage ]; then
 	runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' find.log | tail -1)
 	echo "ossfuzz $config: no-identity-check found after about ${runs:-?} runs"
 fi
+
+# The kernel targets (build.sh with a tree; the tests give it as
+# VMLOCK_KERNEL_SRC), in this configuration: vmlock_kernel_fuzz and
+# diff_fuzz with their seeds and options, the engine's glue as vmlock_fuzz
+# has it, the tree's lock compiled in, the seeds clean on the kernel code
+# and on both backends, and each target's checks at work: a variant's
+# patched kernel copy aborts through its verdict's frame, and under
+# diff_fuzz a patched kernel side is a difference charged to the kernel.
+if [ -n "${VMLOCK_KERNEL_SRC:-}" ] && [ "$config" = libfuzzer-address ]; then
+	for t in vmlock_kernel_fuzz diff_fuzz; do
+		for f in $t ${t}_seed_corpus.zip $t.options; do
+			[ -s "$OUT/$f" ] || fail "\$OUT/$f is missing (a kernel tree was given)"
+		done
+		cmp -s "$OUT/${t}_seed_corpus.zip" "$OUT/vmlock_fuzz_seed_corpus.zip" || fail "$t: not vmlock_fuzz's seeds"
+		syms=$(nm "$OUT/$t")
+		has " T LLVMFuzzerTestOneInput$" "$t: LLVMFuzzerTestOneInput"
+		has "$rt" "$t: $rt"
+		has " T LLVMFuzzerCustomMutator$" "$t: custom mutator"
+		has " [Dd] __start___libfuzzer_extra_counters$" "$t: concurrency feedback"
+		# The tree's lock compiled in: the unpatched copy's functions
+		# (prefix kernel_, src/kernel/kconfig.h).
+		has " T kernel_lock_vma_under_rcu$" "$t: the tree's lock_vma_under_rcu"
+		line=$(ninja -C "$WORK/fuzz" -t commands $t | grep -F -- "-c $VMLOCK_KERNEL_SRC/mm/mmap_lock.c" | head -1) ||
+			fail "$t: no compile of the tree's mm/mmap_lock.c"
+		tmp=$dir/$t
+		mkdir -p "$tmp/corpus" && cp "$seeds"/* "$tmp/corpus/"
+		"$OUT/$t" -runs=0 $opts "$seeds" >"$tmp/run.log" 2>&1 ||
+			{ tail -40 "$tmp/run.log"; fail "$t: seed corpus not clean"; }
+		"$OUT/$t" -runs=3000 -seed=1 $opts -artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1 ||
+			{ tail -40 "$tmp/fuzz.log"; fail "$t: 3000 runs from the seeds found something on the correct lock"; }
+	done
+	nkframes=$(nm "$OUT/vmlock_kernel_fuzz" | grep -c " t vmlock_bug_[a-z_]*$" || true)
+	[ "$nkframes" -eq "$nframes" ] || fail "vmlock_kernel_fuzz: $nkframes crash frames, vmlock_fuzz $nframes"
+	for f in model_flags kernel_flags both_flag; do
+		nm "$OUT/diff_fuzz" | grep -q " t vmlock_diff_$f$" || fail "diff_fuzz: no frame vmlock_diff_$f"
+	done
+	klog=$dir/vmlock_kernel_fuzz/variant.log
+	if VMLOCK_VARIANT=lockdep-after-put "$OUT/vmlock_kernel_fuzz" -runs=1 -artifact_prefix="$dir/" \
+		"$seeds/single-fault" >"$klog" 2>&1; then
+		fail "vmlock_kernel_fuzz: lockdep-after-put's repro ran clean"
+	fi
+	grep -q "^vmlock: use-after-drop:" "$klog" || { tail -20 "$klog"; fail "vmlock_kernel_fuzz: no use-after-drop report"; }
+	grep -q "VMLOCK_BACKEND=kernel" "$klog" || { tail -20 "$klog"; fail "vmlock_kernel_fuzz: the report does not name the kernel backend"; }
+	grep -Eq " in vmlock_bug_use_after_drop " "$klog" || { tail -20 "$klog"; fail "vmlock_kernel_fuzz: no vmlock_bug_use_after_drop frame"; }
+	dlog=$dir/diff_fuzz/variant.log
+	if VMLOCK_DIFF_PATCH=lockdep-after-put "$OUT/diff_fuzz" -runs=1 -artifact_prefix="$dir/" \
+		"$seeds/single-fault" >"$dlog" 2>&1; then
+		fail "diff_fuzz: a patched kernel side (lockdep-after-put) made no difference"
+	fi
+	grep -q "^vmlock diff: model (correct lock): clean; kernel .*: use-after-drop" "$dlog" ||
+		{ tail -20 "$dlog"; fail "diff_fuzz: no difference report"; }
+	grep -Eq " in vmlock_diff_kernel_flags " "$dlog" || { tail -20 "$dlog"; fail "diff_fuzz: no vmlock_diff_kernel_flags frame"; }
+	echo "ossfuzz $config: kernel targets built against $VMLOCK_KERNEL_SRC, seeds clean, variant and difference caught"
+fi
 echo "ossfuzz $config: built, $n seeds clean, variant repro caught"
