@@ -131,19 +131,22 @@ for a in --frob 0 12x "1 2"; do
 done
 
 # Reports fit a mail: two CPUs in columns, three or four compact, and the
-# columns layout for four when asked (wider, selectable).
+# columns layout for four when asked (wider, selectable).  Run from the
+# repository with the corpus path as a user gives it (relative): the
+# report names the input as given, and a checkout's own path can be any
+# length.
 width_ok() {
 	awk -v f="$2" 'length($0) > 80 { print f ": " length($0) " columns: " $0; e = 1 }
 		/[ \t]$/ { print f ": trailing blank: " $0; e = 1 } END { exit e }' "$1"
 }
 for v in detach-no-wait:detach-racing-reader mm-after-put:two-readers-writer-waits \
 	no-identity-check:reuse-within-mm narrow-wake:detach-racing-reader; do
-	VMLOCK_VARIANT=${v%%:*} "$vmlock" trace "$repo/corpus/${v#*:}.vmt" >r.out
+	(cd "$repo" && VMLOCK_VARIANT=${v%%:*} "$vmlock" trace "corpus/${v#*:}.vmt") >r.out
 	width_ok r.out "$v" || bad "report of $v is not mail-sized"
 done
-VMLOCK_LAYOUT=columns VMLOCK_VARIANT=no-identity-check "$vmlock" trace "$repo/corpus/reuse-within-mm.vmt" >r.out
+(cd "$repo" && VMLOCK_LAYOUT=columns VMLOCK_VARIANT=no-identity-check "$vmlock" trace corpus/reuse-within-mm.vmt) >r.out
 grep -q "^ *step CPU0 (T0, mm A) *CPU1 (T1, mm A) *CPU2" r.out || bad "VMLOCK_LAYOUT=columns: $(grep step r.out)"
-VMLOCK_LAYOUT=compact VMLOCK_VARIANT=narrow-wake "$vmlock" trace "$repo/corpus/detach-racing-reader.vmt" >r.out
+(cd "$repo" && VMLOCK_LAYOUT=compact VMLOCK_VARIANT=narrow-wake "$vmlock" trace corpus/detach-racing-reader.vmt) >r.out
 grep -q "^ *[0-9]* CPU[01]  " r.out || bad "VMLOCK_LAYOUT=compact: no compact lines"
 width_ok r.out compact || bad "compact report is not mail-sized"
 [ $fail -eq 0 ] && echo "reproducing: $n commands of REPRODUCING.md and the hints ran as printed; CLI conventions hold"
