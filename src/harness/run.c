@@ -245,8 +245,10 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 	const struct backend *be = harness_backend(o);
 
 	/* The model's variants are run-time switches; the kernel's are
-	 * copies, each the correct code to the model's switch. */
-	vmlock_variant = be == &backend_model ? o->variant : V_NONE;
+	 * copies of the lock's files, with the switches off, but for a
+	 * caller's defect (variant.h), whose switch is in the operations. */
+	vmlock_variant = be == &backend_model || variant_info(o->variant)->caller ?
+			 o->variant : V_NONE;
 	vmlock_backend = be;
 	kdebug_reset();
 	sim_begin(&cfg);
