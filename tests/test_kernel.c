@@ -716,6 +716,29 @@ static void test_regressions(void)
 	}
 }
 
+/* The free as a write (src/check/lifetime.c) on the kernel's code: the
+ * unpatched copy frees #0 after T0's read of vm_mm (clean); the D5 copy's
+ * release-only decrement leaves the free unordered after it, found at the
+ * free with no reuse after it (tests/kernel-regress/free-after-stale-put.vmt). */
+static void test_free_oracle(void)
+{
+	static struct vmt_program p;
+	struct harness_opts o;
+	unsigned which;
+
+	if (!load_regression("free-after-stale-put.vmt", &p))
+		return;
+	harness_opts_default(&o);
+	o.backend = BACKEND_KERNEL;
+	harness_run_input(&p, &o, &res, &which);
+	EXPECT_VERDICT(VERDICT_CLEAN);
+	o.variant = V_DETACH_PUT_NO_ACQUIRE;
+	harness_run_input(&p, &o, &res, &which);
+	EXPECT_VERDICT(VERDICT_DATA_RACE);
+	CHECK(strstr(res.msg, "T1 frees #0 (a free writes the whole object) racing with T0's earlier access to #0.vm_mm") != NULL);
+	printf("  %s\n", res.msg);
+}
+
 /* refcount_t's warnings (the kernel's include/linux/refcount.h, its
  * refcount_warn_saturate() routed to the oracle): each event from the
  * operation the kernel checks, on #0's vm_refcnt, and a correct sequence
@@ -829,6 +852,7 @@ int main(void)
 	RUN(race_detected);
 	RUN(stale_plain_read);
 	RUN(refcount_saturate);
+	RUN(free_oracle);
 	RUN(regressions);
 	printf("%u passed, %u failed\n", npassed, nfailed);
 	return nfailed ? 1 : 0;
