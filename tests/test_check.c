@@ -37,6 +37,8 @@
 
 static struct vm_area_struct *va;	/* attached, pages 0-1 of mm A */
 static struct vm_area_struct *vd;	/* detached, of mm A */
+/* Set by a test: the world also has a detached VMA of mm B (#2). */
+static bool world_vb;
 
 static struct mm_struct *mm(void)
 {
@@ -387,6 +389,8 @@ static void run_case(const struct oracle_case *c, struct sim_result *res)
 	mm_init_world(1);
 	va = setup_attached(&world.mm[0]);
 	vd = vm_area_alloc(&world.mm[0], 0);
+	if (world_vb)
+		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
 	check_begin();
 	for (int t = 0; t < 2 && c->body[t]; t++) {
 		mmget(&world.mm[0]);
@@ -610,8 +614,17 @@ static const struct oracle_case lifetime_cases[] = {
 
 static void test_lifetime_oracles_fire(void)
 {
+	/* mm B has no users and stays: its detached VMA is unreachable. */
+	const struct oracle_case unreachable = {
+		VERDICT_LEAK, { t_last_user }, 0,
+		"#2 gen 1 is never freed: detached, nothing reaches it", ""
+	};
+
 	for (size_t i = 0; i < sizeof(lifetime_cases) / sizeof(lifetime_cases[0]); i++)
 		check_case(&lifetime_cases[i]);
+	world_vb = true;
+	check_case(&unreachable);
+	world_vb = false;
 }
 
 /* The correct sequences of the cases above are clean: the last user
