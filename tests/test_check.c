@@ -451,12 +451,18 @@ static void t_correct(void *arg)
 	mmput(mm());
 }
 
-/* The same, and first the detached VMA freed: nothing left to leak. */
-static void t_correct_first(void *arg)
+/* Free the detached VMA (it is in no tree: nothing else frees it). */
+static void free_vd(void)
 {
 	mmap_write_lock(mm());
 	vm_area_free(vd);
 	mmap_write_unlock(mm());
+}
+
+/* The same, and first the detached VMA freed: nothing left to leak. */
+static void t_correct_first(void *arg)
+{
+	free_vd();
 	t_correct(arg);
 }
 
@@ -521,9 +527,7 @@ static void t_exit_rcu(void *arg)
 static void t_last_user(void *arg)
 {
 	(void)arg;
-	mmap_write_lock(mm());
-	vm_area_free(vd);
-	mmap_write_unlock(mm());
+	free_vd();
 	mmput(mm());
 }
 
@@ -542,15 +546,13 @@ static void t_leak_vma(void *arg)
 	mmput(mm());
 }
 
-/* A reader of #0 whose put is relaxed: what it read after the mmap
- * lock's release (the payload) is not ordered before a later free.  The
- * free's own writes (vm_start, vm_end) meet only reads the mmap lock
- * ordered: the check of every field finds it. */
-static void t_reader_relaxed_put(void *arg)
+/* A reader of #0 through the mmap lock (vma_start_read_locked()), which
+ * reads the payload after the mmap lock's release, holding its VMA read
+ * lock; returns the VMA, to be put. */
+static struct vm_area_struct *read_locked_payload(void)
 {
 	struct vm_area_struct *v;
 
-	(void)arg;
 	mmap_read_lock(mm());
 	v = vma_lookup(mm(), vmt_page_addr(0));
 	VM_ASSERT(v == va && vma_start_read_locked(v));
@@ -558,6 +560,17 @@ static void t_reader_relaxed_put(void *arg)
 	mmap_read_unlock(mm());
 	check_payload(v, PLAIN_READ(v->vm_flags), PLAIN_READ(v->vm_pgoff));
 	check_read_unlock(v);
+	return v;
+}
+
+/* That reader with a relaxed put: its payload reads are not ordered
+ * before a later free.  The free's own writes (vm_start, vm_end) meet
+ * only reads the mmap lock ordered: the check of every field finds it. */
+static void t_reader_relaxed_put(void *arg)
+{
+	struct vm_area_struct *v = read_locked_payload();
+
+	(void)arg;
 	__vma_lockdep_release_read(v);
 	sim_fetch_add(&v->vm_refcnt, -1, SIM_RELAXED, SITE("put, relaxed"));
 	mmput(mm());
@@ -566,14 +579,8 @@ static void t_reader_relaxed_put(void *arg)
 /* The same reader with vma_end_read(): the put releases. */
 static void t_reader(void *arg)
 {
-	struct vm_area_struct *v = lock_vma_under_rcu(mm(), vmt_page_addr(0));
-
 	(void)arg;
-	VM_ASSERT(v == va);
-	check_read_locked(v, mm(), vmt_page_addr(0), true);
-	check_payload(v, PLAIN_READ(v->vm_flags), PLAIN_READ(v->vm_pgoff));
-	check_read_unlock(v);
-	vma_end_read(v);
+	vma_end_read(read_locked_payload());
 	mmput(mm());
 }
 
