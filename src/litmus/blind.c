@@ -67,6 +67,7 @@ struct access {
 struct state {
 	uint64_t open_r;	/* loads not ordered before later stores */
 	uint64_t open_w;	/* stores not ordered before later stores */
+	uint64_t open_ws;	/* ... by a strong fence (smp_mb() and the like) */
 	uint64_t loads;		/* loads smp_rmb() orders (not of void RMWs) */
 	uint64_t rmb;		/* loads ordered before later loads */
 	uint64_t before_atomic;	/* ordered before the next RMW and after */
@@ -156,7 +157,10 @@ static void found(struct blind *b, char *why, const char *class, int first, int 
 /* Whether every write of v by another process holds a lock held here:
  * then a load of v reads a store of an earlier critical section (a later
  * one's would close a cycle of po-unlock-lock-po and rf), all of which ran
- * before this one began, however the load is moved inside it. */
+ * before this one began, however the load is moved inside it; and a store
+ * to v follows the other processes' stores to v in modification order as
+ * the critical sections follow each other, which is the order the
+ * simulator runs them in. */
 static bool shielded(const struct blind *b, const struct state *s, int v)
 {
 	if (v < 0 || !s->held)
@@ -227,21 +231,26 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 	bool observed = lock_word ? others(b, b->acc.obs, b->acc.any_obs, v) :
 				    others(b, b->acc.seen, b->acc.any_seen, v);
 
-	if (observed && !release) {
-		uint64_t r = s->open_r & ~(deps | s->ctrl);
-		uint64_t w = s->open_w;
+	/* Overwritten by another process, the second store can close a
+	 * cycle through modification order (2+2W), which only a strong fence
+	 * forbids in the LKMM; read only, through reads-from, which smp_wmb()
+	 * and a release forbid too.  A lock's own writes are ordered as its
+	 * critical sections are, which the simulator runs as they are. */
+	bool co_exit = !lock_word && written_elsewhere(b, v);
+	bool rf_exit = observed && !release;
+	uint64_t r = rf_exit ? s->open_r & ~(deps | s->ctrl) : 0;
+	uint64_t w = co_exit ? s->open_ws : rf_exit ? s->open_w : 0;
 
-		for (int k = 0; k < MAX_EVENTS; k++) {
-			if ((r & bit(k)) && !same_loc(b, k, v))
-				found(b, b->lb, "load buffering", k, i);
-			if ((w & bit(k)) && !same_loc(b, k, v))
-				found(b, b->mo, "modification order", k, i);
-		}
+	for (int k = 0; k < MAX_EVENTS; k++) {
+		if ((r & bit(k)) && !same_loc(b, k, v))
+			found(b, b->lb, "load buffering", k, i);
+		if ((w & bit(k)) && !same_loc(b, k, v))
+			found(b, b->mo, "modification order", k, i);
 	}
-	/* A lock's own writes are ordered as its critical sections are,
-	 * which the simulator runs as they are. */
-	if (!lock_word && written_elsewhere(b, v))
+	if (co_exit && !shielded(b, s, v)) {
 		s->open_w |= bit(i);
+		s->open_ws |= bit(i);
+	}
 }
 
 /* After both arms of an if (or a short-circuit operand): a pair open on
@@ -250,6 +259,7 @@ static void merge(struct state *a, const struct state *b)
 {
 	a->open_r |= b->open_r;
 	a->open_w |= b->open_w;
+	a->open_ws |= b->open_ws;
 	a->loads |= b->loads;
 	a->rmb &= b->rmb;
 	a->before_atomic &= b->before_atomic;
@@ -263,8 +273,11 @@ static void merge(struct state *a, const struct state *b)
 		a->taint[r] |= b->taint[r];
 }
 
+/* A strong fence (smp_mb() and the like) orders the events in m before
+ * every later one. */
 static void close_events(struct state *s, uint64_t m)
 {
+	s->open_ws &= ~m;
 	s->open_r &= ~m;
 	s->open_w &= ~m;
 }
@@ -345,7 +358,7 @@ static void on_lock(struct blind *b, struct state *s, const struct lit_prim *p,
 	if (b->collect && try)
 		mark(&b->acc.obs[b->proc], &b->acc.any_obs[b->proc], v);
 	if (!b->collect)	/* po-unlock-lock-po, any two locks */
-		close_events(s, s->upto_unlock);
+		s->open_r &= ~s->upto_unlock, s->open_w &= ~s->upto_unlock;
 	on_load(b, s, p->name, v, addr, !try, false);
 	on_store(b, s, p->name, v, addr, false, true);
 	s->upto_lock = all_upto(b);
