@@ -26,17 +26,22 @@
  * late arrival), and the second store's location is accessed by another
  * process (a lock's own write: observed with spin_is_locked or
  * spin_trylock).  A location reached through a register is any location.
+ * A location every other writer writes only holding a lock held here is
+ * out of any cycle (shielded()).
  *
  * What orders a pair, per tools/memory-model/linux-kernel.cat (ppo, fence,
  * po-unlock-lock-po, the Mb tags of fully ordered RMWs): an address, data
- * or control dependency from the load to the store (through registers); an
+ * or control dependency from the load to the store (through registers,
+ * or a variable no other process touches: dep+plain); an
  * acquire load, or a read ordered before a later acquire load (smp_rmb(),
  * an address dependency); a release store; smp_mb(), synchronize_rcu(), an
  * unconditional fully ordered RMW between them; smp_mb__before_atomic()
  * before a later RMW, smp_mb__after_atomic() after an RMW,
- * smp_mb__after_spinlock() after a lock; an unlock and a later lock of the
- * same lock between them; the same location (coherence); for two stores
- * also smp_wmb().  A failed conditional RMW orders nothing, so cmpxchg,
+ * smp_mb__after_spinlock() after a lock; an unlock and a later lock (of
+ * any lock) between them; the same location (coherence); for two stores
+ * also smp_wmb() and a release second store, unless another process
+ * overwrites the second store's location: only a strong fence forbids a
+ * modification-order cycle (2+2W with smp_wmb() is allowed).  A failed conditional RMW orders nothing, so cmpxchg,
  * atomic_add_unless and spin_trylock are taken as failing where that is
  * weaker.  Over both arms of an if, a pair is unordered when it is on
  * either arm.
