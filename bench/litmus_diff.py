@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""litmus_diff.py --vmlock PATH --herd PATH --lkmm DIR [--n N] [--seed S]
-[--work DIR] [--save DIR] - differential test of `vmlock litmus` against
-herd7 with the LKMM on generated tests (bench/litmus_gen.py).
+"""litmus_diff.py --vmlock PATH --herd PATH --lkmm DIR [--n N] [--ww K]
+[--seed S] [--work DIR] [--save DIR] - differential test of `vmlock litmus`
+against herd7 with the LKMM on generated tests (bench/litmus_gen.py: N
+tests in the lock's shapes, K more 2+2W shapes, by default N/10).
 
 herd7 runs from DIR (the kernel's tools/memory-model, for linux-kernel.cfg)
 and gives each test's Observation; vmlock litmus --json gives ours.  Prints
 the agreement, the disagreements by direction (ours Never where the LKMM
 allows the outcome: a behaviour the simulator does not produce; ours
 Sometimes where the LKMM forbids it: a false alarm), the tests vmlock
-reports unsupported, and herd7's time beside ours.  --save DIR copies each
+reports unsupported, and herd7's time beside ours.  A test unsupported for
+a blind spot (blind.c) still carries our verdict: the run counts how many of
+them would have disagreed (the classifier was needed) and how many would
+have agreed anyway (what its conservatism costs), per shape (G, W).  --save DIR copies each
 disagreeing test there with its reference verdict as a Result: line."""
 import argparse
 import json
@@ -50,28 +54,39 @@ def main():
     ap.add_argument("--herd", required=True)
     ap.add_argument("--lkmm", required=True)
     ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--ww", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="build/litmus-diff")
     ap.add_argument("--save")
     a = ap.parse_args()
     a.herd, a.vmlock = os.path.abspath(a.herd), os.path.abspath(a.vmlock)
     gen = os.path.join(a.work, "gen")
+    if a.ww is None:
+        a.ww = a.n // 10
     subprocess.run([sys.executable, os.path.join(HERE, "litmus_gen.py"), str(a.n),
-                    str(a.seed), gen], check=True)
+                    str(a.seed), gen, str(a.ww)], check=True)
     files = sorted(os.path.abspath(os.path.join(gen, f)) for f in os.listdir(gen)
-                   if f.endswith(".litmus"))[:a.n]
+                   if f.endswith(".litmus") and
+                   int(f[1:6]) < (a.n if f[0] == "G" else a.ww))
     ref, herd_s = run_herd(a.herd, a.lkmm, files)
     ours, ours_s = run_ours(a.vmlock, gen)
     agree, unsup, missing = 0, [], []
     stronger, weaker = [], []
+    blind = {}  # shape -> [needed, would have agreed]
+    shapes = {}
     for f in files:
         name = os.path.basename(f)[:-len(".litmus")]
         if name not in ref:
             missing.append(name)
             continue
         o = ours.get(name)
+        shapes[name[0]] = shapes.get(name[0], 0) + 1
         if o is None or o["status"] == "unsupported":
             unsup.append((name, o and o.get("unsupported")))
+            if o and "verdict" in o:
+                cls = o["unsupported"].split(" (")[0]
+                k = blind.setdefault((name[0], cls), [0, 0])
+                k[o["verdict"] == ref[name][0]] += 1
             continue
         want, got = ref[name][0], o["verdict"]
         if want == got:
@@ -81,15 +96,19 @@ def main():
         else:
             weaker.append((name, want, got))
     checked = agree + len(stronger) + len(weaker)
-    print("generated %d (seed %d); herd7 judged %d; vmlock unsupported %d" %
-          (len(files), a.seed, len(files) - len(missing), len(unsup)))
+    print("generated %d (seed %d: %s); herd7 judged %d; vmlock unsupported %d" %
+          (len(files), a.seed, ", ".join("%s %d" % kv for kv in sorted(shapes.items())),
+           len(files) - len(missing), len(unsup)))
+    for (shape, cls), (needed, fine) in sorted(blind.items()):
+        print("  unsupported, %s: shape %s: %d (our verdict would disagree on %d, agree on %d)"
+              % (cls, shape, needed + fine, needed, fine))
     print("agreement: %d/%d (%.2f%%)" % (agree, checked, 100.0 * agree / max(checked, 1)))
     print("ours stronger (an LKMM-allowed outcome not produced): %d" % len(stronger))
     print("ours weaker (an LKMM-forbidden outcome produced): %d" % len(weaker))
     print("time: herd7 %.2f s, vmlock litmus %.2f s" % (herd_s, ours_s))
     for name, want, got in stronger + weaker:
         print("  DISAGREE %s: LKMM %s, ours %s" % (name, want, got))
-    for name, why in unsup[:20]:
+    for name, why in [u for u in unsup if "verdict" not in (ours.get(u[0]) or {})][:20]:
         print("  unsupported %s: %s" % (name, why))
     if a.save:
         os.makedirs(a.save, exist_ok=True)

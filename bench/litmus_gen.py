@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""litmus_gen.py N SEED OUTDIR - random LKMM C litmus tests in the shapes
+"""litmus_gen.py N SEED OUTDIR [NWW] - random LKMM C litmus tests in the shapes
 and primitives the lock uses (message passing, store buffering, load
 buffering, 2+2W, chains over three processes; marked accesses,
 release/acquire, the three barriers, value-returning and void atomics with
 their ordering forms, cmpxchg/xchg, spin locks).  Deterministic for a seed.
 Each test's condition asks for one combination of the values its loads could
 read (and the final value of a location written twice), so the set covers
-weak and strong outcomes alike."""
+weak and strong outcomes alike.  NWW more tests (W00000...) are 2+2W shapes:
+every process writes two locations, in either order, with nothing, smp_wmb(),
+smp_mb() or a release between; the condition asks for a final value of each
+(and maybe what an observer read): modification order against program
+order, which the simulator fixes to the order it runs the stores in."""
 import os
 import random
 import sys
@@ -111,13 +115,71 @@ def gen(rng, idx):
     return "\n".join(out) + "\n"
 
 
+WW_SEP = ["", "", "smp_wmb();", "smp_mb();"]
+
+
+def gen_ww(rng, idx):
+    nprocs = rng.choice([2, 2, 3])
+    vars_ = ["x", "y"] if nprocs == 2 else rng.choice([["x", "y"], ["x", "y", "z"]])
+    nextval = {v: 1 for v in vars_}
+    procs, finals, regs = [], {}, []
+    for p in range(nprocs):
+        a, b = rng.sample(vars_, 2)
+        body, pregs = [], []
+        if nprocs == 3 and p == 2 and rng.random() < 0.5:
+            # an observer: reads both, maybe ordered
+            for v in (a, b):
+                r = "r%d" % len(pregs)
+                pregs.append((r, v))
+                body.append("%s = %s;" % (r, rng.choice(LOADS).format(v=v)))
+                if not pregs[1:] and rng.random() < 0.5:
+                    body.append(rng.choice(["smp_rmb();", "smp_mb();"]))
+        else:
+            for k, v in enumerate((a, b)):
+                n = nextval[v]
+                nextval[v] += 1
+                finals.setdefault(v, []).append(n)
+                st = STORES[1] if rng.random() < 0.3 else STORES[0]
+                body.append(st.format(v=v, n=n) + ";")
+                if k == 0:
+                    sep = rng.choice(WW_SEP)
+                    if sep:
+                        body.append(sep)
+        procs.append(body)
+        regs.append(pregs)
+    atoms = ["%s=%d" % (v, rng.choice(ns)) for v, ns in sorted(finals.items())
+             if len(ns) > 1 or rng.random() < 0.3]
+    for p, pregs in enumerate(regs):
+        for r, v in pregs:
+            atoms.append("%d:%s=%d" % (p, r, rng.choice([0] + finals.get(v, []))))
+    if not atoms:
+        v = sorted(finals)[0]
+        atoms.append("%s=%d" % (v, finals[v][0]))
+    params = ", ".join("int *%s" % v for v in vars_)
+    out = ["C W%05d" % idx, "", "{}", ""]
+    for p, body in enumerate(procs):
+        out.append("P%d(%s)" % (p, params))
+        out.append("{")
+        out.extend("\tint %s;" % r for r, _ in regs[p])
+        out.extend("\t" + s for s in body)
+        out.append("}")
+        out.append("")
+    out.append("exists (%s)" % " /\\ ".join(atoms))
+    return "\n".join(out) + "\n"
+
+
 def main():
     n, seed, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    nww = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     rng = random.Random(seed)
     os.makedirs(outdir, exist_ok=True)
     for i in range(n):
         with open(os.path.join(outdir, "G%05d.litmus" % i), "w") as f:
             f.write(gen(rng, i))
+    rng = random.Random(seed + 1000003)	# the G tests stay as they were
+    for i in range(nww):
+        with open(os.path.join(outdir, "W%05d.litmus" % i), "w") as f:
+            f.write(gen_ww(rng, i))
 
 
 if __name__ == "__main__":

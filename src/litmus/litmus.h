@@ -158,6 +158,15 @@ struct lit_result {
 void lit_explore(const struct lit_test *t, unsigned long max_execs,
 		 struct lit_result *r);
 
+/* ---- the simulator's blind spots (blind.c) ---- */
+/* Whether some process has a load or a store followed in program order by
+ * a store, with nothing ordering the two in the LKMM, both ends talking to
+ * other processes: an execution the simulator never produces could then
+ * decide the outcome.  Writes why, "load buffering (P1 READ_ONCE(y) ->
+ * WRITE_ONCE(x))" or "modification order (P0 ... -> ...)", and returns
+ * true. */
+bool lit_blind_spot(const struct lit_test *t, char *why, size_t len);
+
 /* vmlock litmus [--json] FILE|DIR...: 0 all agree, 1 a disagreement,
  * 2 a parse error or bad usage. */
 int lit_main(int argc, char **argv);

@@ -3,7 +3,12 @@
  * kshim.h - the kernel primitives the lock uses, rendered on the simulator.
  *
  * Each primitive keeps its kernel name and maps to C11 as the spec's
- * memory-model table says (vma-lock-spec.md section 5.1):
+ * memory-model table says (vma-lock-spec.md section 5.1).  The one
+ * kernel-primitive-to-simulator table is docs/weak-memory.md ("Kernel
+ * primitives on the simulator"), whose tests are the litmus results there
+ * (`vmlock litmus`, src/litmus/); what the simulator never produces (load
+ * buffering, modification order against execution order) is its "The
+ * blind spots".  In short:
  *
  *   READ_ONCE / WRITE_ONCE             relaxed load / store
  *   smp_load_acquire / store_release   acquire load / release store

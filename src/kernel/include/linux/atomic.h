@@ -7,7 +7,9 @@
  * cmpxchg orders nothing (relaxed).  atomic_read() and the relaxed
  * try_cmpxchg are relaxed except where a control dependency orders the
  * stores after them: the rcuwait condition and refcount_add_not_zero()
- * (ksim_read_mo(), ksim_ctrl_dep_mo(), ksim.h).
+ * (ksim_read_mo(), ksim_ctrl_dep_mo(), ksim.h).  This follows the one
+ * kernel-primitive-to-simulator table, docs/weak-memory.md ("Kernel
+ * primitives on the simulator"), tested by the litmus results there.
  */
 #ifndef VMLOCK_KSHIM_LINUX_ATOMIC_H
 #define VMLOCK_KSHIM_LINUX_ATOMIC_H

@@ -4,7 +4,8 @@
  * of plain C type, which the simulator finds by address (sim_addr_*): each
  * one a scheduling point with a memory order, as the model's kshim.h maps
  * them (vma-lock-spec.md section 5.1): READ_ONCE/WRITE_ONCE relaxed,
- * smp_load_acquire/smp_store_release acquire/release.
+ * smp_load_acquire/smp_store_release acquire/release (the table:
+ * docs/weak-memory.md, "Kernel primitives on the simulator").
  */
 #ifndef VMLOCK_KSHIM_LINUX_COMPILER_H
 #define VMLOCK_KSHIM_LINUX_COMPILER_H
