@@ -285,16 +285,25 @@ static void plain_read(struct addr_ent *e)
 	}
 }
 
-void sim_addr_plain_read(const void *addr, unsigned size, const void *pc)
+/* A hook's entry, after the pending flush; NULL if nobody registered the
+ * address (not shared: a local, a stack object). */
+static struct addr_ent *plain_ent(const void *addr, unsigned size)
 {
 	struct addr_ent *e;
 
 	if (sim_addr_pending)
 		sim_addr_flush();
 	e = lookup((uintptr_t)addr);
+	VM_ASSERT(!e || size == e->size);
+	return e;
+}
+
+void sim_addr_plain_read(const void *addr, unsigned size, const void *pc)
+{
+	struct addr_ent *e = plain_ent(addr, size);
+
 	if (!e)
-		return;		/* not shared: a local, a stack object */
-	VM_ASSERT(size == e->size);
+		return;
 	set_pc(pc);
 	plain_read(e);
 	set_pc(NULL);
@@ -302,14 +311,10 @@ void sim_addr_plain_read(const void *addr, unsigned size, const void *pc)
 
 void sim_addr_plain_write(const void *addr, unsigned size, const void *pc)
 {
-	struct addr_ent *e;
+	struct addr_ent *e = plain_ent(addr, size);
 
-	if (sim_addr_pending)
-		sim_addr_flush();
-	e = lookup((uintptr_t)addr);
 	if (!e)
 		return;
-	VM_ASSERT(size == e->size);
 	set_pc(pc);
 	if (e->atomic)
 		sim_point(&e->wr);
