@@ -619,7 +619,7 @@ static void t_store_twice(void *arg)
 static void t_plain_read(void *arg)
 {
 	(void)arg;
-	sim_addr_plain_read(&x_field, sizeof(x_field));
+	sim_addr_plain_read(&x_field, sizeof(x_field), NULL);
 	x_read = *(volatile unsigned *)&x_field;
 	seen[1][0] = (int32_t)x_field;
 	/* The next call into the runtime for a field puts the latest back

@@ -5,8 +5,10 @@
 # libAFLDriver.a, afl-fuzz, afl-tmin), bc (benchmark arithmetic), zip and
 # unzip (build.sh's seed corpus), python3-yaml (the CI files' test), llvm
 # (llvm-profdata and llvm-cov for tools/coverage.sh); for the kernel
-# backend, xz-utils (the Debian source tarball) and patch (the variant
-# patches, applied at build time); relacy-dev and g++ (the Relacy peer,
+# backend, xz-utils (the Debian source tarball), patch (the variant
+# patches, applied at build time) and binutils (objdump, objcopy and
+# addr2line: the trace's file:line table, src/kernel/kernel_lines.sh);
+# relacy-dev and g++ (the Relacy peer,
 # bench/peers/relacy, and its ctests).
 set -eu
 need=""
@@ -24,6 +26,9 @@ command -v llvm-cov-14 >/dev/null 2>&1 || need="$need llvm"
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
 command -v xz >/dev/null 2>&1 || need="$need xz-utils"
 command -v patch >/dev/null 2>&1 || need="$need patch"
+for t in objdump objcopy addr2line; do
+	command -v $t >/dev/null 2>&1 || { need="$need binutils"; break; }
+done
 command -v g++ >/dev/null 2>&1 || need="$need g++"
 [ -f /usr/include/relacy/relacy.hpp ] || need="$need relacy-dev"
 [ -n "$need" ] || exit 0

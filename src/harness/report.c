@@ -56,7 +56,26 @@ static void fmt_refcnt(char *buf, size_t n, int64_t v)
 		snprintf(buf, n, "%lld", (long long)v);
 }
 
-static void fmt_refcnt_access(const struct sim_access *a,
+/*
+ * Where an access was made: its function, and in the kernel backend the
+ * kernel source's file:line before it ("mm/mmap_lock.c:123 vma_start_read"):
+ * a marked access's site names them, a plain access's pc does
+ * (sim_pc_describe()).  The model's sites name the function only.
+ */
+static const char *fmt_where(const struct sim_access *a, char *buf, size_t n)
+{
+	struct sim_pc_info pi = { a->site->func, a->site->file, a->site->line };
+
+	if (a->pc && sim_pc_describe && sim_pc_describe(a->pc, &pi) &&
+	    sim_site_func_name)
+		pi.func = sim_site_func_name(pi.func);
+	if (!pi.file)
+		return pi.func;
+	snprintf(buf, n, "%s:%u %s", pi.file, pi.line, pi.func);
+	return buf;
+}
+
+static void fmt_refcnt_access(const struct sim_access *a, const char *where,
 			      const struct sim_loc_info *li, char *buf, size_t n)
 {
 	char o[16], v[16];
@@ -65,17 +84,16 @@ static void fmt_refcnt_access(const struct sim_access *a,
 	fmt_refcnt(v, sizeof(v), a->val);
 	if (a->kind == SIM_A_CAS_FAIL)
 		snprintf(buf, n, "#%u refcnt %s: %s fails", li->obj_idx, v,
-			 a->site->func);
+			 where);
 	else if (a->kind == SIM_A_LOAD)
-		snprintf(buf, n, "#%u refcnt = %s (%s)", li->obj_idx, v,
-			 a->site->func);
+		snprintf(buf, n, "#%u refcnt = %s (%s)", li->obj_idx, v, where);
 	else
 		snprintf(buf, n, "#%u refcnt %s -> %s (%s)", li->obj_idx, o, v,
-			 a->site->func);
+			 where);
 }
 
 /* A load that read an older store (weak memory): always shown. */
-static void fmt_stale_read(const struct sim_access *a,
+static void fmt_stale_read(const struct sim_access *a, const char *where,
 			   const struct sim_loc_info *li, char *buf, size_t n)
 {
 	char obj[32], from[24];
@@ -90,17 +108,20 @@ static void fmt_stale_read(const struct sim_access *a,
 		snprintf(from, sizeof(from), "init");
 	snprintf(buf, n, "%s.%s = %lld stale: %s #%u, %u newer (%s)", obj,
 		 li->field, (long long)a->val, from, a->rf_idx, a->rf_stale,
-		 a->site->func);
+		 where);
 }
 
 /* One line of text for an access, or "" if the trace leaves it out. */
 static void fmt_access(const struct sim_access *a, bool all, char *buf,
 		       size_t n)
 {
+	char wbuf[160];
+	const char *where = fmt_where(a, wbuf, sizeof(wbuf));
+
 	buf[0] = 0;
 	if (a->kind == SIM_A_FENCE) {
 		if (all)
-			snprintf(buf, n, "%s (%s)", a->site->what, a->site->func);
+			snprintf(buf, n, "%s (%s)", a->site->what, where);
 		return;
 	}
 	const struct sim_loc_info *li = a->info;
@@ -109,23 +130,23 @@ static void fmt_access(const struct sim_access *a, bool all, char *buf,
 
 	buf[0] = 0;
 	if (a->rf_stale) {
-		fmt_stale_read(a, li, buf, n);
+		fmt_stale_read(a, where, li, buf, n);
 	} else if (li->obj_kind == OBJ_VMA_REFCNT &&
 	    (write || a->kind == SIM_A_CAS_FAIL || all)) {
-		fmt_refcnt_access(a, li, buf, n);
+		fmt_refcnt_access(a, where, li, buf, n);
 	} else if (li->obj_kind == OBJ_VMA_LOCK_SEQ && write) {
 		snprintf(buf, n, "#%u vm_lock_seq = %d (%s)", li->obj_idx,
-			 (int)a->val, a->site->func);
+			 (int)a->val, where);
 	} else if (li->obj_kind == OBJ_MM_SEQ && write) {
 		snprintf(buf, n, "mm %c mm_lock_seq %lld -> %lld",
 			 'A' + li->obj_idx, (long long)a->old, (long long)a->val);
 	} else if (a->kind == SIM_A_LOCK && li->obj_kind != OBJ_SLAB) {
 		snprintf(buf, n, "%s mm %c", a->site->what, 'A' + li->obj_idx);
 	} else if (all && obj_is_mm(li->obj_kind)) {
-		snprintf(buf, n, "%s: %s mm %c.%s = %lld", a->site->func,
+		snprintf(buf, n, "%s: %s mm %c.%s = %lld", where,
 			 a->site->what, 'A' + li->obj_idx, li->field, (long long)a->val);
 	} else if (all) {
-		snprintf(buf, n, "%s: %s #%u.%s = %lld", a->site->func,
+		snprintf(buf, n, "%s: %s #%u.%s = %lld", where,
 			 a->site->what, li->obj_idx, li->field, (long long)a->val);
 	}
 }

@@ -9,6 +9,7 @@
  * kcopy.c.
  */
 #include "kbackend.h"
+#include "kernel_lines.h"
 
 #include <string.h>
 
@@ -135,4 +136,5 @@ const char *kbackend_func_name(const char *func)
 __attribute__((constructor)) static void kbackend_names(void)
 {
 	sim_site_func_name = kbackend_func_name;
+	sim_pc_describe = kernel_lines_describe;
 }

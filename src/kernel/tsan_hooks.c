@@ -11,6 +11,9 @@
 
 #include "sim/sim.h"
 
+/* The hook's return address: the instruction after the access's call
+ * in the kernel code, which a trace names (kernel_lines.c). */
+#define KSIM_PC() __builtin_return_address(0)
 #define KSIM_HOOKS(n)							\
 	void __tsan_read##n(void *a);					\
 	void __tsan_write##n(void *a);					\
@@ -18,12 +21,16 @@
 	void __tsan_unaligned_write##n(void *a);			\
 	void __tsan_volatile_read##n(void *a);				\
 	void __tsan_volatile_write##n(void *a);				\
-	void __tsan_read##n(void *a) { sim_addr_plain_read(a, n); }	\
-	void __tsan_write##n(void *a) { sim_addr_plain_write(a, n); }	\
-	void __tsan_unaligned_read##n(void *a) { sim_addr_plain_read(a, n); } \
-	void __tsan_unaligned_write##n(void *a) { sim_addr_plain_write(a, n); } \
-	void __tsan_volatile_read##n(void *a) { sim_addr_plain_read(a, n); } \
-	void __tsan_volatile_write##n(void *a) { sim_addr_plain_write(a, n); }
+	void __tsan_read##n(void *a) { sim_addr_plain_read(a, n, KSIM_PC()); } \
+	void __tsan_write##n(void *a) { sim_addr_plain_write(a, n, KSIM_PC()); } \
+	void __tsan_unaligned_read##n(void *a)				\
+	{ sim_addr_plain_read(a, n, KSIM_PC()); }			\
+	void __tsan_unaligned_write##n(void *a)				\
+	{ sim_addr_plain_write(a, n, KSIM_PC()); }			\
+	void __tsan_volatile_read##n(void *a)				\
+	{ sim_addr_plain_read(a, n, KSIM_PC()); }			\
+	void __tsan_volatile_write##n(void *a)				\
+	{ sim_addr_plain_write(a, n, KSIM_PC()); }
 
 KSIM_HOOKS(1)
 KSIM_HOOKS(2)

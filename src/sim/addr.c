@@ -53,8 +53,17 @@ static struct {
 	struct addr_ent *e;
 	int what;
 	uint64_t restore;	/* PEND_RESTORE: the latest value's bits */
+	const void *pc;		/* PEND_COMMIT: the write's */
 } pend;
 bool sim_addr_pending;
+
+/* The pc of the plain access being made: its access records it (the
+ * thread's, as a scheduling point in between runs others). */
+static void set_pc(const void *pc)
+{
+	if (sim_in_fiber())
+		sim_cur()->plain_pc = pc;
+}
 
 static unsigned slot_of(uintptr_t addr)
 {
@@ -193,8 +202,10 @@ void sim_addr_flush(void)
 		mem_write(e, pend.restore);
 	} else if (what == PEND_COMMIT && e->atomic) {
 		/* The plain write's store, at the point its hook made. */
+		set_pc(pend.pc);
 		sim_store(&e->a, atomic_val(e, mem_read(e)), SIM_RELAXED,
 			  &e->commit);
+		set_pc(NULL);
 	} else if (what == PEND_COMMIT) {
 		e->p.v = encode(e, mem_read(e));
 	}
@@ -211,11 +222,13 @@ static struct addr_ent *enter(const void *addr)
 	return e;
 }
 
-static void pending(struct addr_ent *e, int what, uint64_t restore)
+static void pending(struct addr_ent *e, int what, uint64_t restore,
+		    const void *pc)
 {
 	pend.e = e;
 	pend.what = what;
 	pend.restore = restore;
+	pend.pc = pc;
 	sim_addr_pending = true;
 }
 
@@ -256,16 +269,8 @@ uint64_t sim_addr_peek(const void *addr)
 	return e->atomic ? (uint64_t)(uint32_t)sim_peek(&e->a) : sim_peek_plain(&e->p);
 }
 
-void sim_addr_plain_read(const void *addr, unsigned size)
+static void plain_read(struct addr_ent *e)
 {
-	struct addr_ent *e;
-
-	if (sim_addr_pending)
-		sim_addr_flush();
-	e = lookup((uintptr_t)addr);
-	if (!e)
-		return;		/* not shared: a local, a stack object */
-	VM_ASSERT(size == e->size);
 	if (!e->atomic) {
 		sim_plain_read(&e->p, &e->rd);
 		VM_ASSERT(e->p.v == encode(e, mem_read(e)));
@@ -276,23 +281,45 @@ void sim_addr_plain_read(const void *addr, unsigned size)
 
 	if (chosen != latest) {
 		mem_write(e, chosen);	/* what the load that follows reads */
-		pending(e, PEND_RESTORE, latest);
+		pending(e, PEND_RESTORE, latest, NULL);
 	}
 }
 
-void sim_addr_plain_write(const void *addr, unsigned size)
+/* A hook's entry, after the pending flush; NULL if nobody registered the
+ * address (not shared: a local, a stack object). */
+static struct addr_ent *plain_ent(const void *addr, unsigned size)
 {
 	struct addr_ent *e;
 
 	if (sim_addr_pending)
 		sim_addr_flush();
 	e = lookup((uintptr_t)addr);
+	VM_ASSERT(!e || size == e->size);
+	return e;
+}
+
+void sim_addr_plain_read(const void *addr, unsigned size, const void *pc)
+{
+	struct addr_ent *e = plain_ent(addr, size);
+
 	if (!e)
 		return;
-	VM_ASSERT(size == e->size);
+	set_pc(pc);
+	plain_read(e);
+	set_pc(NULL);
+}
+
+void sim_addr_plain_write(const void *addr, unsigned size, const void *pc)
+{
+	struct addr_ent *e = plain_ent(addr, size);
+
+	if (!e)
+		return;
+	set_pc(pc);
 	if (e->atomic)
 		sim_point(&e->wr);
 	else		/* the race check now; the value at the flush */
 		sim_plain_write(&e->p, e->p.v, &e->wr);
-	pending(e, PEND_COMMIT, 0);
+	set_pc(NULL);
+	pending(e, PEND_COMMIT, 0, pc);
 }

@@ -66,6 +66,7 @@ struct sim_thread {
 	struct vclock acq_pending;	/* sync clocks read by relaxed loads */
 	struct vclock wake_vc;	/* what wakers released to this thread */
 	struct sim_access acc;	/* the access it is making (memory.c) */
+	const void *plain_pc;	/* its pc, if a plain access's hook (addr.c) */
 	bool at_point;		/* suspended inside sim_point() */
 	const struct sim_site *stop_site;	/* where it last yielded */
 };

@@ -374,6 +374,7 @@ begin_access(uint16_t loc, uint8_t obj_kind, uint8_t obj_idx,
 	a->obj_idx = obj_idx;
 	a->info = &loc_of(loc)->info;
 	a->site = s;
+	a->pc = sim_cur()->plain_pc;
 	a->old = 0;
 	/* val: each access sets it before sim_access_post().  Zeroing it
 	 * here too made old and val one 16-byte memset, a sanitizer call. */

@@ -28,6 +28,7 @@ extern struct sim_site *const __start_sim_sites[] __attribute__((weak));
 extern struct sim_site *const __stop_sim_sites[] __attribute__((weak));
 
 const char *(*sim_site_func_name)(const char *func);
+bool (*sim_pc_describe)(const void *pc, struct sim_pc_info *out);
 
 static void hash_all_sites(void)
 {

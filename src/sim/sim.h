@@ -49,6 +49,10 @@ enum sim_mo {
 struct sim_site {
 	const char *func;
 	const char *what;
+	/* The source file, where a build names it (SIM_SITE_FILE: the kernel
+	 * backend's objects, a path relative to the kernel tree); NULL in the
+	 * model.  Shown, never hashed. */
+	const char *file;
 	unsigned line;
 	/*
 	 * A local access is no scheduling point: it commutes with every
@@ -64,11 +68,15 @@ struct sim_site {
 /* Every site is also listed in the section sim_sites, so sim_setup()
  * hashes them all before the first run: a run's path through the runtime
  * never depends on which sites earlier runs reached (fuzzer stability). */
+#ifndef SIM_SITE_FILE
+#define SIM_SITE_FILE NULL
+#endif
 #define SIM_SITE_(what_, local_)					\
 	({								\
 		static struct sim_site site_ = {			\
 			.func = __func__, .what = (what_),		\
-			.line = __LINE__, .local = (local_),		\
+			.file = SIM_SITE_FILE, .line = __LINE__,	\
+			.local = (local_),				\
 		};							\
 		static struct sim_site *const site_entry_		\
 			__attribute__((section("sim_sites"), used)) = &site_; \
@@ -157,6 +165,11 @@ struct sim_access {
 	uint8_t obj_kind, obj_idx;	/* info's, at hand */
 	const struct sim_loc_info *info;	/* of loc; NULL for a fence */
 	const struct sim_site *site;
+	/* A plain access of instrumented code: the return address of its
+	 * hook (sim_addr_plain_read/_write), for a trace to name the code's
+	 * function and line (sim_pc_describe); NULL otherwise.  Shown, never
+	 * hashed: builds differ in it. */
+	const void *pc;
 	int64_t old;		/* value before (RMW, CAS, store, plain write) */
 	int64_t val;		/* value read or written */
 	/* Loads: the store read (its writer, -1 for the initial value, and
@@ -286,9 +299,10 @@ void sim_addr_store(void *addr, uint64_t v, enum sim_mo mo,
  * the harness, any field). */
 void sim_addr_write(void *addr, uint64_t v, const struct sim_site *s);
 /* The compiler's hooks for instrumented plain accesses, called before the
- * access; addresses nobody registered are not shared and pass. */
-void sim_addr_plain_read(const void *addr, unsigned size);
-void sim_addr_plain_write(const void *addr, unsigned size);
+ * access; addresses nobody registered are not shared and pass.  pc: the
+ * hook's return address, in the access (sim_access.pc) for the trace. */
+void sim_addr_plain_read(const void *addr, unsigned size, const void *pc);
+void sim_addr_plain_write(const void *addr, unsigned size, const void *pc);
 /* The value without a scheduling point: for oracles and reports. */
 uint64_t sim_addr_peek(const void *addr);
 /* The location of a registered field (0: none). */
@@ -322,6 +336,16 @@ uint32_t sim_site_hash_slow(const struct sim_site *s);
  * functions as the kernel does.
  */
 extern const char *(*sim_site_func_name)(const char *func);
+/*
+ * Set by a backend whose plain accesses carry a pc (sim_access.pc): the
+ * code's function, file and line there, false if it does not know the pc.
+ * Called when a trace is printed, never during a run.
+ */
+struct sim_pc_info {
+	const char *func, *file;
+	unsigned line;
+};
+extern bool (*sim_pc_describe)(const void *pc, struct sim_pc_info *out);
 
 static inline uint32_t sim_site_hash(const struct sim_site *s)
 {
