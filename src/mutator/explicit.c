@@ -130,11 +130,114 @@ static bool windows_chain(struct vmt_program *p, const struct vmt_windows *w,
 	return true;
 }
 
+/* Where a window falls in explicit schedule p: the thread that makes
+ * step `at` and how many steps it made before it.  False past the end. */
+static bool window_place(const struct vmt_program *p, unsigned at,
+			 unsigned *thread, unsigned *local)
+{
+	unsigned pos = 0, mine[VMT_MAX_THREADS] = { 0 };
+
+	for (unsigned i = 0; i < p->nsched; i++) {
+		const struct vmt_run *run = &p->sched[i];
+
+		if (at < pos + run->steps) {
+			*thread = run->thread;
+			*local = mine[run->thread] + (at - pos);
+			return true;
+		}
+		pos += run->steps;
+		mine[run->thread] += run->steps;
+	}
+	return false;
+}
+
+/* A run of t for n steps, split into runs of at most 64; false if the
+ * schedule is full. */
+static bool append_steps(struct vmt_program *p, unsigned t, unsigned n)
+{
+	while (n > 0) {
+		unsigned s = n < 64 ? n : 64;
+
+		if (p->nsched >= VMT_MAX_SCHED)
+			return false;
+		p->sched[p->nsched++] = (struct vmt_run){ (uint8_t)t, (uint8_t)s };
+		n -= s;
+	}
+	return true;
+}
+
+/*
+ * Interleave the threads' own steps at windows: cut each thread's steps
+ * of the recorded run at one to three windows (a thread stops just before
+ * the window's access), then run the pieces in a random order that keeps
+ * each thread's own order.  A deep bug is one such order: a reader stops
+ * at its walk while an unmapper runs to its end and another mm's thread
+ * to its exit's detach, then the reader makes its increment and stops
+ * again at its put.  The windows of the other threads are where they
+ * stop for the reader, not only where the reader stops for them (the
+ * chain above visits each window with one thread for a few steps).
+ * False if a window is past the recorded runs or the schedule is full.
+ */
+#define INTERLEAVE_CUTS 3
+static bool windows_interleave(struct vmt_program *p,
+			       const struct vmt_windows *w, struct mut_rng *r)
+{
+	/* end[t][j]: where thread t's piece j ends, in its own steps. */
+	unsigned end[VMT_MAX_THREADS][INTERLEAVE_CUTS + 1];
+	unsigned pieces[VMT_MAX_THREADS] = { 0 }, next[VMT_MAX_THREADS] = { 0 };
+	unsigned total[VMT_MAX_THREADS] = { 0 }, ran[VMT_MAX_THREADS] = { 0 };
+	unsigned k = 1 + mut_rng_below(r, INTERLEAVE_CUTS), n = 0, left = 0;
+
+	for (unsigned i = 0; i < p->nsched; i++)
+		total[p->sched[i].thread] += p->sched[i].steps;
+	/* k distinct windows in step order: each thread's cuts ascend. */
+	for (unsigned i = 0; i < w->n && n < k; i++) {
+		unsigned t, local;
+
+		if (mut_rng_below(r, w->n - i) >= k - n)
+			continue;
+		n++;
+		if (!window_place(p, w->step[i], &t, &local))
+			return false;
+		if (local > 0 && (!pieces[t] || end[t][pieces[t] - 1] < local))
+			end[t][pieces[t]++] = local;
+	}
+	for (unsigned t = 0; t < p->nthreads; t++) {
+		end[t][pieces[t]++] = total[t];	/* the last piece: to its end */
+		left += pieces[t];
+	}
+	/* A uniformly random order of the pieces that keeps each thread's:
+	 * the next piece is thread t's with t weighted by its pieces left. */
+	p->nsched = 0;
+	for (; left > 0; left--) {
+		unsigned x = mut_rng_below(r, left), t = 0;
+
+		for (; x >= pieces[t] - next[t]; t++)
+			x -= pieces[t] - next[t];
+		if (!append_steps(p, t, end[t][next[t]] - ran[t]))
+			return false;
+		ran[t] = end[t][next[t]++];
+	}
+	return true;
+}
+
 bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
 		       struct vmt_explicit *e)
 {
 	vmt_decode(in, size, &e->p);
 	return e->p.nthreads > 1 && vmt_schedule_make_explicit(&e->p, v, &e->w);
+}
+
+/* One of the window mutations: a preemption at one window most often,
+ * else a chain of visits or an interleaving of pieces. */
+static bool window_mutation(struct vmt_program *p, const struct vmt_windows *w,
+			    struct mut_rng *r)
+{
+	if (!mut_one_in(r, WINDOWS_CHAIN_ONE_IN))
+		return window_preempt(p, w, r);
+	if (mut_one_in(r, 2))
+		return windows_chain(p, w, r);
+	return windows_interleave(p, w, r);
 }
 
 size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
@@ -147,8 +250,7 @@ size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 	if (cap < VMT_MUT_MIN_CAP)
 		return 0;
 	if (e->w.n > 0 && e->p.nthreads > 1 && mut_one_in(&r, 2) &&
-	    (mut_one_in(&r, WINDOWS_CHAIN_ONE_IN) ? windows_chain(&q, &e->w, &r)
-						   : window_preempt(&q, &e->w, &r))) {
+	    window_mutation(&q, &e->w, &r)) {
 		vmt_canonicalize(&q, cap);
 	} else {
 		q = e->p;
