@@ -67,6 +67,18 @@ size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 				   size_t cap, uint64_t seed);
 
 /*
+ * The interleaving of pieces, one of the window mutations of
+ * vmt_mutate_explicit_program(): each thread's steps in explicit schedule
+ * p (made by vmt_schedule_make_explicit() with windows w) cut at one to
+ * three of the windows, the pieces put in a random order that keeps each
+ * thread's own.  Every thread keeps its number of steps.  p is not
+ * canonicalised.  False if w is empty, a window is past p's runs or the
+ * pieces do not fit the schedule (p is then scribbled on).
+ */
+bool vmt_windows_interleave(struct vmt_program *p, const struct vmt_windows *w,
+			    uint64_t seed);
+
+/*
  * vmt_explicit_make() then vmt_mutate_explicit_program().  Returns the
  * size, or 0 if either does not apply; out is then untouched.
  */
