@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-/* One window preemption in WINDOWS_CHAIN_ONE_IN preempts at two or three
- * windows (bench/results/deep-variants.md). */
+/* One window mutation in WINDOWS_CHAIN_ONE_IN preempts at two or three
+ * windows: a chain of visits or an interleaving of the threads' pieces,
+ * half each (bench/results/deep-variants.md). */
 #define WINDOWS_CHAIN_ONE_IN 3
 
 bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,

@@ -58,8 +58,9 @@ bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
 
 /*
  * One schedule mutation of a copy of e's program, encoded into out: if
- * the run had windows, one time in two a preemption at a window, else one
- * of vmt_mutate_schedule().  Returns the size, or 0 if none applies or cap
+ * the run had windows, one time in two a mutation at its windows (a
+ * preemption at one, a chain of visits, an interleaving of pieces), else
+ * one of vmt_mutate_schedule().  Returns the size, or 0 if none applies or cap
  * is below a header (out is then untouched).  A caller that keeps e saves
  * the run that made it.
  */
