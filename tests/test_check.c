@@ -37,6 +37,8 @@
 
 static struct vm_area_struct *va;	/* attached, pages 0-1 of mm A */
 static struct vm_area_struct *vd;	/* detached, of mm A */
+/* Set by a test: the world also has a detached VMA of mm B (#2). */
+static bool world_vb;
 
 static struct mm_struct *mm(void)
 {
@@ -184,11 +186,12 @@ static void t_mm_use_after_free(void *arg)
 	mmap_read_lock(&world.mm[1]);
 }
 
-/* Ends holding the mmap read lock. */
+/* Releases a read acquire of #0's dep map it never made. */
 static void t_held_lock(void *arg)
 {
 	(void)arg;
 	mmap_read_lock(mm());
+	kdebug.lockdep(LOCKDEP_RELEASE_READ, va->idx, __func__);
 }
 
 /* Moves mm_lock_seq holding only the read lock. */
@@ -236,11 +239,11 @@ static void t_torn_read(void *arg)
 	check_payload(va, 0x100, 0x200);
 }
 
-/* Ends inside an RCU read section. */
+/* Leaves an RCU read section it never entered. */
 static void t_rcu_scope(void *arg)
 {
 	(void)arg;
-	rcu_read_lock();
+	rcu_read_unlock();
 }
 
 /* Asserts a write lock it does not hold. */
@@ -249,6 +252,30 @@ static void t_kernel_warn(void *arg)
 	(void)arg;
 	mmap_write_lock(mm());
 	vma_assert_write_locked(va);
+}
+
+/* A double exclusion: F added again over its own F (the kernel's int
+ * overflows: refcount_add_not_zero() saturates). */
+static void t_refcount_saturate(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	(void)refcount_add_not_zero(FLAG, &va->vm_refcnt);
+	(void)refcount_add_not_zero(FLAG, &va->vm_refcnt);
+}
+
+/* Ends holding the mmap read lock. */
+static void t_held_at_exit(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+}
+
+/* Ends with a pin of its mm it never drops. */
+static void t_leak(void *arg)
+{
+	(void)arg;
+	mmgrab(mm());
 }
 
 /* ---- the cases ---- */
@@ -295,7 +322,7 @@ static const struct oracle_case cases[] = {
 	{ VERDICT_MM_USE_AFTER_FREE, { t_mm_use_after_free }, 0,
 	  "touches mm B", "(invariant 9)" },
 	{ VERDICT_HELD_LOCK, { t_held_lock }, 0,
-	  "T0 ends holding mm A's mmap_lock", "(lockdep)" },
+	  "T0 releases a read lock it does not hold on #0 in t_held_lock()", "(lockdep)" },
 	{ VERDICT_SEQ_PARITY, { t_seq_parity }, 0,
 	  "mm_lock_seq 0 -> 1 without owning its write lock", "(invariant 11)" },
 	{ VERDICT_KILLABLE_STATE, { t_killable_state }, 0,
@@ -308,9 +335,16 @@ static const struct oracle_case cases[] = {
 	{ VERDICT_TORN_READ, { t_torn_read }, 0,
 	  "vm_flags 0x100 but vm_pgoff 0x200", "(invariants 2, 12)" },
 	{ VERDICT_RCU_SCOPE, { t_rcu_scope }, 0,
-	  "T0 ends inside an RCU read section", "(invariant 14)" },
+	  "T0: rcu_read_unlock() outside an RCU read section", "(invariant 14)" },
 	{ VERDICT_KERNEL_WARN, { t_kernel_warn }, 0,
 	  "in vma_assert_write_locked()", "WARN_ON" },
+	{ VERDICT_REFCOUNT_SATURATE, { t_refcount_saturate }, 0,
+	  "refcount_t: saturated; leaking memory. (REFCOUNT_ADD_NOT_ZERO_OVF: #0.vm_refcnt left at",
+	  "refcount_warn_saturate()" },
+	{ VERDICT_HELD_AT_EXIT, { t_held_at_exit }, 0,
+	  "T0 ends holding mm A's mmap_lock", "lock held when returning to user space" },
+	{ VERDICT_LEAK, { t_leak }, 0,
+	  "T0 ends with an mmgrab of mm A not dropped", "(kmemleak)" },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -355,6 +389,8 @@ static void run_case(const struct oracle_case *c, struct sim_result *res)
 	mm_init_world(1);
 	va = setup_attached(&world.mm[0]);
 	vd = vm_area_alloc(&world.mm[0], 0);
+	if (world_vb)
+		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
 	check_begin();
 	for (int t = 0; t < 2 && c->body[t]; t++) {
 		mmget(&world.mm[0]);
@@ -415,16 +451,206 @@ static void t_correct(void *arg)
 	mmput(mm());
 }
 
+/* Free the detached VMA (it is in no tree: nothing else frees it). */
+static void free_vd(void)
+{
+	mmap_write_lock(mm());
+	vm_area_free(vd);
+	mmap_write_unlock(mm());
+}
+
+/* The same, and first the detached VMA freed: nothing left to leak. */
+static void t_correct_first(void *arg)
+{
+	free_vd();
+	t_correct(arg);
+}
+
 static void test_setup_is_clean(void)
 {
 	const struct oracle_case c = {
-		VERDICT_CLEAN, { t_correct, t_correct }, SIM_NO_THREAD, "", ""
+		VERDICT_CLEAN, { t_correct_first, t_correct }, SIM_NO_THREAD, "", ""
 	};
 	struct sim_result res;
 
 	run_case(&c, &res);
 	CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
 	       "the correct use ended %s: %s", verdict_name(res.verdict), res.msg);
+}
+
+/* ---- the lifetime oracles, each way they fire, and the correct use ---- */
+
+/* A put on a detached VMA's count: refcount_t underflows. */
+static void t_refcount_underflow(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	(void)refcount_sub_and_test(1, &vd->vm_refcnt);
+}
+
+/* Ends holding a read lock of #0. */
+static void t_exit_read_locked(void *arg)
+{
+	struct vm_area_struct *v = lock_vma_under_rcu(mm(), vmt_page_addr(0));
+
+	(void)arg;
+	VM_ASSERT(v == va);
+	check_read_locked(v, mm(), vmt_page_addr(0), true);
+}
+
+/* Ends holding F on #0 (the exclusion never released). */
+static void t_exit_holding_f(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	(void)refcount_add_not_zero(FLAG, &va->vm_refcnt);
+	mmap_write_unlock(mm());
+}
+
+/* Ends with #0's dep map recorded as read-held. */
+static void t_exit_dep_map(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm());
+	kdebug.lockdep(LOCKDEP_ACQUIRE_READ, va->idx, __func__);
+	mmap_read_unlock(mm());
+}
+
+/* Ends inside an RCU read section. */
+static void t_exit_rcu(void *arg)
+{
+	(void)arg;
+	rcu_read_lock();
+}
+
+/* Frees the detached VMA, then leaves with mm A's last user gone. */
+static void t_last_user(void *arg)
+{
+	(void)arg;
+	free_vd();
+	mmput(mm());
+}
+
+/* An mm_count reference no pin records (an mmgrab lost track of), then
+ * the last user goes: mm A is never freed. */
+static void t_leak_mm(void *arg)
+{
+	sim_fetch_add(&mm()->mm_count, 1, SIM_RELAXED, SITE("mm_count++"));
+	t_last_user(arg);
+}
+
+/* The last user goes, the detached VMA never freed. */
+static void t_leak_vma(void *arg)
+{
+	(void)arg;
+	mmput(mm());
+}
+
+/* A reader of #0 through the mmap lock (vma_start_read_locked()), which
+ * reads the payload after the mmap lock's release, holding its VMA read
+ * lock; returns the VMA, to be put. */
+static struct vm_area_struct *read_locked_payload(void)
+{
+	struct vm_area_struct *v;
+
+	mmap_read_lock(mm());
+	v = vma_lookup(mm(), vmt_page_addr(0));
+	VM_ASSERT(v == va && vma_start_read_locked(v));
+	check_read_locked(v, mm(), vmt_page_addr(0), false);
+	mmap_read_unlock(mm());
+	check_payload(v, PLAIN_READ(v->vm_flags), PLAIN_READ(v->vm_pgoff));
+	check_read_unlock(v);
+	return v;
+}
+
+/* That reader with a relaxed put: its payload reads are not ordered
+ * before a later free.  The free's own writes (vm_start, vm_end) meet
+ * only reads the mmap lock ordered: the check of every field finds it. */
+static void t_reader_relaxed_put(void *arg)
+{
+	struct vm_area_struct *v = read_locked_payload();
+
+	(void)arg;
+	__vma_lockdep_release_read(v);
+	sim_fetch_add(&v->vm_refcnt, -1, SIM_RELAXED, SITE("put, relaxed"));
+	mmput(mm());
+}
+
+/* The same reader with vma_end_read(): the put releases. */
+static void t_reader(void *arg)
+{
+	(void)arg;
+	vma_end_read(read_locked_payload());
+	mmput(mm());
+}
+
+/* munmap of #0 after the reader: write-lock, detach, remove, free. */
+static void t_unmap(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	vma_start_write(va);
+	check_write_locked(va);
+	vma_mark_detached(va);
+	check_detached(va);
+	vma_iter_clear(mm(), vmt_page_addr(0), vmt_page_addr(2));
+	vm_area_free(va);
+	vm_area_free(vd);
+	mmap_write_unlock(mm());
+	mmput(mm());
+}
+
+static const struct oracle_case lifetime_cases[] = {
+	{ VERDICT_REFCOUNT_SATURATE, { t_refcount_underflow }, 0,
+	  "refcount_t: underflow; use-after-free. (REFCOUNT_SUB_UAF: #1.vm_refcnt left at -1)", "" },
+	{ VERDICT_HELD_AT_EXIT, { t_exit_read_locked }, 0,
+	  "T0 ends holding 1 increment(s) of #0 (a read lock): a get never put", "" },
+	{ VERDICT_HELD_AT_EXIT, { t_exit_holding_f }, 0,
+	  "T0 ends holding F on #0", "" },
+	{ VERDICT_HELD_AT_EXIT, { t_exit_dep_map }, 0,
+	  "T0 ends with #0's dep map still recorded as held", "" },
+	{ VERDICT_HELD_AT_EXIT, { t_exit_rcu }, 0,
+	  "T0 ends inside an RCU read section", "" },
+	{ VERDICT_LEAK, { t_leak_mm }, 0,
+	  "mm A is never freed: its users are gone (mm_users 0) but mm_count is 1", "" },
+	{ VERDICT_LEAK, { t_leak_vma }, 0,
+	  "#1 gen 1 is never freed: its mm A is gone", "" },
+	{ VERDICT_DATA_RACE, { t_reader_relaxed_put, t_unmap }, 1,
+	  "T1 frees #0 (a free writes the whole object) racing with T0's earlier access to #0.vm_flags", "" },
+};
+
+static void test_lifetime_oracles_fire(void)
+{
+	/* mm B has no users and stays: its detached VMA is unreachable. */
+	const struct oracle_case unreachable = {
+		VERDICT_LEAK, { t_last_user }, 0,
+		"#2 gen 1 is never freed: detached, nothing reaches it", ""
+	};
+
+	for (size_t i = 0; i < sizeof(lifetime_cases) / sizeof(lifetime_cases[0]); i++)
+		check_case(&lifetime_cases[i]);
+	world_vb = true;
+	check_case(&unreachable);
+	world_vb = false;
+}
+
+/* The correct sequences of the cases above are clean: the last user
+ * frees everything, the reader's put orders its reads before the free. */
+static void test_lifetime_correct_is_clean(void)
+{
+	const struct oracle_case ok[] = {
+		{ VERDICT_CLEAN, { t_last_user }, SIM_NO_THREAD, "", "" },
+		{ VERDICT_CLEAN, { t_reader, t_unmap }, SIM_NO_THREAD, "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct sim_result res;
+
+		run_case(&ok[i], &res);
+		CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
+		       "correct lifetime case %zu ended %s: %s", i,
+		       verdict_name(res.verdict), res.msg);
+	}
 }
 
 /* The meta-test: every verdict the code defines is expected by a case,
@@ -452,6 +678,8 @@ int main(void)
 	static const struct test_case tests[] = {
 		{ "each_verdict_fires", test_each_verdict_fires },
 		{ "setup_is_clean", test_setup_is_clean },
+		{ "lifetime_oracles_fire", test_lifetime_oracles_fire },
+		{ "lifetime_correct_is_clean", test_lifetime_correct_is_clean },
 		{ "every_verdict_has_a_case", test_every_verdict_has_a_case },
 	};
 

@@ -716,6 +716,110 @@ static void test_regressions(void)
 	}
 }
 
+/* The free as a write (src/check/lifetime.c) on the kernel's code: the
+ * unpatched copy frees #0 after T0's read of vm_mm (clean); the D5 copy's
+ * release-only decrement leaves the free unordered after it, found at the
+ * free with no reuse after it (tests/kernel-regress/free-after-stale-put.vmt). */
+static void test_free_oracle(void)
+{
+	static struct vmt_program p;
+	struct harness_opts o;
+	unsigned which;
+
+	if (!load_regression("free-after-stale-put.vmt", &p))
+		return;
+	harness_opts_default(&o);
+	o.backend = BACKEND_KERNEL;
+	harness_run_input(&p, &o, &res, &which);
+	EXPECT_VERDICT(VERDICT_CLEAN);
+	o.variant = V_DETACH_PUT_NO_ACQUIRE;
+	harness_run_input(&p, &o, &res, &which);
+	EXPECT_VERDICT(VERDICT_DATA_RACE);
+	CHECK(strstr(res.msg, "T1 frees #0 (a free writes the whole object) racing with T0's earlier access to #0.vm_mm") != NULL);
+	printf("  %s\n", res.msg);
+}
+
+/* refcount_t's warnings (the kernel's include/linux/refcount.h, its
+ * refcount_warn_saturate() routed to the oracle): each event from the
+ * operation the kernel checks, on #0's vm_refcnt, and a correct sequence
+ * of the same operations clean. */
+static void t_rc_add_not_zero_ovf(void *arg)
+{
+	(void)arg;
+	/* A double exclusion: F over F overflows the int. */
+	seen[0][0] = refcount_add_not_zero(FLAG, &va->vm_refcnt);
+	seen[0][1] = refcount_add_not_zero(FLAG, &va->vm_refcnt);
+}
+
+static void t_rc_add_ovf(void *arg)
+{
+	(void)arg;
+	refcount_set(&va->vm_refcnt, INT_MAX);
+	refcount_inc(&va->vm_refcnt);
+}
+
+static void t_rc_add_uaf(void *arg)
+{
+	(void)arg;
+	refcount_set(&va->vm_refcnt, 0);
+	refcount_inc(&va->vm_refcnt);
+}
+
+static void t_rc_sub_uaf(void *arg)
+{
+	(void)arg;
+	refcount_set(&va->vm_refcnt, 0);
+	seen[0][0] = refcount_dec_and_test(&va->vm_refcnt);
+}
+
+static void t_rc_dec_leak(void *arg)
+{
+	(void)arg;
+	refcount_dec(&va->vm_refcnt);	/* 1 -> 0 */
+}
+
+static void t_rc_correct(void *arg)
+{
+	(void)arg;
+	refcount_inc(&va->vm_refcnt);
+	refcount_dec(&va->vm_refcnt);
+	VM_ASSERT(refcount_add_not_zero(FLAG, &va->vm_refcnt));
+	VM_ASSERT(!refcount_sub_and_test(FLAG, &va->vm_refcnt));
+	seen[0][0] = refcount_dec_and_test(&va->vm_refcnt);
+}
+
+static void test_refcount_saturate(void)
+{
+	static const struct {
+		void (*body)(void *);
+		const char *msg;
+	} cases[] = {
+		{ t_rc_add_not_zero_ovf, "refcount_t: saturated; leaking memory. (REFCOUNT_ADD_NOT_ZERO_OVF: #0.vm_refcnt" },
+		{ t_rc_add_ovf, "refcount_t: saturated; leaking memory. (REFCOUNT_ADD_OVF: #0.vm_refcnt" },
+		{ t_rc_add_uaf, "refcount_t: addition on 0; use-after-free. (REFCOUNT_ADD_UAF: #0.vm_refcnt left at 1)" },
+		{ t_rc_sub_uaf, "refcount_t: underflow; use-after-free. (REFCOUNT_SUB_UAF: #0.vm_refcnt left at -1)" },
+		{ t_rc_dec_leak, "refcount_t: decrement hit 0; leaking memory. (REFCOUNT_DEC_LEAK: #0.vm_refcnt left at 0)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		world_begin();
+		va = setup_vma(PAGE0, 1);
+		sim_spawn(cases[i].body, NULL);
+		run();
+		EXPECT_VERDICT(VERDICT_REFCOUNT_SATURATE);
+		if (!CHECK(strstr(res.msg, cases[i].msg) != NULL))
+			fprintf(stderr, "  report: %s\n  want: %s\n", res.msg, cases[i].msg);
+		printf("  %s\n", res.msg);
+	}
+	world_begin();
+	va = setup_vma(PAGE0, 1);
+	sim_spawn(t_rc_correct, NULL);
+	run();
+	EXPECT_VERDICT(VERDICT_CLEAN);
+	CHECK_EQ(seen[0][0], 1);
+	CHECK_EQ(kvma_peek_refcnt(va), 0);
+}
+
 #define RUN(t)								\
 	do {								\
 		cur_test = #t;						\
@@ -747,6 +851,8 @@ int main(void)
 	RUN(lost_wakeup_detected);
 	RUN(race_detected);
 	RUN(stale_plain_read);
+	RUN(refcount_saturate);
+	RUN(free_oracle);
 	RUN(regressions);
 	printf("%u passed, %u failed\n", npassed, nfailed);
 	return nfailed ? 1 : 0;

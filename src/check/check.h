@@ -102,6 +102,25 @@ static inline void check_payload(struct vm_area_struct *vma, uintptr_t flags,
 }
 #endif
 
+/*
+ * refcount_warn_saturate() (include/linux/refcount.h; lib/refcount.c):
+ * the events the kernel's refcount_t warns on, in the kernel's order
+ * (enum refcount_saturation_type).  Both backends' refcount_t call it
+ * where the kernel does: the run ends with refcount-saturate (refcount.c).
+ */
+enum check_refcount_event {
+	CHECK_REFCOUNT_ADD_NOT_ZERO_OVF,	/* add_not_zero: old < 0 or old + i < 0 */
+	CHECK_REFCOUNT_ADD_OVF,			/* add: old < 0 or old + i < 0 */
+	CHECK_REFCOUNT_ADD_UAF,			/* add: old == 0 */
+	CHECK_REFCOUNT_SUB_UAF,			/* sub_and_test: old <= 0 or old - i < 0 */
+	CHECK_REFCOUNT_DEC_LEAK,		/* dec: old <= 1 */
+};
+
+/* The refcount_t of object (obj_kind, idx) hit event ev; count is the
+ * value the operation left (before the kernel saturates it). */
+void check_refcount_saturate(unsigned obj_kind, int idx,
+			     enum check_refcount_event ev, int32_t count);
+
 /* Reports: the ghost state of VMA idx in words ("attached, 1 reader: T0"). */
 int check_describe_vma_at(int idx, char *buf, size_t len);
 #ifndef VMLOCK_CHECK_NEUTRAL

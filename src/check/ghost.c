@@ -107,6 +107,8 @@ static void g_vma_free(int vma)
 	if (!g->live)
 		sim_fail(VERDICT_FREE_WITH_REFS, "T%d frees #%d twice",
 			 sim_self(), vma);
+	/* With no reference left, every access must be over: */
+	check_free_ordered(vma);
 	g->live = false;
 	walk_vma_event(vma, -1);
 }

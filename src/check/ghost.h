@@ -40,6 +40,7 @@ struct ghost {
 	struct ghost_vma vma[VMA_POOL_SIZE];
 	struct ghost_thread th[SIM_MAX_THREADS];
 	bool mm_freed[MM_POOL_SIZE];
+	uint32_t exited;		/* threads that have ended */
 	/* Each mm's mmap_lock, from the backend at check_begin(). */
 	const struct sim_rwsem *mmap_lock[MM_POOL_SIZE];
 };
@@ -98,8 +99,11 @@ static inline bool ghost_write_locked(int vma)
 /* access.c */
 void check_pre(const struct sim_access *a);
 void check_post(const struct sim_access *a);
-void check_thread_exit(int tid);
 void check_vma_touch_fail(int t, int vma, const char *field, const char *func);
+
+/* lifetime.c */
+void check_thread_exit(int tid);
+void check_free_ordered(int vma);
 
 /* walk.c */
 void walk_note(const struct sim_access *a);

@@ -25,6 +25,7 @@
 #define VMLOCK_LOCK_KSHIM_H
 
 #include "kdebug.h"
+#include "../check/check.h"
 #include "mm_types.h"
 #include "variant.h"
 
@@ -62,14 +63,39 @@
 
 /* ---- refcount_t ---- */
 
+/*
+ * The kernel's refcount_t checks (include/linux/refcount.h): each
+ * operation that leaves the int range or starts outside it calls
+ * refcount_warn_saturate(), a finding (refcount-saturate, the oracle in
+ * src/check/refcount.c).  The kernel's arithmetic wraps (it builds with
+ * -fno-strict-overflow): refcount_wrap() computes old + i the same way.
+ */
+static inline int32_t refcount_wrap(int32_t old, int i)
+{
+	return (int32_t)((uint32_t)old + (uint32_t)i);
+}
+
+static inline void refcount_warn_saturate(const sim_atomic_t *r,
+					  enum check_refcount_event ev,
+					  int32_t count)
+{
+	check_refcount_saturate(r->obj_kind, r->obj_idx, ev, count);
+}
+
 #define refcount_read(r) sim_load((r), SIM_RELAXED, SIM_SITE("refcount_read"))
 #define refcount_set(r, v) sim_store((r), (v), SIM_RELAXED, SIM_SITE("refcount_set"))
 #define refcount_set_release(r, v)					\
 	sim_store((r), (v), SIM_RELEASE, SIM_SITE("refcount_set_release"))
 
+/* refcount_add_not_zero()'s limit: none (the kernel's plain form). */
+#define REFCOUNT_NO_LIMIT 0
+
 /*
- * Add i unless the count is 0 or would pass limit.  mo orders the success;
- * read_mo orders the reads that decide (the first load, a failed CAS).
+ * Add i unless the count is 0 or (limit != REFCOUNT_NO_LIMIT) would pass
+ * limit.  mo orders the success; read_mo orders the reads that decide (the
+ * first load, a failed CAS).  As __refcount_add_not_zero() and
+ * __refcount_add_not_zero_limited_acquire(): an old count below 0, or one
+ * the add takes below 0, saturates (REFCOUNT_ADD_NOT_ZERO_OVF).
  */
 static inline bool
 refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
@@ -82,14 +108,18 @@ refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
 	do {
 		if (!old)
 			break;
-		if (i > limit - old) {
+		if (limit != REFCOUNT_NO_LIMIT &&
+		    i > (int32_t)((uint32_t)limit - (uint32_t)old)) {
 			if (oldp)
 				*oldp = old;
 			return false;
 		}
-	} while (!sim_cmpxchg(r, &old, old + i, mo, read_mo, cas));
+	} while (!sim_cmpxchg(r, &old, refcount_wrap(old, i), mo, read_mo, cas));
 	if (oldp)
 		*oldp = old;
+	if (unlikely(old < 0 || refcount_wrap(old, i) < 0))
+		refcount_warn_saturate(r, CHECK_REFCOUNT_ADD_NOT_ZERO_OVF,
+				       refcount_wrap(old, i));
 	return old != 0;
 }
 
@@ -106,18 +136,21 @@ refcount_add_not_zero_limited_mo(sim_atomic_t *r, int i, int *oldp, int limit,
 		SIM_SITE("atomic_try_cmpxchg_acquire(vm_refcnt, +1)"))
 
 /*
- * refcount_add_not_zero: no limit but INT_MAX, and no memory ordering but
- * a control dependency, which "orders future stores" (refcount.h).  C11
- * has no control dependencies: as for the writer's poll, the model makes
- * the deciding reads acquires (spec section 5.1).  A detacher whose add
- * fails on 0 then frees the VMA after the last reader's put, as the
- * kernel's control dependency guarantees.
+ * refcount_add_not_zero: no limit, and no memory ordering but a control
+ * dependency, which "orders future stores" (refcount.h).  C11 has no
+ * control dependencies: as for the writer's poll, the model makes the
+ * deciding reads acquires (spec section 5.1).  A detacher whose add fails
+ * on 0 then frees the VMA after the last reader's put, as the kernel's
+ * control dependency guarantees.  An add of F to a count that has F
+ * already (a double exclusion) overflows and saturates, as in the kernel.
  */
 #define refcount_add_not_zero(i, r)					\
-	refcount_add_not_zero_limited_mo((r), (i), NULL, INT_MAX, SIM_ACQUIRE, \
-		SIM_ACQUIRE, SIM_SITE("refcount_read"),			\
+	refcount_add_not_zero_limited_mo((r), (i), NULL, REFCOUNT_NO_LIMIT, \
+		SIM_ACQUIRE, SIM_ACQUIRE, SIM_SITE("refcount_read"),	\
 		SIM_SITE("atomic_try_cmpxchg_relaxed(vm_refcnt, +" #i ")"))
 
+/* __refcount_sub_and_test(): an old count at or below 0, or one the sub
+ * takes below 0, is an underflow (REFCOUNT_SUB_UAF). */
 static inline bool refcount_sub_and_test_site(int i, sim_atomic_t *r, int *oldp,
 					      const struct sim_site *s)
 {
@@ -131,7 +164,9 @@ static inline bool refcount_sub_and_test_site(int i, sim_atomic_t *r, int *oldp,
 		smp_acquire__after_ctrl_dep();
 		return true;
 	}
-	WARN_ON_ONCE(old <= 0 || old - i < 0);	/* refcount_warn_saturate */
+	if (unlikely(old <= 0 || refcount_wrap(old, -i) < 0))
+		refcount_warn_saturate(r, CHECK_REFCOUNT_SUB_UAF,
+				       refcount_wrap(old, -i));
 	return false;
 }
 

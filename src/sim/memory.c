@@ -315,6 +315,36 @@ static void race_check_read(struct sim_loc_state *l, const struct sim_site *s)
 	l->r_clk.c[sim.cur] = vc->c[sim.cur];
 }
 
+/* Another thread's access to l not ordered before the clock vc, or -1. */
+static int plain_unordered_with(const struct sim_loc_state *l,
+				const struct vclock *vc)
+{
+	if (l->w_tid >= 0 && l->w_tid != sim.cur && l->w_clk > vc->c[l->w_tid])
+		return l->w_tid;
+	for (int u = 0; u < sim.n; u++)
+		if (u != sim.cur && l->r_clk.c[u] > vc->c[u])
+			return u;
+	return -1;
+}
+
+uint16_t sim_plain_unordered(uint8_t obj_idx, bool (*is_kind)(uint8_t),
+			     int *other)
+{
+	const struct vclock *vc = &sim_cur()->vc;
+
+	for (uint16_t loc = 1; loc < sim.nlocs; loc++) {
+		const struct sim_loc_state *l = &sim.locs[loc];
+
+		if (!l->info.is_plain || l->info.obj_idx != obj_idx ||
+		    !is_kind(l->info.obj_kind))
+			continue;
+		*other = plain_unordered_with(l, vc);
+		if (*other >= 0)
+			return loc;
+	}
+	return 0;
+}
+
 /*
  * Inline in each access function: it runs on every access.  The access
  * record lives in the thread's state, not on the stack: a sanitizer then

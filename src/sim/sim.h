@@ -126,6 +126,16 @@ void sim_fence(enum sim_mo mo, const struct sim_site *s);
 void sim_release_carry(const sim_atomic_t *x);
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s);
 void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s);
+/*
+ * A free of object obj_idx as a write of its plain fields (as
+ * ThreadSanitizer treats a free): the first plain location of that object,
+ * of a kind is_kind accepts, whose last write or a read by another thread
+ * does not happen-before the calling thread now; 0 if none (*other: that
+ * thread).  For the oracles: not an access, no scheduling point, no change
+ * to the race detector's state.
+ */
+uint16_t sim_plain_unordered(uint8_t obj_idx, bool (*is_kind)(uint8_t),
+			     int *other);
 
 /* What the oracles are shown of every access. */
 enum sim_access_kind {

@@ -38,6 +38,10 @@ enum verdict {
 	VERDICT_TORN_READ,		/* a reader saw a half-done update */
 	VERDICT_RCU_SCOPE,		/* RCU section rules broken */
 	VERDICT_KERNEL_WARN,		/* a WARN_ON/VM_WARN_ON in the model fired */
+	/* lifetimes (oracles, src/check/lifetime.c, refcount.c) */
+	VERDICT_REFCOUNT_SATURATE,	/* refcount_warn_saturate(): overflow, 0, underflow */
+	VERDICT_HELD_AT_EXIT,		/* a thread ended holding a lock or reference */
+	VERDICT_LEAK,			/* unreferenced, never freed; a pin never dropped */
 	VERDICT__COUNT,
 };
 

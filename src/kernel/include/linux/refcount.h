@@ -15,6 +15,12 @@
  * of the readers' puts (__refcount_dec_and_test): a detacher whose add
  * fails on 0 frees the VMA after the last reader's read of vm_mm
  * (tests/kernel-regress/add-not-zero-ctrl-dep.vmt).
+ *
+ * The header's own checks stay as they are: an operation that overflows,
+ * adds to 0 or underflows calls refcount_warn_saturate() (kconfig.h
+ * renames it; src/kernel/ksim.c), which is the refcount-saturate oracle
+ * (src/check/refcount.c).  The kernel's int arithmetic wraps: the
+ * kernel's objects build with its -fno-strict-overflow.
  */
 #ifndef VMLOCK_KSHIM_LINUX_REFCOUNT_H
 #define VMLOCK_KSHIM_LINUX_REFCOUNT_H
