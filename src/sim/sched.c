@@ -414,12 +414,22 @@ void sim_run(struct sim_result *res)
 	res->hash = sim.cfg.no_hash ? 0 : sim.hash;
 }
 
-void sim_note_window(void)
+static void note_window(bool next)
 {
 	const struct sim_strategy *st = sim.cfg.strategy;
 
 	if (sim_in_fiber() && st->window)
-		st->window(sim.cfg.strategy_ctx);
+		st->window(sim.cfg.strategy_ctx, next);
+}
+
+void sim_note_window(void)
+{
+	note_window(false);
+}
+
+void sim_note_window_next(void)
+{
+	note_window(true);
 }
 
 void sim_note_(const char *fmt, ...)
