@@ -324,10 +324,6 @@ void sim_note_window(void)
 {
 }
 
-void sim_note_window_next(void)
-{
-}
-
 /* The hardware interleaves: a retry loop just lets the others run. */
 uint64_t sim_spin_mark(void)
 {

@@ -264,7 +264,7 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
  */
 static void exit_detach(struct vm_area_struct *vma)
 {
-	sim_note_window_next();
+	sim_note_window();
 	if (variant(V_EXIT_WRITE_KILLABLE)) {	/* D4: -EINTR ignored */
 		int err = vma_start_write_killable(vma);
 
@@ -272,7 +272,7 @@ static void exit_detach(struct vm_area_struct *vma)
 	} else {
 		vma_start_write(vma);
 	}
-	sim_note_window_next();
+	sim_note_window();
 	if (!variant(V_EXIT_DETACH_NO_WAIT)) {
 		vma_mark_detached(vma);
 	} else {

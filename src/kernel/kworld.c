@@ -152,7 +152,7 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
 	sim_up_write(&kw.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	if (!vma)
 		return NULL;
-	sim_note_window_next();	/* a lifetime window, as the model's (src/lock/mm.h) */
+	sim_note_window();	/* a lifetime window, as the model's (src/lock/mm.h) */
 	kdebug.vma_alloc(vma->ksim_idx, mm->ksim_idx);
 	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->ksim_idx, 'A' + mm->ksim_idx);
 	sim_addr_write(&vma->vm_mm, (uintptr_t)mm, SIM_SITE("vma->vm_mm ="));
@@ -162,7 +162,7 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
 
 void kvm_area_free(struct vm_area_struct *vma)
 {
-	sim_note_window_next();	/* a lifetime window */
+	sim_note_window();	/* a lifetime window */
 	kdebug.vma_free(vma->ksim_idx);
 	vma_assert_detached(vma);
 	sim_note("vm_area_free(#%u)", vma->ksim_idx);

@@ -62,14 +62,13 @@ static inline struct mm_struct *vma_mm_peek(const struct vm_area_struct *vma)
 
 /*
  * A lifetime event comes next (a free, a reuse, an exit's detach, a put
- * on a recycled VMA): the step that makes it, the thread's next, is a
- * window the run-aware mutation may preempt at (src/mutator/explicit.h),
- * as it is at a reader's touch without a reference.  Search only: no
- * effect on the run or its trace.
+ * on a recycled VMA): the step is a window the run-aware mutation may
+ * preempt at (src/mutator/explicit.h), as it is at a reader's touch
+ * without a reference.  Search only: no effect on the run or its trace.
  */
 static inline void lifetime_window(void)
 {
-	sim_note_window_next();
+	sim_note_window();
 }
 
 /* kernel/fork.c: pins (mm_count) and users (mm_users). */

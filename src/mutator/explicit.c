@@ -194,9 +194,9 @@ static unsigned global_step(const struct vmt_program *p, unsigned t,
 
 /*
  * A cut at a window's step, or one or two steps after it, half the time:
- * the thread stops before the access or the lifetime event, or just
- * after it (a reader after its increment, for a writer or an exit of the
- * VMA's new mm to come in before its put).
+ * a lifetime window is noted where the event comes next, between two
+ * scheduling points, so the step it names is the one before (the
+ * reader's increment, when its put on a recycled VMA comes next).
  */
 static unsigned window_slack(struct mut_rng *r)
 {
@@ -303,7 +303,7 @@ static bool shuffle_pieces(struct piece *pc, unsigned n, struct mut_rng *r)
 /*
  * Interleave the threads' own steps at windows: cut each thread's steps
  * of the recorded run at one to three windows (a thread stops just before
- * the window's access or a step or two after it), then
+ * the window's access, or a step or two after a lifetime window), then
  * put the pieces in a random order that keeps each thread's own: half the
  * time any such order, half the time the recorded one with one or two
  * pieces moved elsewhere.  A deep bug is such an order: a reader

@@ -414,22 +414,12 @@ void sim_run(struct sim_result *res)
 	res->hash = sim.cfg.no_hash ? 0 : sim.hash;
 }
 
-static void note_window(bool next)
+void sim_note_window(void)
 {
 	const struct sim_strategy *st = sim.cfg.strategy;
 
 	if (sim_in_fiber() && st->window)
-		st->window(sim.cfg.strategy_ctx, next);
-}
-
-void sim_note_window(void)
-{
-	note_window(false);
-}
-
-void sim_note_window_next(void)
-{
-	note_window(true);
+		st->window(sim.cfg.strategy_ctx);
 }
 
 void sim_note_(const char *fmt, ...)

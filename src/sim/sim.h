@@ -217,10 +217,8 @@ struct sim_strategy {
 	 * decision takes its default. */
 	int (*choice)(void *ctx);
 	/* Optional: the access the last pick let run is a window, a VMA
-	 * touched under RCU without a reference (sim_note_window()); next:
-	 * the running thread's next access is, the step that makes a
-	 * lifetime event (sim_note_window_next()). */
-	void (*window)(void *ctx, bool next);
+	 * touched under RCU without a reference (sim_note_window()). */
+	void (*window)(void *ctx);
 	/* Optional: an exhaustive search's own reads-from decision.  Called
 	 * for each load that has a choice, with the number of stores it may
 	 * read (ncand >= 2); returns how many stores back from the latest
@@ -314,10 +312,6 @@ void sim_point(const struct sim_site *s);
  * freed and handed out again under it.  Told to the strategy (the
  * recorder keeps the step, for the run-aware mutation to preempt at). */
 void sim_note_window(void);
-/* A lifetime event (a free, a reuse, an exit's detach) is what the
- * running thread's next access makes: that access's step is the window,
- * noted between two scheduling points, before the step is picked. */
-void sim_note_window_next(void);
 /* A site's stable hash (function name and label), computed once. */
 uint32_t sim_site_hash_slow(const struct sim_site *s);
 /*

@@ -177,15 +177,6 @@ void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
 	c->inner_ctx = inner_ctx;
 }
 
-/* A window at step `step`, once, the first RECORD_MAX_WINDOWS only. */
-static void add_window(struct strat_record *c, uint32_t step)
-{
-	if (step > UINT16_MAX || c->nwindows == RECORD_MAX_WINDOWS ||
-	    (c->nwindows && c->windows[c->nwindows - 1] == step))
-		return;
-	c->windows[c->nwindows++] = (uint16_t)step;
-}
-
 static int record_pick(void *ctx, int cur, unsigned ready)
 {
 	struct strat_record *c = ctx;
@@ -193,11 +184,6 @@ static int record_pick(void *ctx, int cur, unsigned ready)
 	struct sim_sched_run *last = c->nruns ? &c->runs[c->nruns - 1] : NULL;
 
 	c->picks++;
-	c->last = t;
-	if (c->pending & (1u << t)) {	/* this step makes the event */
-		c->pending &= ~(1u << t);
-		add_window(c, c->picks - 1);
-	}
 
 	/* Runs are at most 64 steps: the encoding's limit. */
 	if (last && last->thread == t && last->steps < 64) {
@@ -226,19 +212,17 @@ static int record_choice(void *ctx)
 
 /* Every access that is a scheduling point had a pick (at its point, or
  * main's when it resumed the thread), and windows are never local: the
- * window is the last pick's step.  An access may mark it twice.  A
- * window noted for the next access of the running thread (the last
- * pick's) is its next pick's step, whichever comes between: steps
- * ascend, so the list stays in order. */
-static void record_window(void *ctx, bool next)
+ * window is the last pick's step.  An access may mark it twice. */
+static void record_window(void *ctx)
 {
 	struct strat_record *c = ctx;
+	uint32_t step = c->picks - 1;
 
 	VM_ASSERT(c->picks > 0);
-	if (next)
-		c->pending |= 1u << c->last;
-	else
-		add_window(c, c->picks - 1);
+	if (step > UINT16_MAX || c->nwindows == RECORD_MAX_WINDOWS ||
+	    (c->nwindows && c->windows[c->nwindows - 1] == step))
+		return;
+	c->windows[c->nwindows++] = (uint16_t)step;
 }
 
 const struct sim_strategy strategy_record = {

@@ -75,8 +75,6 @@ struct strat_record {
 	 * RECORD_MAX_WINDOWS of them. */
 	uint16_t windows[RECORD_MAX_WINDOWS];
 	unsigned nwindows;
-	int last;		/* the thread of the last pick */
-	unsigned pending;	/* threads whose next step is a window */
 };
 
 /*
