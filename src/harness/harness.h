@@ -38,8 +38,6 @@ struct harness_opts {
 	enum harness_strategy strategy;
 	uint64_t seed;		/* HS_PRNG, HS_PCT */
 	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
-	uint32_t pct_steps;	/* HS_PCT: the steps its change points fall
-				 * in, the run's length; 0: PCT_DEFAULT_STEPS */
 	struct strat_dfs *dfs;	/* HS_DFS: the search, rewound per run */
 	uint32_t step_budget;	/* 0: the default */
 	bool trace;		/* record events for a report */
@@ -51,9 +49,6 @@ struct harness_opts {
 };
 
 #define HARNESS_STEP_BUDGET 20000
-/* PCT's change points fall in its first PCT_DEFAULT_STEPS steps when the
- * run's length is not known (o->pct_steps 0). */
-#define PCT_DEFAULT_STEPS 400
 
 void harness_opts_default(struct harness_opts *o);
 /* Run p; res gets the verdict, message, counts and trace hash. */
@@ -63,8 +58,7 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
  * The runs an input stands for: its own schedule, then, if p->explore is
  * set (and o asks for the input's own schedule), a seeded PRNG schedule
  * and PCT at depth 3 (o->explore: both, or one of them), seeded by the
- * program's encoding; PCT's change points fall within the steps of the
- * input's own run.  Stops at the first violation; *which says which
+ * program's encoding.  Stops at the first violation; *which says which
  * run it was (0, then 1, 2 in that order).
  */
 void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,

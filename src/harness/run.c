@@ -185,8 +185,7 @@ static void pick_strategy(const struct vmt_program *p,
 		cfg->strategy_ctx = &sp;
 		return;
 	case HS_PCT:
-		strat_pct_init(&spct, o->seed, o->pct_depth, p->nthreads,
-			       o->pct_steps ? o->pct_steps : PCT_DEFAULT_STEPS);
+		strat_pct_init(&spct, o->seed, o->pct_depth, p->nthreads, 400);
 		cfg->strategy = &strategy_pct;
 		cfg->strategy_ctx = &spct;
 		return;
@@ -280,19 +279,10 @@ static uint64_t derived_seed(const struct vmt_program *p)
 	return harness_input_hash(buf, vmt_encode(p, buf, sizeof(buf)));
 }
 
-/* What an input's derived runs depend on besides o: the seed (a hash of
- * the program's encoding) and the length of its own schedule's run. */
-struct derived {
-	uint64_t seed;
-	uint32_t steps;
-};
-
-/* The options of run `which` of an input (harness_run_input).  PCT's
- * change points fall within the length of the input's own run, the
- * length its derived runs have too, about: spread over a fixed range
- * longer than the run, most would fall past its end. */
+/* The options of run `which` of an input (harness_run_input), seeded from
+ * h = derived_seed(). */
 static struct harness_opts derived_opts(const struct harness_opts *o,
-					const struct derived *dv, unsigned which)
+					uint64_t h, unsigned which)
 {
 	struct harness_opts d = *o;
 
@@ -300,16 +290,13 @@ static struct harness_opts derived_opts(const struct harness_opts *o,
 		     (o->explore == HE_BOTH && which == 2) ? HS_PCT : HS_PRNG;
 	/* Each schedule's seed is its own, whatever else runs: VMLOCK_EXPLORE
 	 * picks runs, and never changes one. */
-	d.seed = dv->seed + (d.strategy == HS_PCT ? 2 : 1);
+	d.seed = h + (d.strategy == HS_PCT ? 2 : 1);
 	d.pct_depth = 3;
-	d.pct_steps = dv->steps ? dv->steps : 1;
 	return d;
 }
 
-/* harness_run_input(), and *dv of its derived runs. */
-static void run_input(const struct vmt_program *p, const struct harness_opts *o,
-		      struct sim_result *res, unsigned *which,
-		      struct derived *dv)
+void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
+		       struct sim_result *res, unsigned *which)
 {
 	unsigned runs = !p->explore || o->strategy != HS_BYTES ? 1 :
 			o->explore == HE_BOTH ? 3 : 2;
@@ -318,10 +305,10 @@ static void run_input(const struct vmt_program *p, const struct harness_opts *o,
 	harness_run(p, o, res);
 	if (res->verdict != VERDICT_CLEAN || runs == 1)
 		return;
-	dv->seed = derived_seed(p);	/* once for the derived runs */
-	dv->steps = res->steps;
+	uint64_t h = derived_seed(p);	/* once for the derived runs */
+
 	while (res->verdict == VERDICT_CLEAN && ++*which < runs) {
-		struct harness_opts d = derived_opts(o, dv, *which);
+		struct harness_opts d = derived_opts(o, h, *which);
 
 		harness_run(p, &d, res);
 	}
@@ -329,24 +316,15 @@ static void run_input(const struct vmt_program *p, const struct harness_opts *o,
 		*which = 0;
 }
 
-void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
-		       struct sim_result *res, unsigned *which)
-{
-	struct derived dv;
-
-	run_input(p, o, res, which, &dv);
-}
-
 bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
 		    struct sim_result *res)
 {
 	unsigned which;
-	struct derived dv = { 0, 0 };
 
-	run_input(p, o, res, &which, &dv);
+	harness_run_input(p, o, res, &which);
 	if (which == 0)
 		return true;
-	struct harness_opts d = derived_opts(o, &dv, which);
+	struct harness_opts d = derived_opts(o, derived_seed(p), which);
 	struct vmt_program q = *p;
 
 	d.record = true;
@@ -367,10 +345,8 @@ void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
 
 	t.trace = false;
 	if (!harness_settle(p, &t, res)) {
-		struct derived dv = { 0, 0 };
-
-		run_input(p, &t, res, &which, &dv);
-		t = derived_opts(o, &dv, which);
+		harness_run_input(p, &t, res, &which);
+		t = derived_opts(o, derived_seed(p), which);
 	}
 	t.trace = true;
 	harness_run(p, &t, res);
