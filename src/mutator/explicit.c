@@ -294,7 +294,12 @@ static bool shuffle_pieces(struct piece *pc, unsigned n, struct mut_rng *r)
 			x -= have[t] - next[t];
 		out[i] = by[t][next[t]++];
 	}
-	bool moved = memcmp(pc, out, n * sizeof(out[0])) != 0;
+	bool moved = false;
+
+	/* Field by field: a piece's padding is not a value (memcmp would
+	 * read it uninitialised). */
+	for (unsigned i = 0; i < n; i++)
+		moved |= pc[i].thread != out[i].thread || pc[i].from != out[i].from;
 
 	memcpy(pc, out, n * sizeof(out[0]));
 	return moved;
