@@ -58,13 +58,26 @@ bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,
 
 /*
  * One schedule mutation of a copy of e's program, encoded into out: if
- * the run had windows, one time in two a preemption at a window, else one
- * of vmt_mutate_schedule().  Returns the size, or 0 if none applies or cap
+ * the run had windows, one time in two a mutation at its windows (a
+ * preemption at one, a chain of visits, an interleaving of pieces), else
+ * one of vmt_mutate_schedule().  Returns the size, or 0 if none applies or cap
  * is below a header (out is then untouched).  A caller that keeps e saves
  * the run that made it.
  */
 size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
 				   size_t cap, uint64_t seed);
+
+/*
+ * The interleaving of pieces, one of the window mutations of
+ * vmt_mutate_explicit_program(): each thread's steps in explicit schedule
+ * p (made by vmt_schedule_make_explicit() with windows w) cut at one to
+ * three of the windows, the pieces put in a random order that keeps each
+ * thread's own.  Every thread keeps its number of steps.  p is not
+ * canonicalised.  False if w is empty, a window is past p's runs or the
+ * pieces do not fit the schedule (p is then scribbled on).
+ */
+bool vmt_windows_interleave(struct vmt_program *p, const struct vmt_windows *w,
+			    uint64_t seed);
 
 /*
  * vmt_explicit_make() then vmt_mutate_explicit_program().  Returns the
