@@ -64,8 +64,15 @@
 struct access {
 	uint32_t wr[LIT_MAX_PROCS], seen[LIT_MAX_PROCS], obs[LIT_MAX_PROCS];
 	bool any_wr[LIT_MAX_PROCS], any_seen[LIT_MAX_PROCS], any_obs[LIT_MAX_PROCS];
-	/* The locks held at every write of v by process p. */
-	uint32_t locked[LIT_MAX_PROCS][LIT_MAX_VARS];
+	/* The locks held at every write (read) of v by process p. */
+	uint32_t locked[LIT_MAX_PROCS][LIT_MAX_VARS], rlocked[LIT_MAX_PROCS][LIT_MAX_VARS];
+	bool any_rd[LIT_MAX_PROCS];
+	/* Store history: the stores to v (any: through a register) over all
+	 * processes, and the variables a plain load reads (not an RMW, which
+	 * reads the latest store). */
+	int nstores[LIT_MAX_VARS], any_stores;
+	uint32_t loaded;
+	bool any_loaded;
 };
 
 /* The ordering state at a point of one process (bit i: event i). */
@@ -83,6 +90,12 @@ struct state {
 	uint64_t taint[LIT_MAX_REGS];	/* loads a register's value depends on */
 	uint64_t mem[LIT_MAX_VARS];	/* ... a private variable's value */
 	uint64_t ctrl;		/* loads the enclosing conditions depend on */
+	/* Stronger than the LKMM (the mapping, docs/weak-memory.md): events
+	 * the simulator orders before every later access (extra) or every
+	 * later store (extra_w) where the LKMM does not. */
+	uint64_t extra, extra_w;
+	uint64_t wfree;		/* stores no W->W fence orders yet */
+	uint64_t ulk;		/* events up to an unlock before the last lock */
 };
 
 struct blind {
@@ -92,7 +105,9 @@ struct blind {
 	int proc, nev;
 	int loc[MAX_EVENTS];
 	char what[MAX_EVENTS][48];
-	char lb[160], mo[160];	/* the first pair of each class */
+	uint64_t talk;		/* events that talk to another process */
+	const char *by[MAX_EVENTS];	/* what puts an event in extra */
+	char lb[200], mo[200], sm[200];	/* the first pair of each class */
 };
 
 static uint64_t bit(int i)
@@ -179,9 +194,70 @@ static bool shielded(const struct blind *b, const struct state *s, int v)
 	return true;
 }
 
+/* Whether every other process reads v only holding lock l: what they
+ * see of v follows the critical sections of l, which the simulator runs
+ * whole as the LKMM orders them. */
+static bool read_under(const struct blind *b, int v, int l)
+{
+	if (v < 0 || l < 0)
+		return false;
+	for (int p = 0; p < b->t->nprocs; p++)
+		if (p != b->proc && (b->acc.any_rd[p] || !(b->acc.rlocked[p][v] & (1u << l))))
+			return false;
+	return true;
+}
+
+/* The stores in m whose location some process reads outside lock l. */
+static uint64_t read_outside(const struct blind *b, uint64_t m, int l)
+{
+	for (int k = 0; k < MAX_EVENTS; k++)
+		if ((m & bit(k)) && read_under(b, b->loc[k], l))
+			m &= ~bit(k);
+	return m;
+}
+
+static bool same_loc(const struct blind *b, int i, int v)
+{
+	return i < MAX_EVENTS && v >= 0 && b->loc[i] == v;
+}
+
 static bool private(const struct blind *b, int v)
 {
 	return v >= 0 && !others(b, b->acc.seen, b->acc.any_seen, v);
+}
+
+/* Event i (a load, or a store: the store flag) talks to another process:
+ * every event in extra (extra_w, for a relaxed store) it is not ordered
+ * after in the LKMM by cover (an address dependency, or smp_rmb(), for a
+ * load; a data or control dependency for a store) is a pair the
+ * simulator orders and the LKMM does not. */
+static void stronger_check(struct blind *b, const struct state *s, int i, int v,
+			   uint64_t cover, bool store)
+{
+	uint64_t m = (s->extra | (store ? s->extra_w : 0)) & ~cover;
+	char class[128];
+
+	for (int k = 0; k < MAX_EVENTS && m && !b->sm[0]; k++) {
+		if (!(m & bit(k)) || same_loc(b, k, v))
+			continue;
+		snprintf(class, sizeof(class), "stronger mapping: %s", b->by[k]);
+		found(b, b->sm, class, k, i);
+	}
+}
+
+/* The simulator orders the events in m (those that talk) before every
+ * later access (store_only: every later store), the LKMM does not. */
+static void stronger(struct blind *b, struct state *s, uint64_t m, bool store_only,
+		     const char *why)
+{
+	m &= b->talk;
+	for (int k = 0; k < MAX_EVENTS; k++)
+		if (m & bit(k))
+			b->by[k] = why;
+	if (store_only)
+		s->extra_w |= m;
+	else
+		s->extra |= m;
 }
 
 /* A load (the read of an RMW too): the taint of its value (its event;
@@ -189,14 +265,24 @@ static bool private(const struct blind *b, int v)
  * of the value stored there).  An acquire orders it, and what smp_rmb()
  * or an address dependency ordered before it, before every later access. */
 static uint64_t on_load(struct blind *b, struct state *s, const char *name, int v,
-			uint64_t addr, bool acquire, bool noreturn)
+			uint64_t addr, bool acquire, bool noreturn, bool rmw)
 {
 	int i = new_event(b, name, v);
 	uint64_t taint = bit(i) | addr;
 
 	if (b->collect) {
 		mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
+		if (!rmw)
+			mark(&b->acc.loaded, &b->acc.any_loaded, v);
+		if (v >= 0)
+			b->acc.rlocked[b->proc][v] &= s->held;
+		else
+			b->acc.any_rd[b->proc] = true;
 		return taint;
+	}
+	if (written_elsewhere(b, v)) {
+		b->talk |= bit(i);
+		stronger_check(b, s, i, v, addr | s->rmb, false);
 	}
 	if (private(b, v))
 		taint |= s->mem[v];
@@ -209,11 +295,6 @@ static uint64_t on_load(struct blind *b, struct state *s, const char *name, int 
 	if (!noreturn)
 		s->loads |= bit(i);
 	return taint;
-}
-
-static bool same_loc(const struct blind *b, int i, int v)
-{
-	return i < MAX_EVENTS && v >= 0 && b->loc[i] == v;
 }
 
 /* A store: every open load and store it is not ordered after is a pair
@@ -229,6 +310,10 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 			mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
 		if (v >= 0)
 			b->acc.locked[b->proc][v] &= s->held;
+		if (v >= 0)
+			b->acc.nstores[v]++;
+		else
+			b->acc.any_stores++;
 		return;
 	}
 	if (private(b, v))	/* a dependency through memory (rfi) */
@@ -243,6 +328,13 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 	 * critical sections are, which the simulator runs as they are. */
 	bool co_exit = !lock_word && written_elsewhere(b, v);
 	bool rf_exit = observed && !release;
+
+	if (observed || co_exit) {
+		b->talk |= bit(i);
+		s->wfree |= bit(i);
+		if (!release)
+			stronger_check(b, s, i, v, deps | s->ctrl, true);
+	}
 	uint64_t r = rf_exit ? s->open_r & ~(deps | s->ctrl) : 0;
 	uint64_t w = co_exit ? s->open_ws : rf_exit ? s->open_w : 0;
 
@@ -266,6 +358,10 @@ static void merge(struct state *a, const struct state *b)
 	a->open_w |= b->open_w;
 	a->open_ws |= b->open_ws;
 	a->loads |= b->loads;
+	a->extra |= b->extra;
+	a->extra_w |= b->extra_w;
+	a->wfree |= b->wfree;
+	a->ulk &= b->ulk;
 	a->rmb &= b->rmb;
 	a->before_atomic &= b->before_atomic;
 	a->upto_rmw &= b->upto_rmw;
@@ -285,6 +381,9 @@ static void close_events(struct state *s, uint64_t m)
 	s->open_ws &= ~m;
 	s->open_r &= ~m;
 	s->open_w &= ~m;
+	s->extra &= ~m;
+	s->extra_w &= ~m;
+	s->wfree &= ~m;
 }
 
 /* The fences, by what they order in the LKMM. */
@@ -303,15 +402,31 @@ static void on_fence(struct blind *b, struct state *s, const char *name)
 		s->open_r = 0;
 	} else if (!strcmp(name, "smp_wmb")) {
 		s->open_w = 0;
+		s->extra_w &= ~s->wfree;
+		s->wfree = 0;
 	} else if (!strcmp(name, "smp_mb__before_atomic")) {
+		/* Ordered before the next RMW and what follows it (the RMW
+		 * closes them); the simulator's fence orders them before the
+		 * accesses in between too. */
 		s->before_atomic |= all_upto(b);
+		stronger(b, s, all_upto(b), false,
+			 "smp_mb__before_atomic() not before its RMW");
 	} else if (!strcmp(name, "smp_mb__after_atomic")) {
 		close_events(s, s->upto_rmw);
+		stronger(b, s, all_upto(b) & ~s->upto_rmw, false,
+			 "smp_mb__after_atomic() not after an RMW");
 	} else if (!strcmp(name, "smp_mb__after_spinlock")) {
 		close_events(s, s->upto_lock);
+		stronger(b, s, all_upto(b) & ~s->upto_lock, false,
+			 "smp_mb__after_spinlock() not after a lock");
+	} else if (!strcmp(name, "smp_mb__after_unlock_lock")) {
+		/* po-unlock-lock-po already orders the R->W and W->W pairs
+		 * the LKMM's fence would; the simulator's fence orders the
+		 * accesses after the unlock too, and W->R pairs. */
+		stronger(b, s, all_upto(b) & ~s->ulk, false,
+			 "smp_mb__after_unlock_lock() not after unlock+lock");
 	}
-	/* smp_mb__after_unlock_lock: po-unlock-lock-po already orders the
-	 * pairs it would; barrier: nothing at run time. */
+	/* barrier: nothing at run time. */
 }
 
 static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e);
@@ -339,11 +454,11 @@ static uint64_t on_rmw(struct blind *b, struct state *s, const struct lit_prim *
 	on_rmw_start(s);
 	if (p->full && !cond) {
 		close_events(s, ~0ull);
-		val = on_load(b, s, p->name, v, addr, true, false);
+		val = on_load(b, s, p->name, v, addr, true, false, true);
 		on_store(b, s, p->name, v, addr | data | val, true, false);
 		close_events(s, ~0ull);
 	} else {
-		val = on_load(b, s, p->name, v, addr, acq, p->op == LP_RMW_VOID);
+		val = on_load(b, s, p->name, v, addr, acq, p->op == LP_RMW_VOID, true);
 		/* A fully ordered conditional RMW writes only when it
 		 * succeeds, ordered after and before everything. */
 		on_store(b, s, p->name, v, addr | data | val,
@@ -362,9 +477,12 @@ static void on_lock(struct blind *b, struct state *s, const struct lit_prim *p,
 
 	if (b->collect && try)
 		mark(&b->acc.obs[b->proc], &b->acc.any_obs[b->proc], v);
-	if (!b->collect)	/* po-unlock-lock-po, any two locks */
+	if (!b->collect) {	/* po-unlock-lock-po, any two locks */
 		s->open_r &= ~s->upto_unlock, s->open_w &= ~s->upto_unlock;
-	on_load(b, s, p->name, v, addr, !try, false);
+		s->extra_w &= ~s->upto_unlock;
+		s->ulk = s->upto_unlock;
+	}
+	on_load(b, s, p->name, v, addr, !try, false, true);
 	on_store(b, s, p->name, v, addr, false, true);
 	s->upto_lock = all_upto(b);
 	if (!try && v >= 0)
@@ -392,10 +510,15 @@ static uint64_t on_call(struct blind *b, struct state *s, const struct lit_expr 
 	uint64_t data = arg_taint(taint, e, p->op == LP_CMPXCHG ? p->val2 : p->val);
 
 	switch (p->op) {
-	case LP_LOAD:	/* rcu_dereference() is a READ_ONCE() in the LKMM */
-		return on_load(b, s, p->name, v, addr,
-			       p->mo == SIM_ACQUIRE && strcmp(p->name, "rcu_dereference"),
-			       false);
+	case LP_LOAD: {	/* rcu_dereference() is a READ_ONCE() in the LKMM */
+		bool deref = !strcmp(p->name, "rcu_dereference");
+		uint64_t t = on_load(b, s, p->name, v, addr, p->mo == SIM_ACQUIRE && !deref,
+				     false, false);
+
+		if (deref && !b->collect)
+			stronger(b, s, bit(b->nev - 1), false, "rcu_dereference() as acquire");
+		return t;
+	}
 	case LP_STORE:
 		on_store(b, s, p->name, v, addr | data, p->mo == SIM_RELEASE, false);
 		return 0;
@@ -410,13 +533,16 @@ static uint64_t on_call(struct blind *b, struct state *s, const struct lit_expr 
 	case LP_UNLOCK:
 		on_store(b, s, p->name, v, addr, true, true);
 		s->upto_unlock = all_upto(b);
+		if (!b->collect)	/* its release fence: interp.c */
+			stronger(b, s, read_outside(b, s->wfree, v), true,
+				 "spin_unlock()'s release fence");
 		if (v >= 0)
 			s->held &= ~(1u << v);
 		return 0;
 	case LP_IS_LOCKED:
 		if (b->collect)
 			mark(&b->acc.obs[b->proc], &b->acc.any_obs[b->proc], v);
-		return on_load(b, s, p->name, v, addr, false, false);
+		return on_load(b, s, p->name, v, addr, false, false, false);
 	case LP_SYNC_RCU:
 		if (!b->collect)
 			close_events(s, ~0ull);
@@ -440,6 +566,18 @@ static uint64_t walk_cond(struct blind *b, struct state *s, const struct lit_exp
 	return t;
 }
 
+/* Whether interp.c runs e, assigned to register r, as an acquire: a
+ * relaxed load whose register a later access uses as an address. */
+static bool dep_acquire(const struct blind *b, int r, const struct lit_expr *e)
+{
+	if (!(b->t->addr_dep[b->proc] & (1u << r)))
+		return false;
+	if (e->kind == LE_DEREF)
+		return true;
+	return e->kind == LE_CALL && lit_prim(e->idx)->op == LP_LOAD &&
+	       lit_prim(e->idx)->mo == SIM_RELAXED;
+}
+
 static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 {
 	if (!e)
@@ -450,7 +588,7 @@ static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 	case LE_DEREF: {	/* a plain read */
 		uint64_t addr = walk(b, s, e->a);
 
-		return on_load(b, s, "plain read", var_of(e->a), addr, false, false);
+		return on_load(b, s, "plain read", var_of(e->a), addr, false, false, false);
 	}
 	case LE_ADDR:
 		return walk(b, s, e->a && e->a->kind == LE_DEREF ? e->a->a : e->a);
@@ -466,8 +604,13 @@ static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 	case LE_ASSIGN: {
 		const struct lit_expr *l = e->a;
 
-		if (l->kind == LE_REG)
-			return s->taint[l->idx] = walk(b, s, e->b);
+		if (l->kind == LE_REG) {
+			s->taint[l->idx] = walk(b, s, e->b);
+			if (!b->collect && dep_acquire(b, l->idx, e->b))
+				stronger(b, s, bit(b->nev - 1), false,
+					 "address dependency as acquire");
+			return s->taint[l->idx];
+		}
 		uint64_t addr = walk(b, s, l->a), val = walk(b, s, e->b);
 
 		on_store(b, s, "plain write", var_of(l->a), addr | val, false, false);
@@ -502,12 +645,30 @@ static void walk_stmt(struct blind *b, struct state *s, const struct lit_stmt *s
 	}
 }
 
+/* The store history: a load may need a store older than the last
+ * SIM_HISTORY of its location (the initial value counts), which the
+ * simulator no longer offers.  Every store site of a test runs at most
+ * once, so more sites than that on a location some plain load reads. */
+static void history(const struct blind *b, char *why, size_t len)
+{
+	for (int v = 0; v < b->t->nvars; v++) {
+		int n = 1 + b->acc.nstores[v] + b->acc.any_stores;
+
+		if (n > SIM_HISTORY && (b->acc.any_loaded || (b->acc.loaded & (1u << v)))) {
+			snprintf(why, len, "store history (%s: %d stores, the simulator keeps %d)",
+				 b->t->vars[v], n, SIM_HISTORY);
+			return;
+		}
+	}
+}
+
 bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 {
 	static struct blind b;
 
 	memset(&b, 0, sizeof(b));
 	memset(b.acc.locked, 0xff, sizeof(b.acc.locked));
+	memset(b.acc.rlocked, 0xff, sizeof(b.acc.rlocked));
 	b.t = t;
 	for (int pass = 0; pass < 2; pass++) {
 		b.collect = pass == 0;
@@ -516,9 +677,12 @@ bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 
 			memset(&s, 0, sizeof(s));
 			b.nev = 0;
+			b.talk = 0;
 			walk_stmt(&b, &s, t->procs[b.proc].body);
 		}
 	}
-	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo);
+	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo[0] ? b.mo : b.sm);
+	if (!why[0])
+		history(&b, why, len);
 	return why[0] != 0;
 }

@@ -158,7 +158,7 @@ static void run_file(struct opts *o, const char *path)
 		report(o, &t, "unsupported", NULL, r.error);
 		return;
 	}
-	char why[160];
+	char why[200];
 
 	if (strcmp(r.verdict, "Sometimes") != 0 && lit_blind_spot(&t, why, sizeof(why))) {
 		/* An execution we never produce could be the one that turns
