@@ -67,12 +67,14 @@ struct access {
 	/* The locks held at every write (read) of v by process p. */
 	uint32_t locked[LIT_MAX_PROCS][LIT_MAX_VARS], rlocked[LIT_MAX_PROCS][LIT_MAX_VARS];
 	bool any_rd[LIT_MAX_PROCS];
-	/* Store history: the stores to v (any: through a register) over all
-	 * processes, and the variables a plain load reads (not an RMW, which
-	 * reads the latest store). */
-	int nstores[LIT_MAX_VARS], any_stores;
-	uint32_t loaded;
-	bool any_loaded;
+	/* Store history: each process's stores to v (any: through a
+	 * register). */
+	int nstores[LIT_MAX_PROCS][LIT_MAX_VARS], any_stores[LIT_MAX_PROCS];
+	/* Every process's events: location (-1: through a register), which
+	 * are stores, how many (cycle()). */
+	int8_t evloc[LIT_MAX_PROCS][MAX_EVENTS];
+	uint64_t evstore[LIT_MAX_PROCS];
+	int nev[LIT_MAX_PROCS];
 };
 
 /* The ordering state at a point of one process (bit i: event i). */
@@ -96,6 +98,7 @@ struct state {
 	uint64_t extra, extra_w;
 	uint64_t wfree;		/* stores no W->W fence orders yet */
 	uint64_t ulk;		/* events up to an unlock before the last lock */
+	int nst[LIT_MAX_VARS], nst_any;	/* stores so far, per variable */
 };
 
 struct blind {
@@ -108,11 +111,18 @@ struct blind {
 	uint64_t talk;		/* events that talk to another process */
 	const char *by[MAX_EVENTS];	/* what puts an event in extra */
 	char lb[200], mo[200], sm[200];	/* the first pair of each class */
+	char hist[200];		/* the first load the store history may fail */
 };
 
 static uint64_t bit(int i)
 {
 	return i < MAX_EVENTS ? 1ull << i : 0;
+}
+
+/* The events of process p (as the first pass numbered them). */
+static uint64_t all_events(const struct access *a, int p)
+{
+	return a->nev[p] >= MAX_EVENTS ? ~0ull : bit(a->nev[p]) - 1;
 }
 
 /* Every event so far. */
@@ -161,10 +171,52 @@ static int new_event(struct blind *b, const char *name, int v)
 			 b->proc, MAX_EVENTS);
 	if (i < MAX_EVENTS) {
 		b->loc[i] = v;
+		if (b->collect) {
+			b->acc.evloc[b->proc][i] = (int8_t)v;
+			b->acc.nev[b->proc] = i + 1;
+		}
 		snprintf(b->what[i], sizeof(b->what[i]), "%s(%s)", name,
 			 v >= 0 ? b->t->vars[v] : "*r");
 	}
 	return i;
+}
+
+/* Whether the pair first -> second of the current process can close a
+ * cycle of "must run before" edges: from the second, through program
+ * order and from a store to another process's access of its location,
+ * back to the first.  (Both arms of an if count as program order, and a
+ * location through a register as every location: more paths, never
+ * fewer.) */
+static bool cycle(const struct blind *b, int first, int second)
+{
+	uint64_t seen[LIT_MAX_PROCS] = { 0 }, todo[LIT_MAX_PROCS] = { 0 };
+	const struct access *a = &b->acc;
+	bool more = true;
+
+	todo[b->proc] = bit(second);
+	while (more) {
+		more = false;
+		for (int p = 0; p < b->t->nprocs; p++) {
+			for (int i = 0; i < a->nev[p]; i++) {
+				if (!(todo[p] & bit(i)) || (seen[p] & bit(i)))
+					continue;
+				seen[p] |= bit(i);
+				if (p == b->proc && i == first)
+					return true;
+				/* program order: every later event */
+				todo[p] |= ~(bit(i + 1) - 1) & (all_events(a, p));
+				if (!(a->evstore[p] & bit(i)))
+					continue;
+				for (int q = 0; q < b->t->nprocs; q++)
+					for (int j = 0; j < a->nev[q] && q != p; j++)
+						if (a->evloc[q][j] < 0 || a->evloc[p][i] < 0 ||
+						    a->evloc[q][j] == a->evloc[p][i])
+							todo[q] |= bit(j);
+				more = true;
+			}
+		}
+	}
+	return false;
 }
 
 static void found(struct blind *b, char *why, const char *class, int first, int second)
@@ -226,6 +278,29 @@ static bool private(const struct blind *b, int v)
 	return v >= 0 && !others(b, b->acc.seen, b->acc.any_seen, v);
 }
 
+/* The store history: a load may need a store older than the last
+ * SIM_HISTORY of its location (the initial value counts), which the
+ * simulator no longer offers.  Every store site runs at most once, and a
+ * load runs after its own process's earlier stores only: more stores than
+ * that can have run before it, its own process's so far and every other
+ * process's (a location through a register: the most of any). */
+static void history(struct blind *b, const struct state *s, int v)
+{
+	for (int x = 0; x < b->t->nvars && !b->hist[0]; x++) {
+		int n = 1 + s->nst[x] + s->nst_any;
+
+		if (v >= 0 && x != v)
+			continue;
+		for (int p = 0; p < b->t->nprocs; p++)
+			if (p != b->proc)
+				n += b->acc.nstores[p][x] + b->acc.any_stores[p];
+		if (n > SIM_HISTORY)
+			snprintf(b->hist, sizeof(b->hist),
+				 "store history (P%d %s: %d stores may run before it, the simulator keeps %d)",
+				 b->proc, b->what[b->nev - 1 < MAX_EVENTS ? b->nev - 1 : 0], n, SIM_HISTORY);
+	}
+}
+
 /* Event i (a load, or a store: the store flag) talks to another process:
  * every event in extra (extra_w, for a relaxed store) it is not ordered
  * after in the LKMM by cover (an address dependency, or smp_rmb(), for a
@@ -272,14 +347,14 @@ static uint64_t on_load(struct blind *b, struct state *s, const char *name, int 
 
 	if (b->collect) {
 		mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
-		if (!rmw)
-			mark(&b->acc.loaded, &b->acc.any_loaded, v);
 		if (v >= 0)
 			b->acc.rlocked[b->proc][v] &= s->held;
 		else
 			b->acc.any_rd[b->proc] = true;
 		return taint;
 	}
+	if (!rmw)
+		history(b, s, v);
 	if (written_elsewhere(b, v)) {
 		b->talk |= bit(i);
 		stronger_check(b, s, i, v, addr | s->rmb, false);
@@ -310,14 +385,19 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 			mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
 		if (v >= 0)
 			b->acc.locked[b->proc][v] &= s->held;
+		b->acc.evstore[b->proc] |= bit(i);
 		if (v >= 0)
-			b->acc.nstores[v]++;
+			b->acc.nstores[b->proc][v]++;
 		else
-			b->acc.any_stores++;
+			b->acc.any_stores[b->proc]++;
 		return;
 	}
 	if (private(b, v))	/* a dependency through memory (rfi) */
 		s->mem[v] = deps;
+	if (v >= 0)
+		s->nst[v]++;
+	else
+		s->nst_any++;
 	bool observed = lock_word ? others(b, b->acc.obs, b->acc.any_obs, v) :
 				    others(b, b->acc.seen, b->acc.any_seen, v);
 
@@ -339,9 +419,9 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 	uint64_t w = co_exit ? s->open_ws : rf_exit ? s->open_w : 0;
 
 	for (int k = 0; k < MAX_EVENTS; k++) {
-		if ((r & bit(k)) && !same_loc(b, k, v))
+		if ((r & bit(k)) && !same_loc(b, k, v) && cycle(b, k, i))
 			found(b, b->lb, "load buffering", k, i);
-		if ((w & bit(k)) && !same_loc(b, k, v))
+		if ((w & bit(k)) && !same_loc(b, k, v) && cycle(b, k, i))
 			found(b, b->mo, "modification order", k, i);
 	}
 	if (co_exit && !shielded(b, s, v)) {
@@ -362,6 +442,9 @@ static void merge(struct state *a, const struct state *b)
 	a->extra_w |= b->extra_w;
 	a->wfree |= b->wfree;
 	a->ulk &= b->ulk;
+	a->nst_any = a->nst_any > b->nst_any ? a->nst_any : b->nst_any;
+	for (int v = 0; v < LIT_MAX_VARS; v++)
+		a->nst[v] = a->nst[v] > b->nst[v] ? a->nst[v] : b->nst[v];
 	a->rmb &= b->rmb;
 	a->before_atomic &= b->before_atomic;
 	a->upto_rmw &= b->upto_rmw;
@@ -645,23 +728,6 @@ static void walk_stmt(struct blind *b, struct state *s, const struct lit_stmt *s
 	}
 }
 
-/* The store history: a load may need a store older than the last
- * SIM_HISTORY of its location (the initial value counts), which the
- * simulator no longer offers.  Every store site of a test runs at most
- * once, so more sites than that on a location some plain load reads. */
-static void history(const struct blind *b, char *why, size_t len)
-{
-	for (int v = 0; v < b->t->nvars; v++) {
-		int n = 1 + b->acc.nstores[v] + b->acc.any_stores;
-
-		if (n > SIM_HISTORY && (b->acc.any_loaded || (b->acc.loaded & (1u << v)))) {
-			snprintf(why, len, "store history (%s: %d stores, the simulator keeps %d)",
-				 b->t->vars[v], n, SIM_HISTORY);
-			return;
-		}
-	}
-}
-
 bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 {
 	static struct blind b;
@@ -681,8 +747,6 @@ bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 			walk_stmt(&b, &s, t->procs[b.proc].body);
 		}
 	}
-	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo[0] ? b.mo : b.sm);
-	if (!why[0])
-		history(&b, why, len);
+	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo[0] ? b.mo : b.sm[0] ? b.sm : b.hist);
 	return why[0] != 0;
 }
