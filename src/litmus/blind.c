@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * blind.c - which tests the simulator's two blind spots could decide.
+ * blind.c - which tests the simulator's blind spots could decide: load
+ * buffering, modification order against execution order, the mapping
+ * stronger than the LKMM, the store history.
  *
  * The simulator runs each thread's accesses in program order, a load
  * reads only stores already executed, and stores to one location take
@@ -19,13 +21,15 @@
  * cycles are the LKMM's too; when one pair is unordered, the LKMM may
  * allow an outcome the simulator never produces.
  *
- * A pair takes part only when both its ends talk to another thread: the
- * load's location is written by another process (else it reads the same
- * value whenever it runs), the first store's location is written by
- * another process (else the stale reads the simulator has already show its
- * late arrival), and the second store's location is accessed by another
- * process (a lock's own write: observed with spin_is_locked or
- * spin_trylock).  A location reached through a register is any location.
+ * A pair takes part only when it can close such a cycle (cycle(): from
+ * its store, through program order and from a store to another process's
+ * access of its location, back to its first event), and both its ends
+ * talk to another thread: the load's location is written by another
+ * process (else it reads the same value whenever it runs), the first
+ * store's location is written by another process (else the stale reads
+ * the simulator has already show its late arrival), and the second
+ * store's location is accessed by another process (a lock's own write:
+ * observed with spin_is_locked or spin_trylock).  A location reached through a register is any location.
  * A location every other writer writes only holding a lock held here is
  * out of any cycle (shielded()).
  *
@@ -41,10 +45,23 @@
  * any lock) between them; the same location (coherence); for two stores
  * also smp_wmb() and a release second store, unless another process
  * overwrites the second store's location: only a strong fence forbids a
- * modification-order cycle (2+2W with smp_wmb() is allowed).  A failed conditional RMW orders nothing, so cmpxchg,
- * atomic_add_unless and spin_trylock are taken as failing where that is
- * weaker.  Over both arms of an if, a pair is unordered when it is on
+ * modification-order cycle (2+2W with smp_wmb() is allowed).  A failed
+ * conditional RMW orders nothing, so cmpxchg, atomic_add_unless and
+ * spin_trylock are taken as failing where that is weaker.  Over both arms of an if, a pair is unordered when it is on
  * either arm.
+ *
+ * The mapping (prims.c, interp.c) is stronger than the LKMM in places
+ * (docs/weak-memory.md): a load run as an acquire (an address dependency,
+ * rcu_dereference()) orders every later access, smp_mb__before_atomic()
+ * and the other conditional fences are smp_mb() wherever they stand,
+ * spin_unlock()'s release fence orders earlier stores before the stores
+ * after the unlock.  stronger() collects the events the simulator so
+ * orders and the LKMM does not; a later access that talks to another
+ * process and is not ordered after one of them otherwise is a "stronger
+ * mapping" pair (no cycle needed: store buffering is what those fences
+ * decide).  And a load of a location where more than SIM_HISTORY stores
+ * (the initial value counts) can have run before it may need a store the
+ * simulator no longer keeps: "store history".
  *
  * The analysis is static and conservative: a test it names may still be
  * decided right, but a test it passes has no unordered pair for the
