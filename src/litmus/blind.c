@@ -92,6 +92,10 @@ struct access {
 	int8_t evloc[LIT_MAX_PROCS][MAX_EVENTS];
 	uint64_t evstore[LIT_MAX_PROCS];
 	int nev[LIT_MAX_PROCS];
+	/* Variables whose modification order something observes: a load or
+	 * an RMW reads them, or the condition (or filter) names their final
+	 * value; the others' stores may take any order (cycle()). */
+	uint32_t co_seen;
 };
 
 /* The ordering state at a point of one process (bit i: event i). */
@@ -115,7 +119,6 @@ struct state {
 	uint64_t extra, extra_w;
 	uint64_t wfree;		/* stores no W->W fence orders yet */
 	uint64_t ulk;		/* events up to an unlock before the last lock */
-	int nst[LIT_MAX_VARS], nst_any;	/* stores so far, per variable */
 };
 
 struct blind {
@@ -198,6 +201,19 @@ static int new_event(struct blind *b, const char *name, int v)
 	return i;
 }
 
+/* Whether store i of process p must run before access j of process q:
+ * the same location (through a register: any), and for two stores, a
+ * location whose modification order something observes. */
+static bool linked(const struct access *a, int p, int i, int q, int j)
+{
+	int v = a->evloc[p][i], w = a->evloc[q][j];
+	int x = v >= 0 ? v : w;
+
+	if (v >= 0 && w >= 0 && v != w)
+		return false;
+	return !(a->evstore[q] & bit(j)) || x < 0 || (a->co_seen & (1u << x));
+}
+
 /* Whether the pair first -> second of the current process can close a
  * cycle of "must run before" edges: from the second, through program
  * order and from a store to another process's access of its location,
@@ -226,8 +242,7 @@ static bool cycle(const struct blind *b, int first, int second)
 					continue;
 				for (int q = 0; q < b->t->nprocs; q++)
 					for (int j = 0; j < a->nev[q] && q != p; j++)
-						if (a->evloc[q][j] < 0 || a->evloc[p][i] < 0 ||
-						    a->evloc[q][j] == a->evloc[p][i])
+						if (linked(a, p, i, q, j))
 							todo[q] |= bit(j);
 				more = true;
 			}
@@ -296,15 +311,15 @@ static bool private(const struct blind *b, int v)
 }
 
 /* The store history: a load may need a store older than the last
- * SIM_HISTORY of its location (the initial value counts), which the
- * simulator no longer offers.  Every store site runs at most once, and a
- * load runs after its own process's earlier stores only: more stores than
- * that can have run before it, its own process's so far and every other
- * process's (a location through a register: the most of any). */
-static void history(struct blind *b, const struct state *s, int v)
+ * SIM_HISTORY of its location, which the simulator no longer offers.  The
+ * oldest store it may read is the initial value or its own process's last
+ * store before it (coherence); after that, only other processes' stores
+ * can have run, each store site at most once.  So more than SIM_HISTORY
+ * of those (a location through a register: the most of any). */
+static void history(struct blind *b, int v)
 {
 	for (int x = 0; x < b->t->nvars && !b->hist[0]; x++) {
-		int n = 1 + s->nst[x] + s->nst_any;
+		int n = 1;
 
 		if (v >= 0 && x != v)
 			continue;
@@ -313,7 +328,7 @@ static void history(struct blind *b, const struct state *s, int v)
 				n += b->acc.nstores[p][x] + b->acc.any_stores[p];
 		if (n > SIM_HISTORY)
 			snprintf(b->hist, sizeof(b->hist),
-				 "store history (P%d %s: %d stores may run before it, the simulator keeps %d)",
+				 "store history (P%d %s: %d stores it may read, the simulator keeps %d)",
 				 b->proc, b->what[b->nev - 1 < MAX_EVENTS ? b->nev - 1 : 0], n, SIM_HISTORY);
 	}
 }
@@ -368,10 +383,11 @@ static uint64_t on_load(struct blind *b, struct state *s, const char *name, int 
 			b->acc.rlocked[b->proc][v] &= s->held;
 		else
 			b->acc.any_rd[b->proc] = true;
+		b->acc.co_seen |= v >= 0 ? 1u << v : ~0u;
 		return taint;
 	}
 	if (!rmw)
-		history(b, s, v);
+		history(b, v);
 	if (written_elsewhere(b, v)) {
 		b->talk |= bit(i);
 		stronger_check(b, s, i, v, addr | s->rmb, false);
@@ -411,10 +427,6 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 	}
 	if (private(b, v))	/* a dependency through memory (rfi) */
 		s->mem[v] = deps;
-	if (v >= 0)
-		s->nst[v]++;
-	else
-		s->nst_any++;
 	bool observed = lock_word ? others(b, b->acc.obs, b->acc.any_obs, v) :
 				    others(b, b->acc.seen, b->acc.any_seen, v);
 
@@ -459,9 +471,6 @@ static void merge(struct state *a, const struct state *b)
 	a->extra_w |= b->extra_w;
 	a->wfree |= b->wfree;
 	a->ulk &= b->ulk;
-	a->nst_any = a->nst_any > b->nst_any ? a->nst_any : b->nst_any;
-	for (int v = 0; v < LIT_MAX_VARS; v++)
-		a->nst[v] = a->nst[v] > b->nst[v] ? a->nst[v] : b->nst[v];
 	a->rmb &= b->rmb;
 	a->before_atomic &= b->before_atomic;
 	a->upto_rmw &= b->upto_rmw;
@@ -745,6 +754,16 @@ static void walk_stmt(struct blind *b, struct state *s, const struct lit_stmt *s
 	}
 }
 
+/* The variables whose final value a condition names. */
+static uint32_t final_values(const struct lit_cond *c)
+{
+	if (!c)
+		return 0;
+	if (c->kind == LC_ATOM)
+		return c->proc < 0 ? 1u << c->idx : 0;
+	return final_values(c->a) | final_values(c->b);
+}
+
 bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 {
 	static struct blind b;
@@ -753,6 +772,7 @@ bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 	memset(b.acc.locked, 0xff, sizeof(b.acc.locked));
 	memset(b.acc.rlocked, 0xff, sizeof(b.acc.rlocked));
 	b.t = t;
+	b.acc.co_seen = final_values(t->cond) | final_values(t->filter);
 	for (int pass = 0; pass < 2; pass++) {
 		b.collect = pass == 0;
 		for (b.proc = 0; b.proc < t->nprocs; b.proc++) {
