@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """litmus_diff.py --vmlock PATH --herd PATH --lkmm DIR [--n N] [--ww K]
-[--seed S] [--work DIR] [--save DIR] - differential test of `vmlock litmus`
-against herd7 with the LKMM on generated tests (bench/litmus_gen.py: N
-tests in the lock's shapes, K more 2+2W shapes, by default N/10).
+[--rcu M] [--seed S] [--work DIR] [--save DIR] - differential test of
+`vmlock litmus` against herd7 with the LKMM on generated tests
+(bench/litmus_gen.py: N tests in the lock's shapes, K more 2+2W shapes, by
+default N/10, M more RCU shapes, by default none).
 
 herd7 runs from DIR (the kernel's tools/memory-model, for linux-kernel.cfg)
 and gives each test's Observation; vmlock litmus --json gives ours.  Prints
@@ -12,7 +13,7 @@ Sometimes where the LKMM forbids it: a false alarm), the tests vmlock
 reports unsupported, and herd7's time beside ours.  A test unsupported for
 a blind spot (blind.c) still carries our verdict: the run counts how many of
 them would have disagreed (the classifier was needed) and how many would
-have agreed anyway (what its conservatism costs), per shape (G, W).  --save DIR copies each
+have agreed anyway (what its conservatism costs), per shape (G, W, R).  --save DIR copies each
 disagreeing test there with its reference verdict as a Result: line."""
 import argparse
 import json
@@ -55,6 +56,7 @@ def main():
     ap.add_argument("--lkmm", required=True)
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--ww", type=int)
+    ap.add_argument("--rcu", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="build/litmus-diff")
     ap.add_argument("--save")
@@ -64,10 +66,11 @@ def main():
     if a.ww is None:
         a.ww = a.n // 10
     subprocess.run([sys.executable, os.path.join(HERE, "litmus_gen.py"), str(a.n),
-                    str(a.seed), gen, str(a.ww)], check=True)
+                    str(a.seed), gen, str(a.ww), str(a.rcu)], check=True)
+    count = {"G": a.n, "W": a.ww, "R": a.rcu}
     files = sorted(os.path.abspath(os.path.join(gen, f)) for f in os.listdir(gen)
                    if f.endswith(".litmus") and
-                   int(f[1:6]) < (a.n if f[0] == "G" else a.ww))
+                   int(f[1:6]) < count.get(f[0], 0))
     ref, herd_s = run_herd(a.herd, a.lkmm, files)
     ours, ours_s = run_ours(a.vmlock, gen)
     agree, unsup, missing = 0, [], []

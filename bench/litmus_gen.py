@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""litmus_gen.py N SEED OUTDIR [NWW] - random LKMM C litmus tests in the shapes
+"""litmus_gen.py N SEED OUTDIR [NWW [NRCU]] - random LKMM C litmus tests in the shapes
 and primitives the lock uses (message passing, store buffering, load
 buffering, 2+2W, chains over three processes; marked accesses,
 release/acquire, the three barriers, value-returning and void atomics with
@@ -10,7 +10,10 @@ weak and strong outcomes alike.  NWW more tests (W00000...) are 2+2W shapes:
 every process writes two locations, in either order, with nothing, smp_wmb(),
 smp_mb() or a release between; the condition asks for a final value of each
 (and maybe what an observer read): modification order against program
-order, which the simulator fixes to the order it runs the stores in."""
+order, which the simulator fixes to the order it runs the stores in.  NRCU
+more (R00000...) are RCU shapes: readers in rcu_read_lock() sections,
+updaters with synchronize_rcu() between their accesses, a process with
+neither; marked or release/acquire accesses."""
 import os
 import random
 import sys
@@ -168,9 +171,70 @@ def gen_ww(rng, idx):
     return "\n".join(out) + "\n"
 
 
+RCU_READS = ["READ_ONCE(*{v})", "smp_load_acquire({v})"]
+
+
+def rcu_body(rng, role, vars_, nextval, finals, pregs):
+    """One process of an RCU shape: role 'r' (a reader: its accesses in a
+    read-side critical section), 'u' (an updater: synchronize_rcu() between
+    two of its accesses) or 'p' (neither)."""
+    body = ["rcu_read_lock();"] if role == "r" else []
+    nops = rng.choice([2, 2, 3])
+    sync_at = rng.randrange(1, nops) if role == "u" else -1
+    for i in range(nops):
+        if i == sync_at:
+            body.append("synchronize_rcu();")
+        v = rng.choice(vars_)
+        if rng.random() < 0.5:
+            n = nextval[v]
+            nextval[v] += 1
+            finals.setdefault(v, []).append(n)
+            body.append(rng.choice(STORES).format(v=v, n=n) + ";")
+        else:
+            r = "r%d" % len(pregs)
+            pregs.append((r, v))
+            body.append("%s = %s;" % (r, rng.choice(RCU_READS).format(v=v)))
+    if role == "r":
+        body.append("rcu_read_unlock();")
+    return body
+
+
+def gen_rcu(rng, idx):
+    nprocs = rng.choice([2, 2, 3])
+    roles = ["r", "u"] + ([rng.choice(["r", "u", "p"])] if nprocs == 3 else [])
+    rng.shuffle(roles)
+    vars_ = ["x", "y"] if rng.random() < 0.6 else ["x", "y", "z"]
+    nextval = {v: 1 for v in vars_}
+    finals, procs, regs = {}, [], []
+    for role in roles:
+        pregs = []
+        procs.append(rcu_body(rng, role, vars_, nextval, finals, pregs))
+        regs.append(pregs)
+    atoms = ["%d:%s=%d" % (p, r, rng.choice([0] + finals.get(v, [])))
+             for p, pregs in enumerate(regs) for r, v in pregs]
+    multi = [v for v, ns in sorted(finals.items()) if len(ns) > 1]
+    if multi and (rng.random() < 0.4 or not atoms):
+        v = rng.choice(multi)
+        atoms.append("%s=%d" % (v, rng.choice(finals[v])))
+    if not atoms:
+        atoms.append("x=0")
+    params = ", ".join("int *%s" % v for v in vars_)
+    out = ["C R%05d" % idx, "", "{}", ""]
+    for p, body in enumerate(procs):
+        out.append("P%d(%s)" % (p, params))
+        out.append("{")
+        out.extend("\tint %s;" % r for r, _ in regs[p])
+        out.extend("\t" + s for s in body)
+        out.append("}")
+        out.append("")
+    out.append("exists (%s)" % " /\\ ".join(atoms))
+    return "\n".join(out) + "\n"
+
+
 def main():
     n, seed, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     nww = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    nrcu = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     rng = random.Random(seed)
     os.makedirs(outdir, exist_ok=True)
     for i in range(n):
@@ -180,6 +244,10 @@ def main():
     for i in range(nww):
         with open(os.path.join(outdir, "W%05d.litmus" % i), "w") as f:
             f.write(gen_ww(rng, i))
+    rng = random.Random(seed + 2000003)  # the G and W tests stay as they were
+    for i in range(nrcu):
+        with open(os.path.join(outdir, "R%05d.litmus" % i), "w") as f:
+            f.write(gen_rcu(rng, i))
 
 
 if __name__ == "__main__":

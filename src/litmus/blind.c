@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * blind.c - which tests the simulator's two blind spots could decide.
+ * blind.c - which tests the simulator's blind spots could decide: load
+ * buffering, modification order against execution order, the mapping
+ * stronger than the LKMM, the store history.
  *
  * The simulator runs each thread's accesses in program order, a load
  * reads only stores already executed, and stores to one location take
@@ -19,13 +21,15 @@
  * cycles are the LKMM's too; when one pair is unordered, the LKMM may
  * allow an outcome the simulator never produces.
  *
- * A pair takes part only when both its ends talk to another thread: the
- * load's location is written by another process (else it reads the same
- * value whenever it runs), the first store's location is written by
- * another process (else the stale reads the simulator has already show its
- * late arrival), and the second store's location is accessed by another
- * process (a lock's own write: observed with spin_is_locked or
- * spin_trylock).  A location reached through a register is any location.
+ * A pair takes part only when it can close such a cycle (cycle(): from
+ * its store, through program order and from a store to another process's
+ * access of its location, back to its first event), and both its ends
+ * talk to another thread: the load's location is written by another
+ * process (else it reads the same value whenever it runs), the first
+ * store's location is written by another process (else the stale reads
+ * the simulator has already show its late arrival), and the second
+ * store's location is accessed by another process (a lock's own write:
+ * observed with spin_is_locked or spin_trylock).  A location reached through a register is any location.
  * A location every other writer writes only holding a lock held here is
  * out of any cycle (shielded()).
  *
@@ -41,10 +45,23 @@
  * any lock) between them; the same location (coherence); for two stores
  * also smp_wmb() and a release second store, unless another process
  * overwrites the second store's location: only a strong fence forbids a
- * modification-order cycle (2+2W with smp_wmb() is allowed).  A failed conditional RMW orders nothing, so cmpxchg,
- * atomic_add_unless and spin_trylock are taken as failing where that is
- * weaker.  Over both arms of an if, a pair is unordered when it is on
+ * modification-order cycle (2+2W with smp_wmb() is allowed).  A failed
+ * conditional RMW orders nothing, so cmpxchg, atomic_add_unless and
+ * spin_trylock are taken as failing where that is weaker.  Over both arms of an if, a pair is unordered when it is on
  * either arm.
+ *
+ * The mapping (prims.c, interp.c) is stronger than the LKMM in places
+ * (docs/weak-memory.md): a load run as an acquire (an address dependency,
+ * rcu_dereference()) orders every later access, smp_mb__before_atomic()
+ * and the other conditional fences are smp_mb() wherever they stand,
+ * spin_unlock()'s release fence orders earlier stores before the stores
+ * after the unlock.  stronger() collects the events the simulator so
+ * orders and the LKMM does not; a later access that talks to another
+ * process and is not ordered after one of them otherwise is a "stronger
+ * mapping" pair (no cycle needed: store buffering is what those fences
+ * decide).  And a load of a location where more than SIM_HISTORY stores
+ * (the initial value counts) can have run before it may need a store the
+ * simulator no longer keeps: "store history".
  *
  * The analysis is static and conservative: a test it names may still be
  * decided right, but a test it passes has no unordered pair for the
@@ -64,8 +81,21 @@
 struct access {
 	uint32_t wr[LIT_MAX_PROCS], seen[LIT_MAX_PROCS], obs[LIT_MAX_PROCS];
 	bool any_wr[LIT_MAX_PROCS], any_seen[LIT_MAX_PROCS], any_obs[LIT_MAX_PROCS];
-	/* The locks held at every write of v by process p. */
-	uint32_t locked[LIT_MAX_PROCS][LIT_MAX_VARS];
+	/* The locks held at every write (read) of v by process p. */
+	uint32_t locked[LIT_MAX_PROCS][LIT_MAX_VARS], rlocked[LIT_MAX_PROCS][LIT_MAX_VARS];
+	bool any_rd[LIT_MAX_PROCS];
+	/* Store history: each process's stores to v (any: through a
+	 * register). */
+	int nstores[LIT_MAX_PROCS][LIT_MAX_VARS], any_stores[LIT_MAX_PROCS];
+	/* Every process's events: location (-1: through a register), which
+	 * are stores, how many (cycle()). */
+	int8_t evloc[LIT_MAX_PROCS][MAX_EVENTS];
+	uint64_t evstore[LIT_MAX_PROCS];
+	int nev[LIT_MAX_PROCS];
+	/* Variables whose modification order something observes: a load or
+	 * an RMW reads them, or the condition (or filter) names their final
+	 * value; the others' stores may take any order (cycle()). */
+	uint32_t co_seen;
 };
 
 /* The ordering state at a point of one process (bit i: event i). */
@@ -83,6 +113,12 @@ struct state {
 	uint64_t taint[LIT_MAX_REGS];	/* loads a register's value depends on */
 	uint64_t mem[LIT_MAX_VARS];	/* ... a private variable's value */
 	uint64_t ctrl;		/* loads the enclosing conditions depend on */
+	/* Stronger than the LKMM (the mapping, docs/weak-memory.md): events
+	 * the simulator orders before every later access (extra) or every
+	 * later store (extra_w) where the LKMM does not. */
+	uint64_t extra, extra_w;
+	uint64_t wfree;		/* stores no W->W fence orders yet */
+	uint64_t ulk;		/* events up to an unlock before the last lock */
 };
 
 struct blind {
@@ -92,12 +128,21 @@ struct blind {
 	int proc, nev;
 	int loc[MAX_EVENTS];
 	char what[MAX_EVENTS][48];
-	char lb[160], mo[160];	/* the first pair of each class */
+	uint64_t talk;		/* events that talk to another process */
+	const char *by[MAX_EVENTS];	/* what puts an event in extra */
+	char lb[200], mo[200], sm[200];	/* the first pair of each class */
+	char hist[200];		/* the first load the store history may fail */
 };
 
 static uint64_t bit(int i)
 {
 	return i < MAX_EVENTS ? 1ull << i : 0;
+}
+
+/* The events of process p (as the first pass numbered them). */
+static uint64_t all_events(const struct access *a, int p)
+{
+	return a->nev[p] >= MAX_EVENTS ? ~0ull : bit(a->nev[p]) - 1;
 }
 
 /* Every event so far. */
@@ -146,10 +191,64 @@ static int new_event(struct blind *b, const char *name, int v)
 			 b->proc, MAX_EVENTS);
 	if (i < MAX_EVENTS) {
 		b->loc[i] = v;
+		if (b->collect) {
+			b->acc.evloc[b->proc][i] = (int8_t)v;
+			b->acc.nev[b->proc] = i + 1;
+		}
 		snprintf(b->what[i], sizeof(b->what[i]), "%s(%s)", name,
 			 v >= 0 ? b->t->vars[v] : "*r");
 	}
 	return i;
+}
+
+/* Whether store i of process p must run before access j of process q:
+ * the same location (through a register: any), and for two stores, a
+ * location whose modification order something observes. */
+static bool linked(const struct access *a, int p, int i, int q, int j)
+{
+	int v = a->evloc[p][i], w = a->evloc[q][j];
+	int x = v >= 0 ? v : w;
+
+	if (v >= 0 && w >= 0 && v != w)
+		return false;
+	return !(a->evstore[q] & bit(j)) || x < 0 || (a->co_seen & (1u << x));
+}
+
+/* Whether the pair first -> second of the current process can close a
+ * cycle of "must run before" edges: from the second, through program
+ * order and from a store to another process's access of its location,
+ * back to the first.  (Both arms of an if count as program order, and a
+ * location through a register as every location: more paths, never
+ * fewer.) */
+static bool cycle(const struct blind *b, int first, int second)
+{
+	uint64_t seen[LIT_MAX_PROCS] = { 0 }, todo[LIT_MAX_PROCS] = { 0 };
+	const struct access *a = &b->acc;
+	bool more = true;
+
+	todo[b->proc] = bit(second);
+	while (more) {
+		more = false;
+		for (int p = 0; p < b->t->nprocs; p++) {
+			for (int i = 0; i < a->nev[p]; i++) {
+				if (!(todo[p] & bit(i)) || (seen[p] & bit(i)))
+					continue;
+				seen[p] |= bit(i);
+				if (p == b->proc && i == first)
+					return true;
+				/* program order: every later event */
+				todo[p] |= ~(bit(i + 1) - 1) & (all_events(a, p));
+				if (!(a->evstore[p] & bit(i)))
+					continue;
+				for (int q = 0; q < b->t->nprocs; q++)
+					for (int j = 0; j < a->nev[q] && q != p; j++)
+						if (linked(a, p, i, q, j))
+							todo[q] |= bit(j);
+				more = true;
+			}
+		}
+	}
+	return false;
 }
 
 static void found(struct blind *b, char *why, const char *class, int first, int second)
@@ -179,9 +278,93 @@ static bool shielded(const struct blind *b, const struct state *s, int v)
 	return true;
 }
 
+/* Whether every other process reads v only holding lock l: what they
+ * see of v follows the critical sections of l, which the simulator runs
+ * whole as the LKMM orders them. */
+static bool read_under(const struct blind *b, int v, int l)
+{
+	if (v < 0 || l < 0)
+		return false;
+	for (int p = 0; p < b->t->nprocs; p++)
+		if (p != b->proc && (b->acc.any_rd[p] || !(b->acc.rlocked[p][v] & (1u << l))))
+			return false;
+	return true;
+}
+
+/* The stores in m whose location some process reads outside lock l. */
+static uint64_t read_outside(const struct blind *b, uint64_t m, int l)
+{
+	for (int k = 0; k < MAX_EVENTS; k++)
+		if ((m & bit(k)) && read_under(b, b->loc[k], l))
+			m &= ~bit(k);
+	return m;
+}
+
+static bool same_loc(const struct blind *b, int i, int v)
+{
+	return i < MAX_EVENTS && v >= 0 && b->loc[i] == v;
+}
+
 static bool private(const struct blind *b, int v)
 {
 	return v >= 0 && !others(b, b->acc.seen, b->acc.any_seen, v);
+}
+
+/* The store history: a load may need a store older than the last
+ * SIM_HISTORY of its location, which the simulator no longer offers.  The
+ * oldest store it may read is the initial value or its own process's last
+ * store before it (coherence); after that, only other processes' stores
+ * can have run, each store site at most once.  So more than SIM_HISTORY
+ * of those (a location through a register: the most of any). */
+static void history(struct blind *b, int v)
+{
+	for (int x = 0; x < b->t->nvars && !b->hist[0]; x++) {
+		int n = 1;
+
+		if (v >= 0 && x != v)
+			continue;
+		for (int p = 0; p < b->t->nprocs; p++)
+			if (p != b->proc)
+				n += b->acc.nstores[p][x] + b->acc.any_stores[p];
+		if (n > SIM_HISTORY)
+			snprintf(b->hist, sizeof(b->hist),
+				 "store history (P%d %s: %d stores it may read, the simulator keeps %d)",
+				 b->proc, b->what[b->nev - 1 < MAX_EVENTS ? b->nev - 1 : 0], n, SIM_HISTORY);
+	}
+}
+
+/* Event i (a load, or a store: the store flag) talks to another process:
+ * every event in extra (extra_w, for a relaxed store) it is not ordered
+ * after in the LKMM by cover (an address dependency, or smp_rmb(), for a
+ * load; a data or control dependency for a store) is a pair the
+ * simulator orders and the LKMM does not. */
+static void stronger_check(struct blind *b, const struct state *s, int i, int v,
+			   uint64_t cover, bool store)
+{
+	uint64_t m = (s->extra | (store ? s->extra_w : 0)) & ~cover;
+	char class[128];
+
+	for (int k = 0; k < MAX_EVENTS && m && !b->sm[0]; k++) {
+		if (!(m & bit(k)) || same_loc(b, k, v))
+			continue;
+		snprintf(class, sizeof(class), "stronger mapping: %s", b->by[k]);
+		found(b, b->sm, class, k, i);
+	}
+}
+
+/* The simulator orders the events in m (those that talk) before every
+ * later access (store_only: every later store), the LKMM does not. */
+static void stronger(struct blind *b, struct state *s, uint64_t m, bool store_only,
+		     const char *why)
+{
+	m &= b->talk;
+	for (int k = 0; k < MAX_EVENTS; k++)
+		if (m & bit(k))
+			b->by[k] = why;
+	if (store_only)
+		s->extra_w |= m;
+	else
+		s->extra |= m;
 }
 
 /* A load (the read of an RMW too): the taint of its value (its event;
@@ -189,14 +372,25 @@ static bool private(const struct blind *b, int v)
  * of the value stored there).  An acquire orders it, and what smp_rmb()
  * or an address dependency ordered before it, before every later access. */
 static uint64_t on_load(struct blind *b, struct state *s, const char *name, int v,
-			uint64_t addr, bool acquire, bool noreturn)
+			uint64_t addr, bool acquire, bool noreturn, bool rmw)
 {
 	int i = new_event(b, name, v);
 	uint64_t taint = bit(i) | addr;
 
 	if (b->collect) {
 		mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
+		if (v >= 0)
+			b->acc.rlocked[b->proc][v] &= s->held;
+		else
+			b->acc.any_rd[b->proc] = true;
+		b->acc.co_seen |= v >= 0 ? 1u << v : ~0u;
 		return taint;
+	}
+	if (!rmw)
+		history(b, v);
+	if (written_elsewhere(b, v)) {
+		b->talk |= bit(i);
+		stronger_check(b, s, i, v, addr | s->rmb, false);
 	}
 	if (private(b, v))
 		taint |= s->mem[v];
@@ -209,11 +403,6 @@ static uint64_t on_load(struct blind *b, struct state *s, const char *name, int 
 	if (!noreturn)
 		s->loads |= bit(i);
 	return taint;
-}
-
-static bool same_loc(const struct blind *b, int i, int v)
-{
-	return i < MAX_EVENTS && v >= 0 && b->loc[i] == v;
 }
 
 /* A store: every open load and store it is not ordered after is a pair
@@ -229,6 +418,11 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 			mark(&b->acc.seen[b->proc], &b->acc.any_seen[b->proc], v);
 		if (v >= 0)
 			b->acc.locked[b->proc][v] &= s->held;
+		b->acc.evstore[b->proc] |= bit(i);
+		if (v >= 0)
+			b->acc.nstores[b->proc][v]++;
+		else
+			b->acc.any_stores[b->proc]++;
 		return;
 	}
 	if (private(b, v))	/* a dependency through memory (rfi) */
@@ -243,13 +437,20 @@ static void on_store(struct blind *b, struct state *s, const char *name, int v,
 	 * critical sections are, which the simulator runs as they are. */
 	bool co_exit = !lock_word && written_elsewhere(b, v);
 	bool rf_exit = observed && !release;
+
+	if (observed || co_exit) {
+		b->talk |= bit(i);
+		s->wfree |= bit(i);
+		if (!release)
+			stronger_check(b, s, i, v, deps | s->ctrl, true);
+	}
 	uint64_t r = rf_exit ? s->open_r & ~(deps | s->ctrl) : 0;
 	uint64_t w = co_exit ? s->open_ws : rf_exit ? s->open_w : 0;
 
 	for (int k = 0; k < MAX_EVENTS; k++) {
-		if ((r & bit(k)) && !same_loc(b, k, v))
+		if ((r & bit(k)) && !same_loc(b, k, v) && cycle(b, k, i))
 			found(b, b->lb, "load buffering", k, i);
-		if ((w & bit(k)) && !same_loc(b, k, v))
+		if ((w & bit(k)) && !same_loc(b, k, v) && cycle(b, k, i))
 			found(b, b->mo, "modification order", k, i);
 	}
 	if (co_exit && !shielded(b, s, v)) {
@@ -266,6 +467,10 @@ static void merge(struct state *a, const struct state *b)
 	a->open_w |= b->open_w;
 	a->open_ws |= b->open_ws;
 	a->loads |= b->loads;
+	a->extra |= b->extra;
+	a->extra_w |= b->extra_w;
+	a->wfree |= b->wfree;
+	a->ulk &= b->ulk;
 	a->rmb &= b->rmb;
 	a->before_atomic &= b->before_atomic;
 	a->upto_rmw &= b->upto_rmw;
@@ -285,6 +490,9 @@ static void close_events(struct state *s, uint64_t m)
 	s->open_ws &= ~m;
 	s->open_r &= ~m;
 	s->open_w &= ~m;
+	s->extra &= ~m;
+	s->extra_w &= ~m;
+	s->wfree &= ~m;
 }
 
 /* The fences, by what they order in the LKMM. */
@@ -303,15 +511,31 @@ static void on_fence(struct blind *b, struct state *s, const char *name)
 		s->open_r = 0;
 	} else if (!strcmp(name, "smp_wmb")) {
 		s->open_w = 0;
+		s->extra_w &= ~s->wfree;
+		s->wfree = 0;
 	} else if (!strcmp(name, "smp_mb__before_atomic")) {
+		/* Ordered before the next RMW and what follows it (the RMW
+		 * closes them); the simulator's fence orders them before the
+		 * accesses in between too. */
 		s->before_atomic |= all_upto(b);
+		stronger(b, s, all_upto(b), false,
+			 "smp_mb__before_atomic() not before its RMW");
 	} else if (!strcmp(name, "smp_mb__after_atomic")) {
 		close_events(s, s->upto_rmw);
+		stronger(b, s, all_upto(b) & ~s->upto_rmw, false,
+			 "smp_mb__after_atomic() not after an RMW");
 	} else if (!strcmp(name, "smp_mb__after_spinlock")) {
 		close_events(s, s->upto_lock);
+		stronger(b, s, all_upto(b) & ~s->upto_lock, false,
+			 "smp_mb__after_spinlock() not after a lock");
+	} else if (!strcmp(name, "smp_mb__after_unlock_lock")) {
+		/* po-unlock-lock-po already orders the R->W and W->W pairs
+		 * the LKMM's fence would; the simulator's fence orders the
+		 * accesses after the unlock too, and W->R pairs. */
+		stronger(b, s, all_upto(b) & ~s->ulk, false,
+			 "smp_mb__after_unlock_lock() not after unlock+lock");
 	}
-	/* smp_mb__after_unlock_lock: po-unlock-lock-po already orders the
-	 * pairs it would; barrier: nothing at run time. */
+	/* barrier: nothing at run time. */
 }
 
 static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e);
@@ -339,11 +563,11 @@ static uint64_t on_rmw(struct blind *b, struct state *s, const struct lit_prim *
 	on_rmw_start(s);
 	if (p->full && !cond) {
 		close_events(s, ~0ull);
-		val = on_load(b, s, p->name, v, addr, true, false);
+		val = on_load(b, s, p->name, v, addr, true, false, true);
 		on_store(b, s, p->name, v, addr | data | val, true, false);
 		close_events(s, ~0ull);
 	} else {
-		val = on_load(b, s, p->name, v, addr, acq, p->op == LP_RMW_VOID);
+		val = on_load(b, s, p->name, v, addr, acq, p->op == LP_RMW_VOID, true);
 		/* A fully ordered conditional RMW writes only when it
 		 * succeeds, ordered after and before everything. */
 		on_store(b, s, p->name, v, addr | data | val,
@@ -362,9 +586,12 @@ static void on_lock(struct blind *b, struct state *s, const struct lit_prim *p,
 
 	if (b->collect && try)
 		mark(&b->acc.obs[b->proc], &b->acc.any_obs[b->proc], v);
-	if (!b->collect)	/* po-unlock-lock-po, any two locks */
+	if (!b->collect) {	/* po-unlock-lock-po, any two locks */
 		s->open_r &= ~s->upto_unlock, s->open_w &= ~s->upto_unlock;
-	on_load(b, s, p->name, v, addr, !try, false);
+		s->extra_w &= ~s->upto_unlock;
+		s->ulk = s->upto_unlock;
+	}
+	on_load(b, s, p->name, v, addr, !try, false, true);
 	on_store(b, s, p->name, v, addr, false, true);
 	s->upto_lock = all_upto(b);
 	if (!try && v >= 0)
@@ -392,10 +619,15 @@ static uint64_t on_call(struct blind *b, struct state *s, const struct lit_expr 
 	uint64_t data = arg_taint(taint, e, p->op == LP_CMPXCHG ? p->val2 : p->val);
 
 	switch (p->op) {
-	case LP_LOAD:	/* rcu_dereference() is a READ_ONCE() in the LKMM */
-		return on_load(b, s, p->name, v, addr,
-			       p->mo == SIM_ACQUIRE && strcmp(p->name, "rcu_dereference"),
-			       false);
+	case LP_LOAD: {	/* rcu_dereference() is a READ_ONCE() in the LKMM */
+		bool deref = !strcmp(p->name, "rcu_dereference");
+		uint64_t t = on_load(b, s, p->name, v, addr, p->mo == SIM_ACQUIRE && !deref,
+				     false, false);
+
+		if (deref && !b->collect)
+			stronger(b, s, bit(b->nev - 1), false, "rcu_dereference() as acquire");
+		return t;
+	}
 	case LP_STORE:
 		on_store(b, s, p->name, v, addr | data, p->mo == SIM_RELEASE, false);
 		return 0;
@@ -410,13 +642,16 @@ static uint64_t on_call(struct blind *b, struct state *s, const struct lit_expr 
 	case LP_UNLOCK:
 		on_store(b, s, p->name, v, addr, true, true);
 		s->upto_unlock = all_upto(b);
+		if (!b->collect)	/* its release fence: interp.c */
+			stronger(b, s, read_outside(b, s->wfree, v), true,
+				 "spin_unlock()'s release fence");
 		if (v >= 0)
 			s->held &= ~(1u << v);
 		return 0;
 	case LP_IS_LOCKED:
 		if (b->collect)
 			mark(&b->acc.obs[b->proc], &b->acc.any_obs[b->proc], v);
-		return on_load(b, s, p->name, v, addr, false, false);
+		return on_load(b, s, p->name, v, addr, false, false, false);
 	case LP_SYNC_RCU:
 		if (!b->collect)
 			close_events(s, ~0ull);
@@ -440,6 +675,18 @@ static uint64_t walk_cond(struct blind *b, struct state *s, const struct lit_exp
 	return t;
 }
 
+/* Whether interp.c runs e, assigned to register r, as an acquire: a
+ * relaxed load whose register a later access uses as an address. */
+static bool dep_acquire(const struct blind *b, int r, const struct lit_expr *e)
+{
+	if (!(b->t->addr_dep[b->proc] & (1u << r)))
+		return false;
+	if (e->kind == LE_DEREF)
+		return true;
+	return e->kind == LE_CALL && lit_prim(e->idx)->op == LP_LOAD &&
+	       lit_prim(e->idx)->mo == SIM_RELAXED;
+}
+
 static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 {
 	if (!e)
@@ -450,7 +697,7 @@ static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 	case LE_DEREF: {	/* a plain read */
 		uint64_t addr = walk(b, s, e->a);
 
-		return on_load(b, s, "plain read", var_of(e->a), addr, false, false);
+		return on_load(b, s, "plain read", var_of(e->a), addr, false, false, false);
 	}
 	case LE_ADDR:
 		return walk(b, s, e->a && e->a->kind == LE_DEREF ? e->a->a : e->a);
@@ -466,8 +713,13 @@ static uint64_t walk(struct blind *b, struct state *s, const struct lit_expr *e)
 	case LE_ASSIGN: {
 		const struct lit_expr *l = e->a;
 
-		if (l->kind == LE_REG)
-			return s->taint[l->idx] = walk(b, s, e->b);
+		if (l->kind == LE_REG) {
+			s->taint[l->idx] = walk(b, s, e->b);
+			if (!b->collect && dep_acquire(b, l->idx, e->b))
+				stronger(b, s, bit(b->nev - 1), false,
+					 "address dependency as acquire");
+			return s->taint[l->idx];
+		}
 		uint64_t addr = walk(b, s, l->a), val = walk(b, s, e->b);
 
 		on_store(b, s, "plain write", var_of(l->a), addr | val, false, false);
@@ -502,13 +754,25 @@ static void walk_stmt(struct blind *b, struct state *s, const struct lit_stmt *s
 	}
 }
 
+/* The variables whose final value a condition names. */
+static uint32_t final_values(const struct lit_cond *c)
+{
+	if (!c)
+		return 0;
+	if (c->kind == LC_ATOM)
+		return c->proc < 0 ? 1u << c->idx : 0;
+	return final_values(c->a) | final_values(c->b);
+}
+
 bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 {
 	static struct blind b;
 
 	memset(&b, 0, sizeof(b));
 	memset(b.acc.locked, 0xff, sizeof(b.acc.locked));
+	memset(b.acc.rlocked, 0xff, sizeof(b.acc.rlocked));
 	b.t = t;
+	b.acc.co_seen = final_values(t->cond) | final_values(t->filter);
 	for (int pass = 0; pass < 2; pass++) {
 		b.collect = pass == 0;
 		for (b.proc = 0; b.proc < t->nprocs; b.proc++) {
@@ -516,9 +780,10 @@ bool lit_blind_spot(const struct lit_test *t, char *why, size_t len)
 
 			memset(&s, 0, sizeof(s));
 			b.nev = 0;
+			b.talk = 0;
 			walk_stmt(&b, &s, t->procs[b.proc].body);
 		}
 	}
-	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo);
+	snprintf(why, len, "%s", b.lb[0] ? b.lb : b.mo[0] ? b.mo : b.sm[0] ? b.sm : b.hist);
 	return why[0] != 0;
 }

@@ -8,7 +8,8 @@
  * with a primitive the simulator cannot express prints "unsupported: what"
  * and no verdict; so does a test whose verdict is Never or Always where
  * an execution the simulator never produces could change it
- * ("unsupported: load buffering (...)", blind.c; our verdict follows in
+ * ("unsupported: load buffering (...)" and the other blind spots of
+ * blind.c; our verdict follows in
  * parentheses, in --json as "verdict").  Directories are walked in name
  * order for *.litmus.  Exit status: 2 if a file cannot be read or parsed
  * (file:line:col: what was expected, on stderr), else 1 if a verdict
@@ -158,7 +159,7 @@ static void run_file(struct opts *o, const char *path)
 		report(o, &t, "unsupported", NULL, r.error);
 		return;
 	}
-	char why[160];
+	char why[200];
 
 	if (strcmp(r.verdict, "Sometimes") != 0 && lit_blind_spot(&t, why, sizeof(why))) {
 		/* An execution we never produce could be the one that turns

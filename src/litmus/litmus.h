@@ -159,12 +159,14 @@ void lit_explore(const struct lit_test *t, unsigned long max_execs,
 		 struct lit_result *r);
 
 /* ---- the simulator's blind spots (blind.c) ---- */
-/* Whether some process has a load or a store followed in program order by
- * a store, with nothing ordering the two in the LKMM, both ends talking to
- * other processes: an execution the simulator never produces could then
- * decide the outcome.  Writes why, "load buffering (P1 READ_ONCE(y) ->
- * WRITE_ONCE(x))" or "modification order (P0 ... -> ...)", and returns
- * true. */
+/* Whether an execution the simulator never produces could decide the
+ * outcome: some process has a load or a store followed in program order
+ * by a store, with nothing ordering the two in the LKMM, closing a cycle
+ * through other processes; or two accesses the mapping orders and the
+ * LKMM does not; or a load that may need a store older than the store
+ * history keeps.  Writes why ("load buffering (P1 READ_ONCE(y) ->
+ * WRITE_ONCE(x))", "modification order (...)", "stronger mapping: ...",
+ * "store history (...)") and returns true. */
 bool lit_blind_spot(const struct lit_test *t, char *why, size_t len);
 
 /* vmlock litmus [--json] FILE|DIR...: 0 all agree, 1 a disagreement,

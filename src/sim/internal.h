@@ -75,10 +75,9 @@ struct sim_thread {
  * The weak-memory record of an atomic location: its last SIM_HISTORY
  * stores in modification order (mo), each with what an acquire reading it
  * synchronises with.  Store number i (1 = the initial value) of location
- * loc lives in sim.hist[loc][i % SIM_HISTORY]; older stores are out of
- * reach.
+ * loc lives in sim.hist[loc][i % SIM_HISTORY] (sim.h); older stores are
+ * out of reach.
  */
-#define SIM_HISTORY 4
 struct sim_store_rec {
 	struct vclock sync;	/* release clock an acquire of it joins */
 	int32_t val;

@@ -86,6 +86,11 @@ struct sim_site {
 #define SIM_SITE(what_) SIM_SITE_(what_, false)
 #define SIM_SITE_LOCAL(what_) SIM_SITE_(what_, true)
 
+/* How many stores of an atomic location (its initial value included) a
+ * load can still read: older ones are out of reach (internal.h's store
+ * history; vmlock litmus withholds a verdict that could depend on it). */
+#define SIM_HISTORY 4
+
 /* A shared location: a 32-bit atomic, or a plain (non-atomic) field. */
 /* Each location also carries its object's kind and index (a copy of its
  * sim_loc_info's): every access hands them to the oracles without a trip
