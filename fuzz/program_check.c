@@ -24,8 +24,8 @@ static int all_zero(const void *p, size_t n)
 static const char *op_problem(const struct vmt_program *p, unsigned self,
 			      const struct vmt_op *op)
 {
-	int has_len = op->kind == VMT_OP_WRITE || op->kind == VMT_OP_MAP;
-	int has_page = op->kind != VMT_OP_KILL && op->kind != VMT_OP_EXIT;
+	int has_len = vmt_op_has_len(op->kind);
+	int has_page = vmt_op_has_page(op->kind);
 
 	if (op->kind >= VMT_OP__COUNT)
 		return "kind";
@@ -33,19 +33,8 @@ static const char *op_problem(const struct vmt_program *p, unsigned self,
 		return "page";
 	if (op->len < 1 || op->len > 2 || (!has_len && op->len != 1))
 		return "len";
-	switch (op->kind) {
-	case VMT_OP_WRITE:
-		if (op->flags & ~(VMT_F_KILLABLE | VMT_F_DOWNGRADE))
-			return "write flags";
-		break;
-	case VMT_OP_UNMAP:
-		if (op->flags & ~VMT_F_DOWNGRADE)
-			return "unmap flags";
-		break;
-	default:
-		if (op->flags)
-			return "flags";
-	}
+	if (op->flags != vmt_op_canonical_flags(op->kind, op->flags))
+		return "flags";
 	if (op->kind == VMT_OP_MAP)
 		return op->arg > 15 ? "reuse" : NULL;
 	if (op->kind == VMT_OP_KILL)

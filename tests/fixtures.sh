@@ -1,7 +1,7 @@
 #!/bin/sh
 # fixtures.sh VMLOCK DIR
 #
-# Frozen inputs of one format version (DIR = tests/fixtures/v1).  Each
+# Frozen inputs of one format version (DIR = tests/fixtures/v1 or v2).  Each
 # NAME.bin is a binary input written by hand to exercise one part of the
 # decoder (README.md there says which); NAME.vmt is what `vmlock decode`
 # printed for it when it was frozen; trace-hashes.txt is what the correct
@@ -50,5 +50,5 @@ for bin in "$dir"/*.bin; do
 	fi
 done
 [ "$n" -ge 8 ] || { echo "only $n fixtures in $dir"; exit 1; }
-echo "fixtures: $n v1 inputs, $bad changed their program or verdict, $moved with a new trace hash (not a failure)"
+echo "fixtures: $n $(basename "$dir") inputs, $bad changed their program or verdict, $moved with a new trace hash (not a failure)"
 [ "$bad" -eq 0 ]

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "harness/harness.h"
+#include "ops_semantics.h"
 #include "kworld.h"
 #include "lock/obj_kind.h"
 #include "sim/strategy.h"
@@ -702,6 +703,12 @@ static void run_regression(const struct vmt_program *p, bool rule_off,
 	*flag = false;
 }
 
+/* The operations' sequential semantics, the model's cases (test_ops). */
+static void test_ops_semantics(void)
+{
+	cur_failures += ops_semantics(BACKEND_KERNEL);
+}
+
 static void test_regressions(void)
 {
 	for (size_t i = 0; i < sizeof(regressions) / sizeof(regressions[0]); i++) {
@@ -854,6 +861,7 @@ int main(void)
 	RUN(refcount_saturate);
 	RUN(free_oracle);
 	RUN(regressions);
+	RUN(ops_semantics);
 	printf("%u passed, %u failed\n", npassed, nfailed);
 	return nfailed ? 1 : 0;
 }

@@ -408,7 +408,7 @@ static const struct bad_text bad_texts[] = {
 	{ "  fault 0x1000\nT0 A:\n", "1:3: unexpected indented line" },
 	{ "T0 A: fault 0x1000\n\n   fault 0x2000\n", "3:4: unexpected indented line" },
 	{ "thread T0\n", "1:1: unknown statement 'thread'" },
-	{ "vmt 3\nT0 A:\n", "1:5: unsupported format version 3" },
+	{ "vmt 4\nT0 A:\n", "1:5: unsupported format version 4" },
 	{ "T0 A:\nvmt 1\n", "2:1: misplaced vmt line" },
 	{ "expect: Clean\nT0 A:\n", "1:9: bad verdict name 'Clean'" },
 	{ "expect: clean\nexpect: clean\nT0 A:\n", "2:1: duplicate expect" },
@@ -583,8 +583,55 @@ static void test_example(void)
 	}
 }
 
+/*
+ * Version 3: the flags of fault and read-locked count only in a version 3
+ * input; the encoder writes version 2 unless the program needs 3, and the
+ * printer says so.
+ */
+static void test_version3(void)
+{
+	/* T0: fault careful|stack, read-locked trylock|killable, exit. */
+	uint8_t in[] = { 3, 0, 0x01, 3, 0x03, 0x02, 0x0d, 0x03, 0x38, 0x00, 0 };
+	struct vmt_program p, q;
+	uint8_t out[VMT_MAX_INPUT];
+	char text[1024];
+	size_t n;
+
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].nops == 3);
+	CHECK(p.threads[0].ops[0].kind == VMT_OP_FAULT &&
+	      p.threads[0].ops[0].flags == (VMT_F_CAREFUL | VMT_F_STACK));
+	CHECK(p.threads[0].ops[1].kind == VMT_OP_READ_LOCKED &&
+	      p.threads[0].ops[1].flags == (VMT_F_TRYLOCK | VMT_F_KILLABLE));
+	CHECK(vmt_program_version(&p) == 3);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 3);
+	vmt_decode(out, n, &q);
+	CHECK(!memcmp(&p, &q, sizeof(p)));
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "vmt 3\n") != NULL);
+	CHECK(strstr(text, "fault 0x3000 careful stack; read-locked 0x4000 killable trylock") != NULL);
+
+	/* The same bytes as version 2: the flags are ignored. */
+	in[0] = 2;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[0].flags == 0 && p.threads[0].ops[1].flags == 0);
+	CHECK(vmt_program_version(&p) == 2);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 2);
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "vmt 2\n") != NULL);
+
+	/* Version 3, stack without careful: canonical, no flags. */
+	in[0] = 3;
+	in[4] = 0x02;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[0].flags == 0);
+}
+
 int main(void)
 {
+	test_version3();
 	test_decode_empty();
 	test_decode_fields();
 	test_decode_explore_bit();

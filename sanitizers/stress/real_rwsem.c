@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "util/assert.h"
@@ -139,4 +140,42 @@ void sim_downgrade_write(struct sim_rwsem *r, const struct sim_site *s)
 
 	VM_ASSERT(old == -1);
 	rwsem_wake(r);
+}
+
+/* One attempt at the count: the acquire CAS of rwsem_acquire(). */
+static bool rwsem_try(struct sim_rwsem *r, bool write)
+{
+	int32_t c = __atomic_load_n(&r->count, __ATOMIC_RELAXED);
+
+	while (write ? c == 0 : c >= 0) {
+		if (__atomic_compare_exchange_n(&r->count, &c, write ? -1 : c + 1,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			owner_set(r, write ? (int8_t)sim_self() : -1, !write);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool sim_down_trylock(struct sim_rwsem *r, bool write, const struct sim_site *s)
+{
+	(void)s;
+	return rwsem_try(r, write);
+}
+
+/*
+ * The killable form: a fatal signal pending (sim_send_fatal_signal()'s
+ * seq_cst flag) ends the wait with -EINTR.  The kill does not wake a
+ * futex, so this waiter yields instead of sleeping on one.
+ */
+int sim_down_killable(struct sim_rwsem *r, bool write, const struct sim_site *s)
+{
+	(void)s;
+	while (!rwsem_try(r, write)) {
+		if (sim_fatal_signal_pending())
+			return -4;	/* -EINTR */
+		sched_yield();
+	}
+	return 0;
 }

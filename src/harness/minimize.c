@@ -179,7 +179,9 @@ static bool simplify_op(struct shrink *s, struct vmt_program *p)
 
 				if (!(op->flags & 1u << b))
 					continue;
-				c.threads[t].ops[i].flags &= (uint8_t)~(1u << b);
+				c.threads[t].ops[i].flags = (uint8_t)
+					vmt_op_canonical_flags(op->kind,
+							       op->flags & ~(1u << b));
 				if (still_fails(s, &c)) {
 					*p = c;
 					return true;

@@ -45,54 +45,6 @@ static uintptr_t new_payload(struct op_ctx *c)
 	return ((uintptr_t)c->tid << 16) | ++c->writes;
 }
 
-/* A page fault: the per-VMA lock under RCU, else the mmap lock. */
-static void op_fault(struct op_ctx *c, unsigned long addr)
-{
-	struct mm_struct *mm = c->mm;
-	struct vm_area_struct *vma;
-
-	sim_note("fault %#lx", addr);
-	vma = lock_vma_under_rcu(mm, addr);
-	if (vma) {
-		sim_note("lock_vma_under_rcu -> #%u", VMA_IDX(vma));
-		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, true);
-		vma_assert_locked(vma);
-		read_payload(vma);
-		check_read_unlock_at(VMA_IDX(vma));
-		vma_end_read(vma);
-		return;
-	}
-	sim_note("lock_vma_under_rcu -> NULL: mmap_read_lock fallback");
-	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (vma)
-		read_payload(vma);
-	mmap_read_unlock(mm);
-}
-
-/* Trade the mmap read lock for a VMA read lock, then read. */
-static void op_read_locked(struct op_ctx *c, unsigned long addr)
-{
-	struct mm_struct *mm = c->mm;
-	struct vm_area_struct *vma;
-	bool locked = false;
-
-	sim_note("read-locked %#lx", addr);
-	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (vma && vma_start_read_locked(vma)) {
-		locked = true;
-		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, false);
-	}
-	mmap_read_unlock(mm);
-	if (!locked)
-		return;
-	vma_assert_locked(vma);
-	read_payload(vma);
-	check_read_unlock_at(VMA_IDX(vma));
-	vma_end_read(vma);
-}
-
 /* Write-lock one VMA for a change; false if a fatal signal ended it. */
 static bool write_lock_vma(struct vm_area_struct *vma, bool killable)
 {
@@ -109,6 +61,202 @@ static bool write_lock_vma(struct vm_area_struct *vma, bool killable)
 	}
 	check_write_locked_at(VMA_IDX(vma));
 	return true;
+}
+
+/*
+ * mmap_read_lock() in the form the flags ask: the trylock first
+ * (VMT_F_TRYLOCK), then the killable sleep (VMT_F_KILLABLE), else the
+ * plain sleep.  Both flags are mm/mmap_lock.c's get_mmap_lock_carefully()
+ * for a user-mode fault.  False, with no lock held, if a trylock alone
+ * failed or a fatal signal ended the sleep (-EINTR).
+ */
+static bool mmap_read_lock_as(struct mm_struct *mm, unsigned flags)
+{
+	if ((flags & VMT_F_TRYLOCK) && mmap_read_trylock(mm))
+		return true;
+	if (flags == VMT_F_TRYLOCK) {
+		sim_note("mmap_read_trylock -> busy");
+		return false;
+	}
+	if (!(flags & VMT_F_KILLABLE)) {
+		mmap_read_lock(mm);
+		return true;
+	}
+	if (!mmap_read_lock_killable(mm))
+		return true;
+	sim_note("mmap_read_lock_killable -> -EINTR");
+	return false;
+}
+
+/* find_vma(): the first VMA ending above addr, under the mmap lock. */
+static struct vm_area_struct *find_vma_above(struct mm_struct *mm,
+					     unsigned long addr)
+{
+	for (unsigned long a = addr; a <= vmt_page_addr(VMT_PAGES - 1);
+	     a += VMT_PAGE_SIZE) {
+		struct vm_area_struct *vma = vma_lookup(mm, a);
+
+		if (vma)
+			return vma;
+	}
+	return NULL;
+}
+
+/* Is any VMA below addr?  The stack guard gap (256 pages by default) is
+ * wider than the whole address space here: any one blocks the growth. */
+static bool vma_below(struct mm_struct *mm, unsigned long addr)
+{
+	for (unsigned long a = vmt_page_addr(0); a < addr; a += VMT_PAGE_SIZE)
+		if (vma_lookup(mm, a))
+			return true;
+	return false;
+}
+
+/*
+ * expand_downwards() (mm/vma.c) under the mmap write lock: the VMA
+ * write-locked before its start moves down to addr, vm_pgoff with it
+ * (the payload), the tree overwritten.  -ENOMEM past the guard gap.
+ */
+static bool expand_stack_locked(struct mm_struct *mm, struct vm_area_struct *vma,
+				unsigned long addr, struct op_ctx *c)
+{
+	if (vma_below(mm, addr))
+		return false;
+	write_lock_vma(vma, false);
+	unsigned long start = PLAIN_READ(vma->vm_start);
+	unsigned long end = PLAIN_READ(vma->vm_end);
+
+	if (addr < start) {
+		sim_note("expand_downwards(#%u) %#lx -> %#lx", VMA_IDX(vma), start, addr);
+		PLAIN_WRITE(vma->vm_start, addr);
+		write_payload(vma, new_payload(c));
+		vma_iter_store(mm, vma, addr, end);
+	}
+	return true;
+}
+
+/*
+ * The unlock and re-lock upgrade of lock_mm_and_find_vma(): there is no
+ * atomic upgrade (mmap_upgrade_trylock() is always false), so the read
+ * lock is dropped, the write lock taken killably, the VMA looked up again
+ * and re-checked; a success is downgraded.  NULL with no lock on failure.
+ */
+static struct vm_area_struct *upgrade_and_expand(struct op_ctx *c,
+						 unsigned long addr, bool grows)
+{
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma;
+
+	mmap_read_unlock(mm);
+	if (mmap_write_lock_killable(mm)) {
+		sim_note("mmap_write_lock_killable -> -EINTR");
+		return NULL;
+	}
+	vma = find_vma_above(mm, addr);
+	if (!vma)
+		goto fail;
+	if (PLAIN_READ(vma->vm_start) <= addr)
+		goto success;
+	if (!grows || !expand_stack_locked(mm, vma, addr, c))
+		goto fail;
+success:
+	mmap_write_downgrade(mm);
+	return vma;
+fail:
+	mmap_write_unlock(mm);
+	return NULL;
+}
+
+/*
+ * lock_mm_and_find_vma() (mm/mmap_lock.c, CONFIG_LOCK_MM_AND_FIND_VMA): the
+ * mmap read lock taken carefully, find_vma(); a VMA above the address that
+ * grows down (VMT_F_STACK: the model has no VM_GROWSDOWN of its own) is
+ * expanded under an upgraded lock.  The VMA, mmap read-locked, or NULL
+ * with no lock.
+ */
+static struct vm_area_struct *lock_mm_and_find_vma(struct op_ctx *c,
+						   unsigned long addr, bool grows)
+{
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma;
+
+	if (!mmap_read_lock_as(mm, VMT_F_TRYLOCK | VMT_F_KILLABLE))
+		return NULL;
+	vma = find_vma_above(mm, addr);
+	if (vma && PLAIN_READ(vma->vm_start) <= addr)
+		return vma;
+	if (!vma || !grows) {
+		mmap_read_unlock(mm);
+		return NULL;
+	}
+	return upgrade_and_expand(c, addr, grows);
+}
+
+/* The fault's fallback: lock_mm_and_find_vma() (careful), or the plain
+ * mmap_read_lock() and vma_lookup() of kernels before it. */
+static void fault_fallback(struct op_ctx *c, unsigned long addr, unsigned flags)
+{
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma;
+
+	if (flags & VMT_F_CAREFUL) {
+		vma = lock_mm_and_find_vma(c, addr, flags & VMT_F_STACK);
+		if (!vma)
+			return;		/* no lock held: the fault fails */
+	} else {
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, addr);
+	}
+	if (vma)
+		read_payload(vma);
+	mmap_read_unlock(mm);
+}
+
+/* A page fault: the per-VMA lock under RCU, else the mmap lock. */
+static void op_fault(struct op_ctx *c, const struct vmt_op *op)
+{
+	unsigned long addr = vmt_page_addr(op->page);
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma;
+
+	sim_note("fault %#lx", addr);
+	vma = lock_vma_under_rcu(mm, addr);
+	if (vma) {
+		sim_note("lock_vma_under_rcu -> #%u", VMA_IDX(vma));
+		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, true);
+		vma_assert_locked(vma);
+		read_payload(vma);
+		check_read_unlock_at(VMA_IDX(vma));
+		vma_end_read(vma);
+		return;
+	}
+	sim_note("lock_vma_under_rcu -> NULL: mmap_read_lock fallback");
+	fault_fallback(c, addr, op->flags);
+}
+
+/* Trade the mmap read lock (in the flags' form) for a VMA read lock. */
+static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
+{
+	unsigned long addr = vmt_page_addr(op->page);
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma;
+	bool locked = false;
+
+	sim_note("read-locked %#lx", addr);
+	if (!mmap_read_lock_as(mm, op->flags))
+		return;
+	vma = vma_lookup(mm, addr);
+	if (vma && vma_start_read_locked(vma)) {
+		locked = true;
+		check_read_locked_at(VMA_IDX(vma), MM_IDX(mm), addr, false);
+	}
+	mmap_read_unlock(mm);
+	if (!locked)
+		return;
+	vma_assert_locked(vma);
+	read_payload(vma);
+	check_read_unlock_at(VMA_IDX(vma));
+	vma_end_read(vma);
 }
 
 /* Change every VMA in [page, page + len) under the write lock. */
@@ -228,10 +376,10 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 {
 	switch (op->kind) {
 	case VMT_OP_FAULT:
-		op_fault(c, vmt_page_addr(op->page));
+		op_fault(c, op);
 		break;
 	case VMT_OP_READ_LOCKED:
-		op_read_locked(c, vmt_page_addr(op->page));
+		op_read_locked(c, op);
 		break;
 	case VMT_OP_WRITE:
 		op_write(c, op);

@@ -327,6 +327,17 @@ static inline void mmap_write_lock(struct mm_struct *mm)
 	mm_lock_seqcount_begin(mm);
 }
 
+/* -EINTR if a fatal signal ends the wait: then no lock and no sequence. */
+static inline int mmap_write_lock_killable(struct mm_struct *mm)
+{
+	int ret = sim_down_killable(&mm->mmap_lock, true,
+				    SIM_SITE("down_write_killable(mmap_lock)"));
+
+	if (!ret)
+		mm_lock_seqcount_begin(mm);
+	return ret;
+}
+
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {
 	vma_end_write_all(mm);
@@ -342,6 +353,18 @@ static inline void mmap_write_downgrade(struct mm_struct *mm)
 static inline void mmap_read_lock(struct mm_struct *mm)
 {
 	sim_down_read(&mm->mmap_lock, SIM_SITE("down_read(mmap_lock)"));
+}
+
+static inline int mmap_read_lock_killable(struct mm_struct *mm)
+{
+	return sim_down_killable(&mm->mmap_lock, false,
+				 SIM_SITE("down_read_killable(mmap_lock)"));
+}
+
+static inline bool mmap_read_trylock(struct mm_struct *mm)
+{
+	return sim_down_trylock(&mm->mmap_lock, false,
+				SIM_SITE("down_read_trylock(mmap_lock)"));
 }
 
 static inline void mmap_read_unlock(struct mm_struct *mm)

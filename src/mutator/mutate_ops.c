@@ -24,7 +24,7 @@ static const uint8_t kind_weights[VMT_OP__COUNT] = {
 
 static bool uses_page(unsigned kind)
 {
-	return kind != VMT_OP_KILL && kind != VMT_OP_EXIT;
+	return vmt_op_has_page(kind);
 }
 
 /* A kind among those in mask (a bit per kind), with their weights. */
@@ -44,7 +44,36 @@ static unsigned random_kind_in(struct mut_rng *r, unsigned mask)
 
 static bool uses_len(unsigned kind)
 {
-	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
+	return vmt_op_has_len(kind);
+}
+
+/* Is f a canonical flag set for kind (the decoder's rule: a fault's
+ * stack only with careful)? */
+static bool flags_valid(unsigned kind, unsigned f)
+{
+	return vmt_op_canonical_flags(kind, f) == f;
+}
+
+/* How many other canonical flag sets a kind has besides one. */
+static unsigned other_flag_sets(unsigned kind)
+{
+	unsigned n = 0;
+
+	for (unsigned f = 0; f < 8; f++)
+		n += flags_valid(kind, f);
+	return n - 1;
+}
+
+/* Another canonical flag set of op's kind: the skip-th next one up (mod 8),
+ * skip below other_flag_sets(kind). */
+static uint8_t next_flags(unsigned kind, unsigned f, unsigned skip)
+{
+	for (unsigned n = 0; n < 8 * (skip + 1); n++) {
+		f = (f + 1) & 7;
+		if (flags_valid(kind, f) && !skip--)
+			break;
+	}
+	return (uint8_t)f;
 }
 
 /* The pages p already names: its ops' and its initial VMAs'. */
@@ -100,6 +129,13 @@ void mut_random_fields(const struct vmt_program *p, unsigned self,
 		break;
 	case VMT_OP_UNMAP:
 		op->flags = mut_one_in(r, 3) ? VMT_F_DOWNGRADE : 0;
+		break;
+	case VMT_OP_FAULT:
+	case VMT_OP_READ_LOCKED:
+		/* Mostly the plain forms: the lock forms are rarer paths. */
+		if (mut_one_in(r, 4))
+			op->flags = next_flags(op->kind, 0,
+					       mut_rng_below(r, other_flag_sets(op->kind)));
 		break;
 	case VMT_OP_KILL:
 		/* Another thread; the decoder folds what is out of range. */
@@ -347,7 +383,7 @@ bool mut_op_len(struct vmt_program *p, struct mut_rng *r)
 static bool has_flags(const struct vmt_op *op, const struct vmt_program *p)
 {
 	(void)p;
-	return op->kind == VMT_OP_WRITE || op->kind == VMT_OP_UNMAP;
+	return vmt_op_flags(op->kind) != 0;
 }
 
 bool mut_op_flags(struct vmt_program *p, struct mut_rng *r)
@@ -360,8 +396,11 @@ bool mut_op_flags(struct vmt_program *p, struct mut_rng *r)
 	op = &p->threads[t].ops[i];
 	if (op->kind == VMT_OP_UNMAP)
 		op->flags ^= VMT_F_DOWNGRADE;
-	else
+	else if (op->kind == VMT_OP_WRITE)
 		op->flags = (uint8_t)((op->flags + 1 + mut_rng_below(r, 3)) & 3);
+	else		/* fault, read-locked */
+		op->flags = next_flags(op->kind, op->flags,
+				       mut_rng_below(r, other_flag_sets(op->kind)));
 	return true;
 }
 

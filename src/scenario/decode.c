@@ -20,8 +20,6 @@
 #include <string.h>
 
 #define PAGE_MASK	(VMT_PAGES - 1)
-#define FLAGS_WRITE	(VMT_F_KILLABLE | VMT_F_DOWNGRADE)
-#define FLAGS_UNMAP	VMT_F_DOWNGRADE
 
 VM_STATIC_ASSERT((VMT_PAGES & (VMT_PAGES - 1)) == 0);
 VM_STATIC_ASSERT(VMT_PAGES == 8);		/* page is 3 bits */
@@ -55,18 +53,23 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-static void decode_header(struct byte_reader *r, struct vmt_program *p)
+static void decode_header(struct byte_reader *r, struct vmt_program *p,
+			  bool *v3)
 {
 	uint8_t b;
 	unsigned t;
 
 	/*
 	 * Byte 0 is the format version.  Version 2 added the explore bit
-	 * (byte 1, bit 7), which version 1 reserved and ignored; any other
-	 * value decodes as version 1 rather than being rejected.  The
-	 * program is always in the current version's form.
+	 * (byte 1, bit 7), which version 1 reserved and ignored; version 3
+	 * the flags of fault and read-locked, which earlier versions ignore.
+	 * Any other value decodes as version 1 rather than being rejected.
+	 * The program is always in the current version's form.
 	 */
-	bool v2 = reader_byte(r) == 2;
+	uint8_t version = reader_byte(r);
+
+	*v3 = version == 3;
+	bool explore = version == 2 || version == 3;
 
 	p->version = VMT_FORMAT_VERSION;
 
@@ -75,7 +78,7 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p)
 	for (t = 0; t < p->nthreads; t++)
 		p->threads[t].mm = (b >> (2 + t)) & 1;
 	p->small_limit = (b >> 6) & 1;
-	p->explore = v2 ? b >> 7 : 0;
+	p->explore = explore ? b >> 7 : 0;
 
 	b = reader_byte(r);
 	p->layout[0] = b & 15;
@@ -98,44 +101,31 @@ static uint8_t kill_target(unsigned arg, unsigned self, unsigned nthreads)
  * another thread to kill.
  */
 static int decode_op_fields(const struct vmt_program *p, unsigned self,
-			    uint8_t b0, uint8_t b1, struct vmt_op *op)
+			    uint8_t b0, uint8_t b1, bool v3, struct vmt_op *op)
 {
 	unsigned kind = (b0 >> 3) & 7;
 
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
 	op->len = 1;
-	switch (kind) {
-	case VMT_OP_WRITE:
-		op->flags = b0 & FLAGS_WRITE;
+	/* Versions 1 and 2 ignore the flags version 3 gave a meaning. */
+	op->flags = (uint8_t)vmt_op_canonical_flags(kind, v3 ? b0 :
+						     b0 & vmt_op_flags_v2(kind));
+	if (vmt_op_has_page(kind))
 		op->page = b1 & PAGE_MASK;
+	if (vmt_op_has_len(kind))
 		op->len = 1 + ((b1 >> 3) & 1);
-		break;
-	case VMT_OP_MAP:
-		op->page = b1 & PAGE_MASK;
-		op->len = 1 + ((b1 >> 3) & 1);
+	if (kind == VMT_OP_MAP)
 		op->arg = b1 >> 4;
-		break;
-	case VMT_OP_UNMAP:
-		op->flags = b0 & FLAGS_UNMAP;
-		op->page = b1 & PAGE_MASK;
-		break;
-	case VMT_OP_KILL:
+	if (kind == VMT_OP_KILL) {
 		if (p->nthreads == 1)
 			return 0;
 		op->arg = kill_target(b1 >> 4, self, p->nthreads);
-		break;
-	case VMT_OP_EXIT:
-		break;
-	default:
-		/* FAULT, READ_LOCKED, REATTACH: an address and nothing else. */
-		op->page = b1 & PAGE_MASK;
-		break;
 	}
 	return 1;
 }
 
-static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1)
+static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1, bool v3)
 {
 	unsigned self = (b0 >> 6) % p->nthreads;
 	struct vmt_thread *t = &p->threads[self];
@@ -149,12 +139,12 @@ static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1)
 		return;
 	if (t->nops && t->ops[t->nops - 1].kind == VMT_OP_EXIT)
 		return;
-	if (!decode_op_fields(p, self, b0, b1, &op))
+	if (!decode_op_fields(p, self, b0, b1, v3, &op))
 		return;
 	t->ops[t->nops++] = op;
 }
 
-static void decode_ops(struct byte_reader *r, struct vmt_program *p)
+static void decode_ops(struct byte_reader *r, struct vmt_program *p, bool v3)
 {
 	size_t n = reader_byte(r), i;
 
@@ -165,7 +155,7 @@ static void decode_ops(struct byte_reader *r, struct vmt_program *p)
 		uint8_t b0 = reader_byte(r);
 		uint8_t b1 = reader_byte(r);
 
-		decode_op(p, b0, b1);
+		decode_op(p, b0, b1, v3);
 	}
 	VM_ASSERT(vmt_program_nops(p) <= VMT_MAX_OPS);
 }
@@ -189,10 +179,11 @@ void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p)
 {
 	struct byte_reader r = { .data = data, .size = data ? size : 0 };
 	size_t n;
+	bool v3;
 
 	memset(p, 0, sizeof(*p));
-	decode_header(&r, p);
-	decode_ops(&r, p);
+	decode_header(&r, p, &v3);
+	decode_ops(&r, p, v3);
 	decode_schedule(&r, p);
 
 	/* Whatever is left are choice bytes; the rest of the input is unused. */

@@ -89,7 +89,7 @@ size_t vmt_encode(const struct vmt_program *p, uint8_t *out, size_t cap)
 	if (!out || need > cap)
 		return 0;
 
-	out[n++] = VMT_FORMAT_VERSION;
+	out[n++] = (uint8_t)vmt_program_version(p);
 	out[n++] = encode_config(p);
 	out[n++] = (uint8_t)((p->layout[0] & 15) | (p->layout[1] & 15) << 4);
 	out[n++] = (uint8_t)nops;

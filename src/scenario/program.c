@@ -47,6 +47,91 @@ int vmt_op_from_name(const char *name)
 	return -1;
 }
 
+/*
+ * The flags each kind has, and which of them need version 3.  Bits a kind
+ * does not have decode as 0 (the decoder), are refused (the parser) and
+ * flagged (the fuzz targets' checks).
+ */
+static const uint8_t op_flags[VMT_OP__COUNT] = {
+	[VMT_OP_FAULT]		= VMT_F_CAREFUL | VMT_F_STACK,
+	[VMT_OP_READ_LOCKED]	= VMT_F_KILLABLE | VMT_F_TRYLOCK,
+	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE,
+	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE,
+};
+
+static const uint8_t op_flags_v2[VMT_OP__COUNT] = {
+	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE,
+	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE,
+};
+
+unsigned vmt_op_flags(unsigned kind)
+{
+	return kind < VMT_OP__COUNT ? op_flags[kind] : 0;
+}
+
+/* The .vmt word of each flag bit, by kind. */
+const char *vmt_flag_name(unsigned kind, unsigned bit)
+{
+	if (!(vmt_op_flags(kind) & bit))
+		return NULL;
+	if (kind == VMT_OP_FAULT)
+		return bit == VMT_F_CAREFUL ? "careful" : "stack";
+	switch (bit) {
+	case VMT_F_KILLABLE:
+		return "killable";
+	case VMT_F_DOWNGRADE:
+		return "downgrade";
+	default:
+		return "trylock";
+	}
+}
+
+unsigned vmt_op_flags_v2(unsigned kind)
+{
+	return kind < VMT_OP__COUNT ? op_flags_v2[kind] : 0;
+}
+
+unsigned vmt_op_canonical_flags(unsigned kind, unsigned flags)
+{
+	flags &= vmt_op_flags(kind);
+	/* A fault's stack only means something with careful. */
+	if (kind == VMT_OP_FAULT && !(flags & VMT_F_CAREFUL))
+		flags = 0;
+	return flags;
+}
+
+int vmt_op_has_page(unsigned kind)
+{
+	return kind < VMT_OP__COUNT && kind != VMT_OP_KILL && kind != VMT_OP_EXIT;
+}
+
+int vmt_op_has_len(unsigned kind)
+{
+	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
+}
+
+static int op_needs_v3(const struct vmt_op *op)
+{
+	return op->kind >= VMT_OP__COUNT ||
+	       (op->flags & ~vmt_op_flags_v2(op->kind)) != 0;
+}
+
+unsigned vmt_program_version(const struct vmt_program *p)
+{
+	unsigned nthreads = p->nthreads, t, i;
+
+	if (nthreads > VMT_MAX_THREADS)
+		nthreads = VMT_MAX_THREADS;
+	for (t = 0; t < nthreads; t++) {
+		const struct vmt_thread *th = &p->threads[t];
+
+		for (i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++)
+			if (op_needs_v3(&th->ops[i]))
+				return 3;
+	}
+	return 2;
+}
+
 unsigned vmt_program_nops(const struct vmt_program *p)
 {
 	unsigned nthreads = p->nthreads, n = 0, t;

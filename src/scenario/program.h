@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMT_FORMAT_VERSION 2
+#define VMT_FORMAT_VERSION 3
 #define VMT_MAX_THREADS 4
 #define VMT_MAX_MMS 2
 #define VMT_MAX_OPS_PER_THREAD 16
@@ -36,13 +36,15 @@
 _Static_assert(VMT_MAX_THREADS <= 4, "thread id is 2 bits in the encoding");
 _Static_assert(VMT_SLOTS * 2 == VMT_PAGES, "slot i covers pages 2i, 2i+1");
 
-/* The operations.  Three bits in the encoding: exactly eight kinds. */
+/* The operations.  Three bits in the encoding: eight kinds. */
 enum vmt_op_kind {
 	/* lock_vma_under_rcu(mm, addr), read the VMA, vma_end_read();
-	 * on failure the mmap_read_lock() fallback. */
+	 * on failure the mmap_read_lock() fallback, or (careful, v3)
+	 * lock_mm_and_find_vma(). */
 	VMT_OP_FAULT = 0,
-	/* mmap_read_lock, vma_lookup, vma_start_read_locked, mmap_read_unlock,
-	 * read the VMA, vma_end_read. */
+	/* mmap_read_lock (or its killable or trylock form, v3), vma_lookup,
+	 * vma_start_read_locked, mmap_read_unlock, read the VMA,
+	 * vma_end_read. */
 	VMT_OP_READ_LOCKED = 1,
 	/* mmap_write_lock, vma_start_write(_killable) on each VMA in
 	 * [addr, addr + len), change its fields, mmap_write_unlock (or
@@ -64,9 +66,14 @@ enum vmt_op_kind {
 	VMT_OP__COUNT = 8,
 };
 
-/* Op flags (three bits). */
-#define VMT_F_KILLABLE	0x1	/* WRITE: vma_start_write_killable() */
+/* Op flags (three bits); what a bit means depends on the kind. */
+#define VMT_F_KILLABLE	0x1	/* WRITE: vma_start_write_killable();
+				 * READ_LOCKED (v3): mmap_read_lock_killable() */
 #define VMT_F_DOWNGRADE	0x2	/* WRITE, UNMAP: mmap_write_downgrade() */
+#define VMT_F_TRYLOCK	0x4	/* READ_LOCKED (v3): mmap_read_trylock() first */
+#define VMT_F_CAREFUL	0x1	/* FAULT (v3): lock_mm_and_find_vma() fallback */
+#define VMT_F_STACK	0x2	/* FAULT (v3), with CAREFUL: the VMA above the
+				 * address grows down (VM_GROWSDOWN) */
 
 struct vmt_op {
 	uint8_t kind;		/* enum vmt_op_kind */
@@ -108,6 +115,26 @@ struct vmt_program {
 const char *vmt_op_name(unsigned kind);
 int vmt_op_from_name(const char *name);	/* -1 if unknown */
 
+/* What each kind's fields are (program.c): the flags it has, whether it
+ * takes an address and a length.  The decoder, the parser, the printer,
+ * the mutator and the checks read these. */
+unsigned vmt_op_flags(unsigned kind);
+unsigned vmt_op_flags_v2(unsigned kind);	/* those versions 1, 2 have */
+/* flags reduced to what the kind has, in the canonical form the decoder
+ * gives (a fault's stack dropped without careful). */
+unsigned vmt_op_canonical_flags(unsigned kind, unsigned flags);
+/* The .vmt word of flag `bit` of `kind`; NULL if the kind has no such flag. */
+const char *vmt_flag_name(unsigned kind, unsigned bit);
+int vmt_op_has_page(unsigned kind);
+int vmt_op_has_len(unsigned kind);
+/*
+ * The oldest format version that expresses the program: 3 if it uses a
+ * version 3 kind or flag, else 2.  The encoder writes it as byte 0 and the
+ * printer as the `vmt` line, so a program older versions express keeps
+ * its bytes and its text (and what is derived from them: seeds, hashes).
+ */
+unsigned vmt_program_version(const struct vmt_program *p);
+
 static inline unsigned long vmt_page_addr(unsigned page)
 {
 	return (page + 1) * VMT_PAGE_SIZE;
@@ -119,17 +146,20 @@ unsigned vmt_program_nops(const struct vmt_program *p);
 /*
  * Binary form (decode.c, encode.c).
  *
- *   byte 0   format version (VMT_FORMAT_VERSION = 2; version 1 had no
- *            explore bit, its bit 7 was reserved and is ignored; any
- *            other value decodes
- *            as version 1: the decoder never rejects an input)
+ *   byte 0   format version: 1, 2 or 3 (VMT_FORMAT_VERSION).  Version 2
+ *            added the explore bit (version 1 reserved and ignored it),
+ *            version 3 the kinds and flags marked v3 above.  Any other
+ *            value decodes as version 1: the decoder never rejects an
+ *            input.
  *   byte 1   bits 0-1: nthreads - 1; bits 2-5: mm of T0..T3;
  *            bit 6: small limit; bit 7: explore
  *   byte 2   initial layout: bits 0-3 mm A slots, bits 4-7 mm B slots
  *   byte 3   number of ops N (clipped to VMT_MAX_OPS and to the whole
  *            ops the bytes left hold)
  *   N x 2    op: first byte bits 6-7 thread, bits 3-5 kind, bits 0-2 flags;
- *            second byte bits 0-2 page, bit 3 len - 1, bits 4-7 arg
+ *            second byte bits 0-2 page, bit 3 len - 1, bits 4-7 arg.
+ *            Version 3: FAULT and READ_LOCKED have flags.  In versions 1
+ *            and 2 those bits are ignored, as they always were.
  *   byte     number of schedule runs S (clipped)
  *   S x 1    run: bits 0-1 thread, bits 2-7 steps - 1
  *   rest     choice bytes (up to VMT_MAX_CHOICES)

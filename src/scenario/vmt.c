@@ -32,7 +32,9 @@
  *             | "choices" ":" { NUM }
  *             | "expect" [ NAME ] ":" NAME ;
  *   ops       = op { ";" op } [ ";" ] ;
- *   op        = ( "fault" | "read-locked" | "reattach" ) ADDR
+ *   op        = "fault" ADDR [ "careful" [ "stack" ] ]               (v3)
+ *             | "read-locked" ADDR { "killable" | "trylock" }        (v3)
+ *             | "reattach" ADDR
  *             | "write" ADDR [ "+" NUM ] { "killable" | "downgrade" }
  *             | "map" ADDR [ "+" NUM ] [ "reuse" NUM ]
  *             | "unmap" ADDR [ "downgrade" ]
@@ -45,7 +47,9 @@
  *   HEXNUM = "0x" [0-9a-fA-F]+ ;      NUM = [0-9]+ ;
  *   NAME   = [a-z0-9-]+, at most 31 characters ;
  *
- * Flags follow the address in any order, each at most once.  Lengths
+ * Flags follow the address in any order, each at most once.  A flag or
+ * op marked (v3) needs format version 3: a file that says `vmt 1` or
+ * `vmt 2` may not use it.  Lengths
  * ("+1", "+2" pages), reuse (0..15), steps (1..64) and choices (0..255)
  * are decimal.  Kill targets and schedule threads may name a thread whose
  * line comes later; they are checked at the end of the file.
@@ -104,6 +108,9 @@ struct parser {
 	int any_statement;
 	/* Line of the first such statement (0 = not seen), for duplicates. */
 	unsigned long limit_line, sched_line, choices_line, explore_line;
+	/* The `vmt N` line's version (0 if none) and where N is. */
+	unsigned version;
+	unsigned long version_line, version_col;
 	unsigned long mm_line[VMT_MAX_MMS];
 	unsigned long thread_line[VMT_MAX_THREADS];
 
@@ -430,6 +437,8 @@ static int parse_thread_ref(struct parser *ps, int is_kill, uint8_t *thread)
 
 /* What may follow each kind of op, for error messages. */
 static const char *const op_tail[VMT_OP__COUNT] = {
+	[VMT_OP_FAULT]	= "careful, stack, ';' or end of line",
+	[VMT_OP_READ_LOCKED] = "killable, trylock, ';' or end of line",
 	[VMT_OP_WRITE]	= "killable, downgrade, ';' or end of line",
 	[VMT_OP_MAP]	= "reuse N, ';' or end of line",
 	[VMT_OP_UNMAP]	= "downgrade, ';' or end of line",
@@ -442,7 +451,7 @@ static const char *tail_of(unsigned kind)
 
 static int parse_op_addr(struct parser *ps, struct vmt_op *op)
 {
-	int has_len = op->kind == VMT_OP_WRITE || op->kind == VMT_OP_MAP;
+	int has_len = vmt_op_has_len(op->kind);
 	unsigned long len;
 
 	if (parse_page(ps, next_word(ps), &op->page))
@@ -460,6 +469,18 @@ static int parse_op_addr(struct parser *ps, struct vmt_op *op)
 	return 0;
 }
 
+/* The flag bit `t` names for an op of `kind`, 0 if none. */
+static unsigned flag_of(unsigned kind, struct token t)
+{
+	for (unsigned bit = 1; bit < 8; bit <<= 1) {
+		const char *name = vmt_flag_name(kind, bit);
+
+		if (name && tok_is(t, name))
+			return bit;
+	}
+	return 0;
+}
+
 /* The flag words after an op; each may appear once, in any order. */
 static int parse_op_flags(struct parser *ps, struct vmt_op *op)
 {
@@ -467,15 +488,10 @@ static int parse_op_flags(struct parser *ps, struct vmt_op *op)
 
 	while (!at_end(ps) && *ps->pos != ';') {
 		struct token t = next_word(ps);
-		unsigned flag = 0;
+		unsigned flag = flag_of(op->kind, t);
 		unsigned long n;
 
-		if (tok_is(t, "killable") && op->kind == VMT_OP_WRITE) {
-			flag = VMT_F_KILLABLE;
-		} else if (tok_is(t, "downgrade") &&
-			   (op->kind == VMT_OP_WRITE || op->kind == VMT_OP_UNMAP)) {
-			flag = VMT_F_DOWNGRADE;
-		} else if (tok_is(t, "reuse") && op->kind == VMT_OP_MAP) {
+		if (!flag && tok_is(t, "reuse") && op->kind == VMT_OP_MAP) {
 			if (reuse_seen)
 				return fail_at(ps, t.s, "duplicate reuse (expected %s)",
 					       tail_of(op->kind));
@@ -485,14 +501,16 @@ static int parse_op_flags(struct parser *ps, struct vmt_op *op)
 				return -1;
 			op->arg = (uint8_t)n;
 			continue;
-		} else {
-			return fail_found(ps, t.s, tail_of(op->kind));
 		}
+		if (!flag)
+			return fail_found(ps, t.s, tail_of(op->kind));
 		if (op->flags & flag)
 			return fail_at(ps, t.s, "duplicate %.*s (expected %s)",
 				       tok_len(t), t.s, tail_of(op->kind));
 		op->flags |= (uint8_t)flag;
 	}
+	if (op->kind == VMT_OP_FAULT && op->flags == VMT_F_STACK)
+		return fail_at(ps, ps->pos, "stack without careful (expected careful: only lock_mm_and_find_vma() expands a stack)");
 	return 0;
 }
 
@@ -579,9 +597,12 @@ static int parse_version(struct parser *ps, const char *at, int first)
 	t = next_word(ps);
 	if (parse_num(ps, t, 0, 255, "format version", &v))
 		return -1;
-	if (v != 1 && v != VMT_FORMAT_VERSION)
-		return fail_at(ps, t.s, "unsupported format version %lu (expected 1 or %d)",
+	if (v < 1 || v > VMT_FORMAT_VERSION)
+		return fail_at(ps, t.s, "unsupported format version %lu (expected 1 to %d)",
 			       v, VMT_FORMAT_VERSION);
+	ps->version = (unsigned)v;
+	ps->version_col = (unsigned long)(t.s - ps->line) + 1;
+	ps->version_line = ps->lineno;
 	return expect_end(ps);
 }
 
@@ -846,6 +867,10 @@ static int parse_finish(struct parser *ps)
 				r->is_kill ? "kill" : "schedule run of",
 				r->thread, p->nthreads - 1);
 	}
+	if (ps->version && ps->version < 3 && vmt_program_version(p) == 3)
+		return fail_pos(ps, ps->version_line, ps->version_col,
+				"format version %u cannot express this program (expected vmt %u: a flag or op of version %u is used)",
+				ps->version, vmt_program_version(p), vmt_program_version(p));
 	return 0;
 }
 
@@ -941,14 +966,13 @@ static void format_op(const struct vmt_op *op, char *buf, size_t len)
 		return;
 	n += snprintf(buf + n, len - (size_t)n, " 0x%lx%s",
 		      vmt_page_addr(op->page),
-		      op->len == 2 &&
-		      (op->kind == VMT_OP_WRITE || op->kind == VMT_OP_MAP) ?
-		      "+2" : "");
-	if (op->kind == VMT_OP_WRITE && (op->flags & VMT_F_KILLABLE))
-		n += snprintf(buf + n, len - (size_t)n, " killable");
-	if ((op->kind == VMT_OP_WRITE || op->kind == VMT_OP_UNMAP) &&
-	    (op->flags & VMT_F_DOWNGRADE))
-		n += snprintf(buf + n, len - (size_t)n, " downgrade");
+		      op->len == 2 && vmt_op_has_len(op->kind) ? "+2" : "");
+	for (unsigned bit = 1; bit < 8; bit <<= 1) {
+		const char *name = vmt_flag_name(op->kind, bit);
+
+		if (name && (op->flags & bit))
+			n += snprintf(buf + n, len - (size_t)n, " %s", name);
+	}
 	if (op->kind == VMT_OP_MAP && op->arg)
 		snprintf(buf + n, len - (size_t)n, " reuse %u", op->arg);
 }
@@ -968,7 +992,7 @@ static void print_header(struct sink *s, const struct vmt_program *p,
 	emit(s, "# %u thread%s, %u op%s, %u schedule run%s, %u choice%s\n",
 	     nthreads, plural(nthreads), nops, plural(nops),
 	     p->nsched, plural(p->nsched), p->nchoices, plural(p->nchoices));
-	emit(s, "vmt %d\n", VMT_FORMAT_VERSION);
+	emit(s, "vmt %u\n", vmt_program_version(p));
 	/* The verdict first: it is what a reader of a repro wants to know. */
 	for (i = 0; meta && i < meta->nexpect && i < VMT_MAX_EXPECT; i++) {
 		const struct vmt_expect *e = &meta->expect[i];
