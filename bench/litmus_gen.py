@@ -33,6 +33,21 @@ XCHG = ["xchg({v}, {n})", "xchg_relaxed({v}, {n})", "xchg_acquire({v}, {n})",
         "cmpxchg_release({v}, {o}, {n})"]
 
 
+def render(name, params, procs, regs, atoms):
+    """The test's text: NAME, processes taking PARAMS (one string), each
+    with its registers declared, then the exists clause over ATOMS."""
+    out = ["C %s" % name, "", "{}", ""]
+    for p, body in enumerate(procs):
+        out.append("P%d(%s)" % (p, params))
+        out.append("{")
+        out.extend("\tint %s;" % r for r, _ in regs[p])
+        out.extend("\t" + s for s in body)
+        out.append("}")
+        out.append("")
+    out.append("exists (%s)" % " /\\ ".join(atoms))
+    return "\n".join(out) + "\n"
+
+
 def gen(rng, idx):
     nprocs = rng.choice([2, 2, 3])
     vars_ = ["x", "y"] if nprocs == 2 or rng.random() < 0.4 else ["x", "y", "z"]
@@ -105,17 +120,7 @@ def gen(rng, idx):
         params.append("atomic_t *a")
     if use_lock:
         params.append("spinlock_t *l")
-    out = ["C G%05d" % idx, "", "{}", ""]
-    for p, body in enumerate(procs):
-        out.append("P%d(%s)" % (p, ", ".join(params)))
-        out.append("{")
-        for r, _ in regs[p]:
-            out.append("\tint %s;" % r)
-        out.extend("\t" + s for s in body)
-        out.append("}")
-        out.append("")
-    out.append("exists (%s)" % " /\\ ".join(atoms))
-    return "\n".join(out) + "\n"
+    return render("G%05d" % idx, ", ".join(params), procs, regs, atoms)
 
 
 WW_SEP = ["", "", "smp_wmb();", "smp_mb();"]
@@ -159,16 +164,7 @@ def gen_ww(rng, idx):
         v = sorted(finals)[0]
         atoms.append("%s=%d" % (v, finals[v][0]))
     params = ", ".join("int *%s" % v for v in vars_)
-    out = ["C W%05d" % idx, "", "{}", ""]
-    for p, body in enumerate(procs):
-        out.append("P%d(%s)" % (p, params))
-        out.append("{")
-        out.extend("\tint %s;" % r for r, _ in regs[p])
-        out.extend("\t" + s for s in body)
-        out.append("}")
-        out.append("")
-    out.append("exists (%s)" % " /\\ ".join(atoms))
-    return "\n".join(out) + "\n"
+    return render("W%05d" % idx, params, procs, regs, atoms)
 
 
 RCU_READS = ["READ_ONCE(*{v})", "smp_load_acquire({v})"]
@@ -219,16 +215,7 @@ def gen_rcu(rng, idx):
     if not atoms:
         atoms.append("x=0")
     params = ", ".join("int *%s" % v for v in vars_)
-    out = ["C R%05d" % idx, "", "{}", ""]
-    for p, body in enumerate(procs):
-        out.append("P%d(%s)" % (p, params))
-        out.append("{")
-        out.extend("\tint %s;" % r for r, _ in regs[p])
-        out.extend("\t" + s for s in body)
-        out.append("}")
-        out.append("")
-    out.append("exists (%s)" % " /\\ ".join(atoms))
-    return "\n".join(out) + "\n"
+    return render("R%05d" % idx, params, procs, regs, atoms)
 
 
 def main():
