@@ -104,8 +104,10 @@ static int rwsem_acquire_how(struct sim_rwsem *r, bool write, int how,
 		if (killable && sim_cur()->fatal)
 			return -4;	/* EINTR */
 		r->waiters |= 1u << sim.cur;
-		if (killable)	/* signal_wake_up() ends a killable sleep */
+		if (killable) {	/* signal_wake_up() ends a killable sleep */
 			sim_cur()->task_state = SIM_TASK_KILLABLE;
+			sim_note_window();	/* where a kill can land */
+		}
 		sim_block(killable ? rwsem_free_or_killed : rwsem_free_for, &w, s);
 		sim_cur()->task_state = SIM_TASK_RUNNING;
 	}

@@ -441,6 +441,8 @@ void sim_set_current_state(enum sim_task_state st, const struct sim_site *s)
 {
 	sim_point(s);
 	sim_cur()->task_state = st;
+	if (st == SIM_TASK_KILLABLE)
+		sim_note_window();	/* a signal's window: the kill can land here */
 	/* set_current_state() implies smp_mb(): pairs with the full barrier
 	 * the waker issues before it reads the sleeper's task pointer. */
 	sim_hb_fence(SIM_SEQ_CST);
