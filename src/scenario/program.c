@@ -69,21 +69,23 @@ unsigned vmt_op_flags(unsigned kind)
 	return kind < VMT_OP__COUNT ? op_flags[kind] : 0;
 }
 
-/* The .vmt word of each flag bit, by kind. */
+/* The .vmt word of each flag bit, by kind and bit number (0x1, 0x2, 0x4). */
+static const char *const flag_names[VMT_OP__COUNT][3] = {
+	[VMT_OP_FAULT]		= { "careful", "stack", NULL },
+	[VMT_OP_READ_LOCKED]	= { "killable", NULL, "trylock" },
+	[VMT_OP_WRITE]		= { "killable", "downgrade", NULL },
+	[VMT_OP_UNMAP]		= { NULL, "downgrade", NULL },
+};
+
 const char *vmt_flag_name(unsigned kind, unsigned bit)
 {
 	if (!(vmt_op_flags(kind) & bit))
 		return NULL;
-	if (kind == VMT_OP_FAULT)
-		return bit == VMT_F_CAREFUL ? "careful" : "stack";
-	switch (bit) {
-	case VMT_F_KILLABLE:
-		return "killable";
-	case VMT_F_DOWNGRADE:
-		return "downgrade";
-	default:
-		return "trylock";
+	for (unsigned b = 0; b < 3; b++) {
+		if (bit == 1u << b)
+			return flag_names[kind][b];
 	}
+	return NULL;
 }
 
 unsigned vmt_op_flags_v2(unsigned kind)
