@@ -11,23 +11,46 @@
 # libFuzzer reports), but not ASan, for speed: the oracles, not ASan, are
 # what can flag the lock, and the runtime never allocates per execution.  Prints one line
 # per job and a summary; the logs stay in build/soak/run.
+#
+# VMLOCK_BACKEND=kernel soaks the unpatched kernel code instead, in
+# build/soak-kernel, compiled from VMLOCK_KERNEL_SRC (or the tree
+# tools/kernel-source.sh fetches when that is unset).
 set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-100000000}
 jobs=${2:-$(nproc)}
+backend=${VMLOCK_BACKEND:-model}
 tools/deps.sh
-cmake -S . -B build/soak -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DVMLOCK_ENGINE=libfuzzer "-DVMLOCK_SANITIZERS=undefined;leak" \
+build=build/soak kernel_flags=
+if [ "$backend" = kernel ]; then
+	build=build/soak-kernel kernel_flags=-DVMLOCK_KERNEL_REQUIRED=ON
+	[ -n "${VMLOCK_KERNEL_SRC:-}" ] || tools/kernel-source.sh >/dev/null
+fi
+export VMLOCK_BACKEND="$backend"
+cmake -S . -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DVMLOCK_ENGINE=libfuzzer "-DVMLOCK_SANITIZERS=undefined;leak" $kernel_flags \
 	-DCMAKE_C_FLAGS=-fsanitize-trap=undefined >/dev/null
-cmake --build build/soak --target vmlock_fuzz seed_corpus >/dev/null
-work=build/soak/run
+cmake --build "$build" --target vmlock_fuzz seed_corpus >/dev/null
+work=$build/run
 rm -rf "$work" && mkdir -p "$work"
+# First, that this build, backend and these flags can find something: a
+# seed variant from the shipped corpus within a small budget.
+mkdir -p "$work/check" "$work/check.art"
+cp "$build"/seed_corpus/* "$work/check/"
+if VMLOCK_VARIANT=${VMLOCK_SOAK_CHECK:-narrow-wake} "$build"/vmlock_fuzz -seed=1 -runs=100000 \
+	-max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
+	-dict=fuzz/vmlock_fuzz.dict -artifact_prefix="$work/check.art/" "$work/check" \
+	>"$work/check.log" 2>&1 || ! ls "$work/check.art" | grep -q .; then
+	echo "soak: the ${VMLOCK_SOAK_CHECK:-narrow-wake} variant was not found within 100000 runs ($work/check.log)"
+	exit 1
+fi
+echo "soak: check: $(grep -m1 '^vmlock: ' "$work/check.log" | cut -c1-60); $(grep -m1 '^  backend ' "$work/check.log" | sed 's/^ *//')"
 per=$(( (runs + jobs - 1) / jobs ))
 start=$(date +%s)
 for j in $(seq 1 "$jobs"); do
 	mkdir -p "$work/corpus.$j" "$work/artifacts.$j"
-	cp build/soak/seed_corpus/* "$work/corpus.$j/"
-	build/soak/vmlock_fuzz -seed="$j" -runs="$per" -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
+	cp "$build"/seed_corpus/* "$work/corpus.$j/"
+	"$build"/vmlock_fuzz -seed="$j" -runs="$per" -max_len=128 -len_control=0 -entropic=0 -use_counters=0 -print_funcs=0 \
 		-detect_leaks=1 -dict=fuzz/vmlock_fuzz.dict -print_final_stats=1 \
 		-artifact_prefix="$work/artifacts.$j/" "$work/corpus.$j" \
 		>"$work/log.$j" 2>&1 &
@@ -43,5 +66,5 @@ for j in $(seq 1 "$jobs"); do
 	found=$((found + a))
 	grep -E '^vmlock:|ERROR: libFuzzer|LeakSanitizer' "$work/log.$j" | head -3 || true
 done
-echo "soak: correct lock, $total executions in $((end - start)) s on $jobs jobs, $found findings"
+echo "soak: correct lock ($backend), $total executions in $((end - start)) s on $jobs jobs, $found findings"
 [ "$found" -eq 0 ] && [ "$total" -ge "$runs" ]
