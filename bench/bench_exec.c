@@ -27,6 +27,9 @@
  * corpus, build/default/seed_corpus: binary inputs, at most 64) through
  * the fuzz target, as they are: their own threads, operations, schedules
  * and explore bits.
+ *
+ * BENCH_EXEC_RUNS=N runs N executions (whole passes, rounded up) instead
+ * of SECONDS, so that a timer of the whole process can compare builds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +93,16 @@ static size_t make_input(uint64_t seed, unsigned nops, unsigned nchoices,
 }
 
 enum { NINPUTS = 64 };
+
+/* Whether to stop after `execs` executions started at t0, now t. */
+static bool done(unsigned long execs, double t0, double t, double seconds)
+{
+	const char *runs = getenv("BENCH_EXEC_RUNS");
+
+	if (runs)
+		return execs >= strtoul(runs, NULL, 10);
+	return t - t0 >= seconds;
+}
 static uint8_t in[NINPUTS][VMT_MAX_INPUT];
 static size_t len[NINPUTS];
 static struct vmt_program prog[NINPUTS];
@@ -142,7 +155,7 @@ static int bench_corpus(double seconds, const char *dir)
 		pass_target();
 		execs += (unsigned long)ninputs;
 		t = now();
-	} while (t - t0 < seconds);
+	} while (!done(execs, t0, t, seconds));
 	printf("%.0f exec/s (%lu executions in %.2f s; the %d inputs of %s)\n",
 	       execs / (t - t0), execs, t - t0, ninputs, dir);
 	return 0;
@@ -199,7 +212,7 @@ int main(int argc, char **argv)
 			pass_strategy(&o);
 		execs += NINPUTS;
 		t = now();
-	} while (t - t0 < seconds);
+	} while (!done(execs, t0, t, seconds));
 	printf("%.0f exec/s (%lu executions in %.2f s; 3 threads, %u ops; %s)\n",
 	       execs / (t - t0), execs, t - t0, 3 * nops, mode);
 	return 0;
