@@ -273,7 +273,8 @@ static struct vm_area_struct *walk_get_next(struct maps_walk *w,
 		return NULL;
 	}
 	if (IS_ERR(vma)) {
-		sim_note("lock_next_vma -> %ld", PTR_ERR(vma));
+		sim_note("lock_next_vma -> %s",
+			 PTR_ERR(vma) == -EAGAIN ? "-EAGAIN" : "-EINTR");
 		return vma;
 	}
 	sim_note("lock_next_vma -> #%u", VMA_IDX(vma));
