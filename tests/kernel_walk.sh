@@ -12,7 +12,7 @@ set -u
 vmlock=$1 corpus=$2
 fail=0
 export VMLOCK_BACKEND=kernel
-for f in walk-reuse-across-mm walk-racing-writer walk-at-limit map-cache-exhausted; do
+for f in walk-reuse-across-mm walk-racing-writer walk-at-limit walk-killed map-cache-exhausted; do
 	out=$("$vmlock" explore --strategy exhaustive --preemptions 2 --runs 200000 "$corpus/$f.vmt")
 	case $out in
 	*"no violation (complete"*) echo "clean, complete: $f: $out" ;;
