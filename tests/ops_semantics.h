@@ -55,6 +55,23 @@ static const struct ops_case ops_cases[] = {
 	  "schedule: T0*3 T1*5 T2*5 T0*40 T1*40\n",
 	  { "read-locked 0x1000", "kill T1", "mmap_read_lock_killable -> -EINTR",
 	    NULL }, "busy", NULL },
+	{ "a walk reads every VMA from the address up, each read-locked",
+	  "mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: read-locked 0x2000 walk\n",
+	  { "lock_next_vma -> #0", "walk: #0 0x1000-0x3000", "lock_next_vma -> #1",
+	    "walk: #1 0x5000-0x7000", "lock_next_vma -> NULL", NULL }, "fallback", NULL },
+	{ "a walk from above the last VMA reads none",
+	  "mm A: 0x1000-0x3000\nT0 A: read-locked 0x3000 walk; read-locked 0x1000 walk\n",
+	  { "walk 0x3000", "lock_next_vma -> NULL", "walk 0x1000",
+	    "walk: #0 0x1000-0x3000", "lock_next_vma -> NULL", NULL }, "fallback", NULL },
+	{ "the VMA cache runs out: the map fails unlocked, a later one reuses",
+	  "limit small\n"
+	  "mm A: 0x1000-0x3000 0x3000-0x5000 0x5000-0x7000 0x7000-0x9000\n"
+	  "mm B: 0x1000-0x3000 0x3000-0x5000 0x5000-0x7000\n"
+	  "T0 B: map 0x7000; map 0x8000; unmap 0x7000; map 0x8000; "
+	  "read-locked 0x8000 walk\n",
+	  { "vm_area_alloc() -> #7", "vm_area_alloc() -> NULL: map fails",
+	    "vm_area_free(#7)", "vm_area_alloc() -> #7", "walk: #7 0x8000-0x9000",
+	    NULL }, "fallback", NULL },
 };
 
 /* The index of the first note at or after *from containing s, or -1. */

@@ -39,6 +39,8 @@ static struct vm_area_struct *va;	/* attached, pages 0-1 of mm A */
 static struct vm_area_struct *vd;	/* detached, of mm A */
 /* Set by a test: the world also has a detached VMA of mm B (#2). */
 static bool world_vb;
+/* Set by a test: the small configuration's cache, every object taken. */
+static bool world_cache_full;
 
 static struct mm_struct *mm(void)
 {
@@ -384,12 +386,14 @@ static void run_case(const struct oracle_case *c, struct sim_result *res)
 	kdebug_reset();
 	memset(&sim_hooks, 0, sizeof(sim_hooks));
 	sim_begin(&cfg);
-	lock_world_reset(false);
+	lock_world_reset(world_cache_full);
 	mm_init_world(0);
 	mm_init_world(1);
 	va = setup_attached(&world.mm[0]);
 	vd = vm_area_alloc(&world.mm[0], 0);
 	if (world_vb)
+		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
+	for (unsigned n = 2; world_cache_full && n < VMT_SMALL_CACHE; n++)
 		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
 	check_begin();
 	for (int t = 0; t < 2 && c->body[t]; t++) {
@@ -600,6 +604,54 @@ static void t_unmap(void *arg)
 	mmput(mm());
 }
 
+/* The walk's first step from page 0, under RCU: #0 (pages 0-1). */
+static struct vm_area_struct *walk_first(struct vma_iterator *vmi)
+{
+	struct vm_area_struct *v;
+
+	rcu_read_lock();
+	vma_iter_init(vmi, mm(), vmt_page_addr(0));
+	v = lock_next_vma(mm(), vmi, vmt_page_addr(0));
+	VM_ASSERT(v == va);
+	return v;
+}
+
+/* That step checked as if the walk were at page 2: the VMA it got is
+ * behind the walk. */
+static void t_walk_behind(void *arg)
+{
+	struct vma_iterator vmi;
+
+	(void)arg;
+	check_walk_locked_at(walk_first(&vmi)->idx, mm()->idx, vmt_page_addr(2));
+}
+
+/* The same step checked where it was: clean, the walk ends. */
+static void t_walk(void *arg)
+{
+	struct vma_iterator vmi;
+	struct vm_area_struct *v = walk_first(&vmi);
+
+	(void)arg;
+	check_walk_locked_at(v->idx, mm()->idx, vmt_page_addr(0));
+	check_payload(v, PLAIN_READ(v->vm_flags), PLAIN_READ(v->vm_pgoff));
+	check_read_unlock(v);
+	vma_end_read(v);
+	VM_ASSERT(lock_next_vma(mm(), &vmi, vmt_page_addr(2)) == NULL);
+	rcu_read_unlock();
+	free_vd();
+	mmput(mm());
+}
+
+/* A map whose vm_area_alloc() found the cache empty, gone back to user
+ * space with -ENOMEM but without its mmap_write_unlock(). */
+static void t_enomem_held(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm());
+	VM_ASSERT(vm_area_alloc(mm(), 0) == NULL);
+}
+
 static const struct oracle_case lifetime_cases[] = {
 	{ VERDICT_REFCOUNT_SATURATE, { t_refcount_underflow }, 0,
 	  "refcount_t: underflow; use-after-free. (REFCOUNT_SUB_UAF: #1.vm_refcnt left at -1)", "" },
@@ -632,6 +684,35 @@ static void test_lifetime_oracles_fire(void)
 	world_vb = true;
 	check_case(&unreachable);
 	world_vb = false;
+}
+
+/*
+ * The walk's read section is checked as a fault's (invariant 7: ending
+ * behind the walk's position, the VMA is not the one it walked to), and
+ * the correct walk is clean; the map's -ENOMEM path, had it kept the mmap
+ * lock, would end the thread holding it (the op's path is clean:
+ * tests/ops_semantics.h, on both backends).
+ */
+static void test_walk_and_enomem_oracles(void)
+{
+	const struct oracle_case walk_ok = {
+		VERDICT_CLEAN, { t_walk }, SIM_NO_THREAD, "", ""
+	};
+	const struct oracle_case fire[] = {
+		{ VERDICT_LOOKUP_IDENTITY, { t_walk_behind }, 0,
+		  "T0 holds a read lock on #0 gen 1, which belongs to mm A [0x1000, 0x3000), walked to from mm A 0x3000", "" },
+		{ VERDICT_HELD_AT_EXIT, { t_enomem_held }, 0,
+		  "T0 ends holding mm A's mmap_lock", "" },
+	};
+	struct sim_result res;
+
+	run_case(&walk_ok, &res);
+	CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
+	       "the correct walk ended %s: %s", verdict_name(res.verdict), res.msg);
+	check_case(&fire[0]);
+	world_cache_full = true;
+	check_case(&fire[1]);
+	world_cache_full = false;
 }
 
 /* The correct sequences of the cases above are clean: the last user
@@ -680,6 +761,7 @@ int main(void)
 		{ "setup_is_clean", test_setup_is_clean },
 		{ "lifetime_oracles_fire", test_lifetime_oracles_fire },
 		{ "lifetime_correct_is_clean", test_lifetime_correct_is_clean },
+		{ "walk_and_enomem_oracles", test_walk_and_enomem_oracles },
 		{ "every_verdict_has_a_case", test_every_verdict_has_a_case },
 	};
 

@@ -84,7 +84,7 @@ static void world_begin_choices(const uint8_t *choices, unsigned n)
 		strat_dfs_rewind(&dfs);
 	memset(&sim_hooks, 0, sizeof(sim_hooks));
 	sim_begin(&cfg);
-	kworld_reset();
+	kworld_reset(false);
 	mm_a = kworld_mm_init(0);
 	kworld_mm_init(1);
 	sim_atomic_init(&phase, 0, OBJ_SLAB, 1, "test_phase");

@@ -207,6 +207,38 @@ static void test_every_kind(void)
 	}
 }
 
+/*
+ * The op-flags mutation and a new op's fields reach every flag set each
+ * kind has (vmt_op_flags(), so a flag added there is picked up: walk of
+ * read-locked), and nothing else.
+ */
+static void test_every_flag_set(void)
+{
+	for (unsigned kind = 0; kind < VMT_OP__COUNT; kind++) {
+		unsigned seen = 0, want = 0;
+
+		for (unsigned f = 0; f < 8; f++)
+			if (vmt_op_canonical_flags(kind, f) == f)
+				want |= 1u << f;
+		for (unsigned k = 0; k < 400; k++) {
+			struct vmt_program p;
+			struct mut_rng r = { .state = k };
+
+			memset(&p, 0, sizeof(p));
+			p.version = VMT_FORMAT_VERSION;
+			p.nthreads = 2;
+			p.threads[0].nops = 1;
+			p.threads[0].ops[0] = (struct vmt_op){ .kind = (uint8_t)kind, .len = 1 };
+			(void)vmt_mutate_one(&p, VMT_MUT_OP_FLAGS, &r, VMT_MAX_INPUT);
+			seen |= 1u << p.threads[0].ops[0].flags;
+			mut_random_fields(&p, 0, &r, &p.threads[0].ops[0]);
+			seen |= 1u << p.threads[0].ops[0].flags;
+		}
+		CHECKF(seen == want, "%s: flag sets reached %#x, canonical %#x",
+		       vmt_op_name(kind), seen, want);
+	}
+}
+
 /* The seed corpus's detach-racing-reader: T0 fault, T1 unmap, 4 runs. */
 static void racing_reader(struct vmt_program *p)
 {
@@ -702,6 +734,7 @@ int main(int argc, char **argv)
 		test_bytes();
 		test_crossover();
 		test_every_kind();
+		test_every_flag_set();
 		test_shift_moves_one_preemption();
 		test_thread_remove();
 		test_grows_from_empty();

@@ -627,6 +627,22 @@ static void test_version3(void)
 	in[4] = 0x02;
 	vmt_decode(in, sizeof(in), &p);
 	CHECK(p.threads[0].ops[0].flags == 0);
+
+	/* Read-locked's bit 1 is walk in version 3, ignored before. */
+	in[6] = 0x0f;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[1].flags ==
+	      (VMT_F_TRYLOCK | VMT_F_WALK | VMT_F_KILLABLE));
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "read-locked 0x4000 killable walk trylock") != NULL);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 3);
+	vmt_decode(out, n, &q);
+	CHECK(!memcmp(&p, &q, sizeof(p)));
+	in[0] = 2;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[1].flags == 0);
+	CHECK(vmt_op_flags_v2(VMT_OP_READ_LOCKED) == 0);
 }
 
 int main(void)

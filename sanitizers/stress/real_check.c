@@ -23,21 +23,41 @@ static int32_t refcnt_now(struct vm_area_struct *vma)
 	return __atomic_load_n(&vma->vm_refcnt.v, __ATOMIC_RELAXED);
 }
 
-/* Invariant 7: the read-locked VMA is of our mm (and, found under RCU,
- * covers the address).  With a read reference the fields are stable. */
+/* Invariant 7: the read-locked VMA is of our mm and where the lookup
+ * asked for (in_range: the caller's own check).  With a read reference
+ * the fields are stable. */
+static void read_locked(struct vm_area_struct *vma, int mm_idx,
+			unsigned long addr, bool in_range, const char *how)
+{
+	struct mm_struct *owner = vma_mm_peek(vma);
+
+	if (owner != &world.mm[mm_idx] || !in_range)
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d holds a read lock on #%u, which belongs to mm %c [%#lx, %#lx), %s mm %c %#lx",
+			 sim_self(), vma->idx, owner ? 'A' + owner->idx : '-',
+			 (unsigned long)sim_peek_plain(&vma->vm_start),
+			 (unsigned long)sim_peek_plain(&vma->vm_end), how,
+			 'A' + mm_idx, addr);
+}
+
+/* Found under RCU, it covers the address. */
 void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
 {
 	struct vm_area_struct *vma = vma_from_idx(vma_idx);
-	struct mm_struct *mm = &world.mm[mm_idx];
-	struct mm_struct *owner = vma_mm_peek(vma);
 	unsigned long start = sim_peek_plain(&vma->vm_start);
 	unsigned long end = sim_peek_plain(&vma->vm_end);
 
-	if (owner != mm || (rcu && (addr < start || addr >= end)))
-		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%u, which belongs to mm %c [%#lx, %#lx), looked up as mm %c %#lx",
-			 sim_self(), vma->idx, owner ? 'A' + owner->idx : '-',
-			 start, end, 'A' + mm->idx, addr);
+	read_locked(vma, mm_idx, addr, !rcu || (addr >= start && addr < end),
+		    "looked up as");
+}
+
+/* Walked to by lock_next_vma(), it ends above the walk's position. */
+void check_walk_locked_at(int vma_idx, int mm_idx, unsigned long from)
+{
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
+
+	read_locked(vma, mm_idx, from, sim_peek_plain(&vma->vm_end) > from,
+		    "walked to from");
 }
 
 void check_read_unlock_at(int vma)

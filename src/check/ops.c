@@ -7,22 +7,25 @@
  */
 #include "ghost.h"
 
-void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu)
+/*
+ * A read lock was taken on vma of mm; in_range says whether the VMA is
+ * where the lookup asked for (what the caller's own check guarantees).
+ */
+static void read_locked(int vma, int mm, unsigned long addr, bool in_range,
+			const char *how)
 {
 	struct ghost_vma *g = &ghost.vma[vma];
 	int t = sim_self();
-	uintptr_t start = vmlock_backend->vma_start(vma);
-	uintptr_t end = vmlock_backend->vma_end(vma);
 
-	/* Invariant 7: attached, of this mm, covering the address.  The
+	/* Invariant 7: attached, of this mm, where it was looked up.  The
 	 * generation may differ from the walk's: that is allowed. */
-	if (!g->live || !g->attached || g->owner != mm ||
-	    (rcu && (addr < start || addr >= end)))
+	if (!g->live || !g->attached || g->owner != mm || !in_range)
 		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, looked up as mm %c %#lx",
+			 "T%d holds a read lock on #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, %s mm %c %#lx",
 			 t, vma, g->gen, g->owner >= 0 ? 'A' + g->owner : '-',
-			 (unsigned long)start, (unsigned long)end,
-			 g->attached ? "" : " (detached)", 'A' + mm, addr);
+			 (unsigned long)vmlock_backend->vma_start(vma),
+			 (unsigned long)vmlock_backend->vma_end(vma),
+			 g->attached ? "" : " (detached)", how, 'A' + mm, addr);
 	/* Invariant 2: a reader succeeds only on a VMA not write-locked. */
 	if (ghost_write_locked(vma))
 		sim_fail(VERDICT_EXCLUSION,
@@ -34,6 +37,21 @@ void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu)
 			 t, vma);
 	g->readers |= (uint8_t)(1u << t);
 	ghost_note_read_held(t, vma);
+}
+
+void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu)
+{
+	uintptr_t start = vmlock_backend->vma_start(vma);
+	uintptr_t end = vmlock_backend->vma_end(vma);
+
+	read_locked(vma, mm, addr, !rcu || (addr >= start && addr < end),
+		    "looked up as");
+}
+
+void check_walk_locked_at(int vma, int mm, unsigned long from)
+{
+	read_locked(vma, mm, from, vmlock_backend->vma_end(vma) > from,
+		    "walked to from");
 }
 
 void check_read_unlock_at(int vma)

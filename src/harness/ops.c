@@ -234,6 +234,118 @@ static void op_fault(struct op_ctx *c, const struct vmt_op *op)
 	fault_fallback(c, addr, op->flags);
 }
 
+/*
+ * The /proc/pid/maps reader (fs/proc/task_mmu.c, CONFIG_PER_VMA_LOCK): its
+ * lock context and iterator.  Under RCU each step read-locks the next
+ * VMA with lock_next_vma(); after the fallback the walk goes on under the
+ * mmap read lock.
+ */
+struct maps_walk {
+	struct mm_struct *mm;
+	struct vma_iterator vmi;
+	struct vm_area_struct *locked_vma;	/* lock_next_vma()'s, or NULL */
+	bool mmap_locked;			/* the fallback's mmap read lock */
+};
+
+/* unlock_ctx_vma(): drop the read lock of the VMA shown last. */
+static void walk_unlock_vma(struct maps_walk *w)
+{
+	if (!w->locked_vma)
+		return;
+	check_read_unlock_at(VMA_IDX(w->locked_vma));
+	vma_end_read(w->locked_vma);
+	w->locked_vma = NULL;
+}
+
+/* get_next_vma(): the next VMA from pos, read-locked under RCU, or the
+ * map's next under the mmap lock; NULL at the end, or an error. */
+static struct vm_area_struct *walk_get_next(struct maps_walk *w,
+					    unsigned long pos)
+{
+	struct vm_area_struct *vma;
+
+	if (w->mmap_locked)
+		return vma_next(&w->vmi);
+	walk_unlock_vma(w);
+	vma = lock_next_vma(w->mm, &w->vmi, pos);
+	if (!vma) {
+		sim_note("lock_next_vma -> NULL");
+		return NULL;
+	}
+	if (IS_ERR(vma)) {
+		sim_note("lock_next_vma -> %s",
+			 PTR_ERR(vma) == -EAGAIN ? "-EAGAIN" : "-EINTR");
+		return vma;
+	}
+	sim_note("lock_next_vma -> #%u", VMA_IDX(vma));
+	check_walk_locked_at(VMA_IDX(vma), MM_IDX(w->mm), pos);
+	vma_assert_locked(vma);
+	w->locked_vma = vma;
+	return vma;
+}
+
+/* fallback_to_mmap_lock(): RCU traded for the mmap read lock, in the
+ * op's form; false, with neither held, if the lock was not had. */
+static bool walk_fallback(struct maps_walk *w, unsigned long pos, unsigned flags)
+{
+	rcu_read_unlock();
+	if (!mmap_read_lock_as(w->mm, flags & (VMT_F_KILLABLE | VMT_F_TRYLOCK)))
+		return false;
+	sim_note("walk: mmap_read_lock fallback from %#lx", pos);
+	vma_iter_set(&w->vmi, pos);
+	w->mmap_locked = true;
+	return true;
+}
+
+/* show_map_vma(): the VMA's range and payload, read under its read lock
+ * or the mmap lock; the walk goes on from its end. */
+static unsigned long walk_show(struct vm_area_struct *vma)
+{
+	unsigned long start = PLAIN_READ(vma->vm_start);
+	unsigned long end = PLAIN_READ(vma->vm_end);
+
+	sim_note("walk: #%u %#lx-%#lx", VMA_IDX(vma), start, end);
+	read_payload(vma);
+	return end;
+}
+
+/*
+ * Read every VMA from the address up, as reading /proc/pid/maps does:
+ * lock_vma_range() (rcu_read_lock()), get_next_vma() and the show per
+ * VMA, on -EAGAIN (the reader limit) the mmap lock and a retry, then
+ * unlock_vma_range().  Each step moves past a VMA, so the walk takes at
+ * most one step per page, one for the fallback and one for the end.
+ */
+static void op_walk(struct op_ctx *c, const struct vmt_op *op)
+{
+	struct maps_walk w = { .mm = c->mm };
+	unsigned long pos = vmt_page_addr(op->page);
+
+	sim_note("walk %#lx", pos);
+	rcu_read_lock();
+	vma_iter_init(&w.vmi, w.mm, pos);
+	for (unsigned step = 0; step < VMT_PAGES + 2; step++) {
+		struct vm_area_struct *vma = walk_get_next(&w, pos);
+
+		if (!vma)
+			break;
+		if (!IS_ERR(vma)) {
+			pos = walk_show(vma);
+			continue;
+		}
+		if (PTR_ERR(vma) != -EAGAIN || w.mmap_locked)
+			break;		/* -EINTR: the walk ends */
+		if (!walk_fallback(&w, pos, op->flags))
+			return;		/* nothing held */
+	}
+	if (w.mmap_locked) {
+		mmap_read_unlock(w.mm);
+		return;
+	}
+	walk_unlock_vma(&w);
+	rcu_read_unlock();
+}
+
 /* Trade the mmap read lock (in the flags' form) for a VMA read lock. */
 static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
 {
@@ -242,6 +354,10 @@ static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
 	struct vm_area_struct *vma;
 	bool locked = false;
 
+	if (op->flags & VMT_F_WALK) {
+		op_walk(c, op);
+		return;
+	}
 	sim_note("read-locked %#lx", addr);
 	if (!mmap_read_lock_as(mm, op->flags))
 		return;
@@ -301,7 +417,14 @@ static void op_map(struct op_ctx *c, const struct vmt_op *op)
 
 	sim_note("map %#lx-%#lx", start, end);
 	mmap_write_lock(mm);
-	if (!mm_range_free(mm, start, end) || !(vma = vm_area_alloc(mm, op->arg))) {
+	if (!mm_range_free(mm, start, end)) {
+		mmap_write_unlock(mm);
+		return;
+	}
+	vma = vm_area_alloc(mm, op->arg);
+	if (!vma) {
+		/* The cache is exhausted: the mmap fails with -ENOMEM. */
+		sim_note("vm_area_alloc() -> NULL: map fails, -ENOMEM");
 		mmap_write_unlock(mm);
 		return;
 	}

@@ -16,6 +16,7 @@
 #include "util/assert.h"
 
 _Static_assert(KWORLD_VMAS == 16 && KWORLD_MMS == VMT_MAX_MMS &&
+	       VMT_SMALL_CACHE < KWORLD_VMAS &&
 	       KSIM_PAGES == VMT_PAGES && KSIM_PAGE_SIZE == VMT_PAGE_SIZE,
 	       "the kernel world has the program format's shape");
 
@@ -37,8 +38,9 @@ static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)
 
 void kbackend_setup_world(const struct vmt_program *p)
 {
-	kworld_reset();
-	/* The tree's own F: the small configuration is the model's. */
+	/* The small configuration's cache is ours (both backends); its F is
+	 * the model's: the tree's own F is compiled in. */
+	kworld_reset(p->small_limit);
 	vm_refcnt_flag = VM_REFCNT_EXCLUDE_READERS_FLAG;
 	for (int m = 0; m < VMT_MAX_MMS; m++) {
 		struct mm_struct *mm = kworld_mm_init(m);

@@ -11,6 +11,7 @@
 
 #include "lock/kdebug.h"
 #include "lock/obj_kind.h"
+#include "scenario/program.h"
 #include "util/assert.h"
 
 /* Poison for vm_start/vm_end: what the slab's free pointer leaves. */
@@ -21,6 +22,7 @@ static struct {
 	struct vm_area_struct vma[KWORLD_VMAS];
 	uint8_t free_list[KWORLD_VMAS];
 	unsigned nfree, nfresh;
+	unsigned cache_size;		/* objects the cache may hold */
 	bool mm_freed[KWORLD_MMS];
 	/* A free happens-before the alloc that reuses the object. */
 	struct sim_rwsem slab_lock;
@@ -28,15 +30,17 @@ static struct {
 
 static struct {
 	unsigned gen;			/* of the thread's last walk */
+	unsigned long index;		/* where it started */
 	uint64_t mark;			/* sim_spin_mark() at it */
 } last_walk[SIM_MAX_THREADS];
 static unsigned mas_gens;
 
 static const struct sim_addr_codec mm_codec = { kw.mm, sizeof(kw.mm[0]) };
 
-void kworld_reset(void)
+void kworld_reset(bool small)
 {
 	memset(&kw, 0, sizeof(kw));
+	kw.cache_size = small ? VMT_SMALL_CACHE : KWORLD_VMAS;
 	memset(last_walk, 0, sizeof(last_walk));
 	mas_gens = 0;
 	ksim_reset();
@@ -133,7 +137,7 @@ static struct vm_area_struct *cache_take(unsigned reuse)
 		kw.nfree--;
 		return vma;
 	}
-	if (kw.nfresh < KWORLD_VMAS) {
+	if (kw.nfresh < kw.cache_size) {
 		struct vm_area_struct *vma = &kw.vma[kw.nfresh++];
 
 		vma_birth(vma);
@@ -230,23 +234,29 @@ unsigned ksim_mas_gen(void)
 }
 
 /*
- * A walk again on the same cursor with nothing written since the last
- * one (lock_vma_under_rcu()'s -EAGAIN retry: the VMA was detached, the
- * detacher has not cleared the map yet) would read the same values and
- * retry again: the thread sleeps until another thread writes
- * (sim_spin()), so a schedule that merely starves the detacher is not
- * reported, and a retry nobody can end is a livelock.  The kernel's
- * fairness, as the model's lock_vma_under_rcu() has it.
+ * A walk again on the same cursor from the same address with nothing
+ * written since the last one, under RCU alone (lock_vma_under_rcu()'s and
+ * lock_next_vma()'s -EAGAIN retry: the VMA was detached, the detacher has
+ * not cleared the map yet) would read the same values and retry again:
+ * the thread sleeps until another thread writes (sim_spin()), so a
+ * schedule that merely starves the detacher is not reported, and a retry
+ * nobody can end is a livelock.  The kernel's fairness, as the model's
+ * lock functions have it.  A walk that moved on, or wrote (a reference
+ * taken, as before lock_next_vma()'s second look at the map), or holds
+ * the mmap lock (the map cannot change under it) is no retry.
  */
 static void walk_retry(const struct ma_state *mas)
 {
+	const struct mm_struct *mm = container_of(mas->tree, struct mm_struct, mm_mt);
+	const struct sim_rwsem *lock = &mm->mmap_lock.sem;
 	int t = sim_self();
 
-	if (t < 0)
+	if (t < 0 || lock->writer == t || (lock->readers & (1u << t)))
 		return;
-	if (last_walk[t].gen == mas->ksim_gen)
+	if (last_walk[t].gen == mas->ksim_gen && last_walk[t].index == mas->index)
 		sim_spin(last_walk[t].mark, SIM_SITE("lock_vma_under_rcu: walk again"));
 	last_walk[t].gen = mas->ksim_gen;
+	last_walk[t].index = mas->index;
 	last_walk[t].mark = sim_spin_mark();
 }
 
@@ -269,25 +279,30 @@ void *mas_walk(struct ma_state *mas)
 	return slot_vma(mas);
 }
 
-/* vma_next(): the first VMA at or after the iterator, which moves to its
- * end.  Each page's slot is one acquire load. */
+/* vma_next(): the first VMA at or after the iterator, which moves past
+ * the slots that hold it (the tree's range of the entry, known without
+ * reading the VMA).  Each page's slot is one acquire load. */
 struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 {
+	const unsigned long end = (KSIM_PAGES + 1) * KSIM_PAGE_SIZE;
 	struct ma_state *mas = &vmi->mas;
-	unsigned long a = mas->index < KSIM_PAGE_SIZE ? KSIM_PAGE_SIZE
-						     : mas->index & ~(KSIM_PAGE_SIZE - 1);
+	struct vm_area_struct *vma = NULL;
+	unsigned long a = mas->index < KSIM_PAGE_SIZE ? KSIM_PAGE_SIZE :
+			  mas->index < end ? mas->index & ~(KSIM_PAGE_SIZE - 1) : end;
 
-	for (; a < (KSIM_PAGES + 1) * KSIM_PAGE_SIZE; a += KSIM_PAGE_SIZE) {
+	walk_retry(mas);
+	for (; a < end && !vma; a += KSIM_PAGE_SIZE) {
 		mas_set(mas, a);
-		struct vm_area_struct *vma = slot_vma(mas);
-
-		if (vma) {
-			mas_set(mas, a + KSIM_PAGE_SIZE);
-			return vma;
-		}
+		vma = slot_vma(mas);
+	}
+	while (vma && a < end) {
+		mas_set(mas, a);
+		if (slot_vma(mas) != vma)
+			break;
+		a += KSIM_PAGE_SIZE;
 	}
 	mas_set(mas, a);
-	return NULL;
+	return vma;
 }
 
 int32_t kvma_peek_refcnt(const struct vm_area_struct *vma)

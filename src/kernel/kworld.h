@@ -16,7 +16,9 @@
 #define KWORLD_MMS 2
 #define KSIM_PAGE_SIZE 0x1000UL	/* the program format's VMT_PAGE_SIZE */
 
-void kworld_reset(void);
+/* A new run's world; small: a cache of VMT_SMALL_CACHE objects (the
+ * program's small configuration), else KWORLD_VMAS. */
+void kworld_reset(bool small);
 /* Set up mm idx (from main, before the threads). */
 struct mm_struct *kworld_mm_init(int idx);
 struct mm_struct *kworld_mm(int idx);
@@ -25,7 +27,8 @@ bool kworld_mm_freed(int idx);
 /* Handed out at least once this run (its fields are registered). */
 bool kworld_vma_born(int idx);
 
-/* mm/vma_init.c: the cache; reuse picks which freed object comes back. */
+/* mm/vma_init.c: the cache; reuse picks which freed object comes back;
+ * NULL when every object is live (kmem_cache_alloc() fails). */
 struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse);
 void kvm_area_free(struct vm_area_struct *vma);
 /* The harness's own writes of a VMA's fields (a plain write each). */

@@ -22,6 +22,8 @@
  *   smp_mb                             seq_cst fence
  *   smp_wmb                            release fence (stronger than the
  *                                      kernel's: it also orders loads)
+ *   smp_rmb                            acquire fence (stronger than the
+ *                                      kernel's: it also orders stores)
  *
  * Every call site gets its own struct sim_site, so the trace names the
  * function and the expression.
@@ -45,8 +47,32 @@
 	sim_store((p), (int32_t)(v), SIM_RELEASE, SIM_SITE("smp_store_release(" #p ")"))
 #define smp_mb() sim_fence(SIM_SEQ_CST, SIM_SITE("smp_mb()"))
 #define smp_wmb() sim_fence(SIM_RELEASE, SIM_SITE("smp_wmb()"))
+#define smp_rmb() sim_fence(SIM_ACQUIRE, SIM_SITE("smp_rmb()"))
 #define smp_acquire__after_ctrl_dep()					\
 	sim_fence(SIM_ACQUIRE, SIM_SITE("smp_acquire__after_ctrl_dep()"))
+
+/* include/linux/err.h: an error code carried in a pointer. */
+#define MAX_ERRNO 4095
+
+static inline void *ERR_PTR(long error)
+{
+	return (void *)(intptr_t)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)(intptr_t)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return (uintptr_t)ptr >= (uintptr_t)-MAX_ERRNO;
+}
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return !ptr || IS_ERR(ptr);
+}
 
 /* Plain fields of the VMA: each read or write is checked for races. */
 #define PLAIN_READ(f) sim_plain_read(&(f), SIM_SITE(#f))

@@ -23,6 +23,7 @@ void lock_world_reset(bool small_limit)
 	memset(&world, 0, sizeof(world));
 	vm_refcnt_flag = 1 << (small_limit ? VM_REFCNT_EXCLUDE_READERS_BIT_SMALL
 					   : VM_REFCNT_EXCLUDE_READERS_BIT_KERNEL);
+	world.cache_size = small_limit ? VMT_SMALL_CACHE : VMA_POOL_SIZE;
 	for (int i = 0; i < VMA_POOL_SIZE; i++)
 		world.vma[i].idx = (uint8_t)i;
 	sim_rwsem_init(&world.slab_lock, OBJ_SLAB, 0, "slab_lock");
@@ -173,6 +174,35 @@ struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr)
 				 SIM_SITE("mas_walk")));
 }
 
+/* The first page at or after addr (addresses below the map start at
+ * its first page). */
+static unsigned long page_at_or_after(unsigned long addr)
+{
+	if (addr < VMT_PAGE_SIZE)
+		return VMT_PAGE_SIZE;
+	return (addr + VMT_PAGE_SIZE - 1) & ~(VMT_PAGE_SIZE - 1);
+}
+
+/*
+ * vma_next(): the first VMA at or after the iterator; the iterator moves
+ * past the slots that hold it (the maple tree's range of the entry, which
+ * the tree knows without reading the VMA).  Every slot read is the RCU
+ * walk's acquire load.
+ */
+struct vm_area_struct *vma_next(struct vma_iterator *vmi)
+{
+	const unsigned long end = vmt_page_addr(VMT_PAGES - 1) + VMT_PAGE_SIZE;
+	struct vm_area_struct *vma = NULL;
+	unsigned long a = vmi->index < end ? page_at_or_after(vmi->index) : end;
+
+	for (; a < end && !vma; a += VMT_PAGE_SIZE)
+		vma = mas_walk(vmi->mm, a);
+	while (vma && a < end && mas_walk(vmi->mm, a) == vma)
+		a += VMT_PAGE_SIZE;
+	vmi->index = a < end ? a : end;
+	return vma;
+}
+
 /* Under the mmap lock: the lock orders us after the writers. */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
@@ -233,7 +263,7 @@ static struct vm_area_struct *cache_take(unsigned reuse)
 		world.nfree--;
 		return vma;
 	}
-	if (world.nfresh < VMA_POOL_SIZE) {
+	if (world.nfresh < world.cache_size) {
 		struct vm_area_struct *vma = &world.vma[world.nfresh++];
 
 		vma_birth(vma);

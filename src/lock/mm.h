@@ -23,6 +23,7 @@ struct lock_world {
 	uint8_t free_list[VMA_POOL_SIZE];	/* freed objects, LIFO */
 	unsigned nfree;
 	unsigned nfresh;			/* objects never handed out */
+	unsigned cache_size;			/* objects the cache may hold */
 	bool mm_freed[MM_POOL_SIZE];
 	/* The cache's lock: a free happens-before the alloc that reuses the
 	 * object, as the slab allocator's own synchronisation gives. */
@@ -31,7 +32,8 @@ struct lock_world {
 
 extern struct lock_world world;
 
-/* Start a run: small selects F = 4.  Called from main, before threads. */
+/* Start a run: small selects F = 4 and a cache of VMT_SMALL_CACHE
+ * objects.  Called from main, before threads. */
 void lock_world_reset(bool small_limit);
 /* Set up mm idx with its first user; called from main. */
 struct mm_struct *mm_init_world(int idx);
@@ -93,12 +95,38 @@ void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
 		    unsigned long start, unsigned long end);
 void vma_iter_clear(struct mm_struct *mm, unsigned long start,
 		    unsigned long end);
+/*
+ * The VMA iterator (include/linux/mm.h's vma_iterator over the maple
+ * tree): the address a walk goes on from.  vma_next() returns the first
+ * VMA at or after it and moves it to that VMA's end; each slot is an
+ * acquire load (rcu_dereference()), so it serves an RCU walk and one
+ * under the mmap lock alike.
+ */
+struct vma_iterator {
+	struct mm_struct *mm;
+	unsigned long index;
+};
+
+static inline void vma_iter_init(struct vma_iterator *vmi,
+				 struct mm_struct *mm, unsigned long addr)
+{
+	vmi->mm = mm;
+	vmi->index = addr;
+}
+
+static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+{
+	vmi->index = addr;
+}
+
+struct vm_area_struct *vma_next(struct vma_iterator *vmi);
 /* Is [start, end) free in mm's map?  Under the mmap lock. */
 bool mm_range_free(struct mm_struct *mm, unsigned long start,
 		   unsigned long end);
 
 /* mm/vma_init.c: the vm_area_struct cache.  reuse picks which freed
- * object comes back (0 = the most recently freed). */
+ * object comes back (0 = the most recently freed); NULL when the cache
+ * is exhausted (every object live), as kmem_cache_alloc() fails. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse);
 void vm_area_free(struct vm_area_struct *vma);
 

@@ -48,6 +48,10 @@ _Static_assert(VM_REFCNT_EXCLUDE_READERS_BIT_SMALL >= 2,
 	       "small F leaves room for two readers below L");
 
 #define VMA_POOL_SIZE 16	/* the vm_area_struct slab cache */
+/* Two mms of VMT_PAGES one-page VMAs: the full cache never runs out;
+ * the small one (small_limit) does. */
+_Static_assert(VMA_POOL_SIZE == VMT_MAX_MMS * VMT_PAGES, "the full cache fits every map");
+_Static_assert(VMT_SMALL_CACHE < VMA_POOL_SIZE, "the small cache is smaller");
 #define MM_POOL_SIZE VMT_MAX_MMS
 
 #include "obj_kind.h"

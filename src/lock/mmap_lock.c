@@ -2,7 +2,8 @@
 /*
  * mmap_lock.c - the per-VMA lock's out-of-line half, as Linux 7.0's
  * mm/mmap_lock.c has it: excluding readers (write lock and detach), the RCU
- * read path, lock_vma_under_rcu().  Same names, same steps, same orderings;
+ * read path, lock_vma_under_rcu(), and the VMA walk of /proc/pid/maps,
+ * lock_next_vma() (Linux 7.3's).  Same names, same steps, same orderings;
  * the bug variants sit beside the lines they change.
  */
 #include "mmap_lock.h"
@@ -280,4 +281,88 @@ retry:
 	return vma;
 inval:
 	return NULL;
+}
+
+/*
+ * The mmap-lock fallback of lock_next_vma(): the next VMA from from_addr
+ * looked up again under the mmap read lock (killable), and read-locked
+ * with vma_start_read_locked().  The VMA, NULL at the end,
+ * ERR_PTR(-EAGAIN) at the reader limit or ERR_PTR(-EINTR); no mmap lock
+ * held on return.
+ */
+static struct vm_area_struct *
+lock_next_vma_under_mmap_lock(struct mm_struct *mm, struct vma_iterator *vmi,
+			      unsigned long from_addr)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ERR_PTR(ret);
+	vma_iter_set(vmi, from_addr);
+	vma = vma_next(vmi);
+	/* Only the reader limit can refuse: we hold the mmap lock. */
+	if (vma && unlikely(!vma_start_read_locked(vma)))
+		vma = ERR_PTR(-EAGAIN);
+	mmap_read_unlock(mm);
+	return vma;
+}
+
+struct vm_area_struct *lock_next_vma(struct mm_struct *mm,
+				     struct vma_iterator *vmi,
+				     unsigned long from_addr)
+{
+	struct vm_area_struct *vma;
+	unsigned int mm_wr_seq;
+	bool mmap_unlocked;
+	uint64_t mark;
+
+retry:
+	mark = sim_spin_mark();	/* the simulator's fairness, not the kernel's */
+	/* Speculate on the mmap lock, in case the VMA must be checked later. */
+	mmap_unlocked = mmap_lock_speculate_try_begin(mm, &mm_wr_seq);
+	vma = vma_next(vmi);
+	if (!vma)
+		return NULL;
+	vma = vma_start_read(mm, vma);
+	if (vma == VMA_EAGAIN) {
+		sim_note("vma_start_read -> -EAGAIN: walk again from %#lx", from_addr);
+		/* Detached from under us: look again from the last address,
+		 * once the detacher made progress (as lock_vma_under_rcu()). */
+		sim_spin(mark, SIM_SITE("lock_next_vma: -EAGAIN, retry"));
+		rcu_read_lock();
+		vma_iter_set(vmi, from_addr);
+		goto retry;
+	}
+	if (!vma)
+		goto fallback;	/* RCU already released */
+	/* Not behind the last position (a reused object may be anywhere). */
+	if (unlikely(from_addr >= PLAIN_READ_STABLE(vma->vm_end)))
+		goto fallback_unlock;
+	/*
+	 * Ahead of the last position: it must not have shrunk, nor a VMA
+	 * been installed in the gap before it, or the walk would see a gap
+	 * that is not there.  Walk again only if the address space may have
+	 * changed since the speculation began.
+	 */
+	if (from_addr < PLAIN_READ_STABLE(vma->vm_start)) {
+		if (!mmap_unlocked || mmap_lock_speculate_retry(mm, mm_wr_seq)) {
+			vma_iter_set(vmi, from_addr);
+			if (vma != vma_next(vmi))
+				goto fallback_unlock;
+		}
+	}
+	return vma;
+fallback_unlock:
+	rcu_read_unlock();
+	vma_end_read(vma);
+fallback:
+	sim_note("lock_next_vma: mmap_read_lock fallback from %#lx", from_addr);
+	vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr);
+	rcu_read_lock();
+	/* The iterator again, in the new RCU read section. */
+	vma_iter_set(vmi, IS_ERR_OR_NULL(vma) ? from_addr
+					      : PLAIN_READ_STABLE(vma->vm_end));
+	return vma;
 }

@@ -77,6 +77,33 @@ static inline void mm_lock_seqcount_end(struct mm_struct *mm)
 #define raw_read_seqcount(mm)						\
 	smp_load_acquire(&(mm)->mm_lock_seq)
 
+/*
+ * mmap_lock_speculate_try_begin(): raw_seqcount_try_begin(), the sequence
+ * read with acquire; false (do not speculate) while a writer holds the
+ * mmap lock (odd).  The acquire pairs with the release of the write
+ * lock's end (mm_lock_seqcount_end()): what the writer changed before it
+ * is seen by the reads after.
+ */
+static inline bool mmap_lock_speculate_try_begin(struct mm_struct *mm,
+						 unsigned int *seq)
+{
+	*seq = (unsigned int)raw_read_seqcount(mm);
+	return !(*seq & 1);
+}
+
+/*
+ * mmap_lock_speculate_retry(): read_seqcount_retry(), smp_rmb() then the
+ * sequence again; true if a writer took the mmap lock since try_begin.
+ * The fence orders the speculative reads before the re-read; it pairs
+ * with the smp_wmb() of mm_lock_seqcount_begin().
+ */
+static inline bool mmap_lock_speculate_retry(struct mm_struct *mm,
+					     unsigned int seq)
+{
+	smp_rmb();
+	return (unsigned int)READ_ONCE(mm->mm_lock_seq) != seq;
+}
+
 static inline void vma_lock_init(struct vm_area_struct *vma, bool reset_refcnt)
 {
 	if (reset_refcnt)
@@ -311,6 +338,16 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 
 struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 					  unsigned long address);
+/*
+ * The next VMA at or after the iterator (from_addr: where the walk is),
+ * read-locked, under RCU; the /proc/pid/maps reader's step.  RCU is held
+ * on entry and on return.  NULL at the end; ERR_PTR(-EAGAIN) if the
+ * reader limit refused the fallback's lock, ERR_PTR(-EINTR) if a fatal
+ * signal ended its wait for the mmap lock.
+ */
+struct vm_area_struct *lock_next_vma(struct mm_struct *mm,
+				     struct vma_iterator *vmi,
+				     unsigned long from_addr);
 
 /* ---- the mmap lock ---- */
 

@@ -54,7 +54,7 @@ int vmt_op_from_name(const char *name)
  */
 static const uint8_t op_flags[VMT_OP__COUNT] = {
 	[VMT_OP_FAULT]		= VMT_F_CAREFUL | VMT_F_STACK,
-	[VMT_OP_READ_LOCKED]	= VMT_F_KILLABLE | VMT_F_TRYLOCK,
+	[VMT_OP_READ_LOCKED]	= VMT_F_KILLABLE | VMT_F_WALK | VMT_F_TRYLOCK,
 	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE,
 	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE,
 };
@@ -72,7 +72,7 @@ unsigned vmt_op_flags(unsigned kind)
 /* The .vmt word of each flag bit, by kind and bit number (0x1, 0x2, 0x4). */
 static const char *const flag_names[VMT_OP__COUNT][3] = {
 	[VMT_OP_FAULT]		= { "careful", "stack", NULL },
-	[VMT_OP_READ_LOCKED]	= { "killable", NULL, "trylock" },
+	[VMT_OP_READ_LOCKED]	= { "killable", "walk", "trylock" },
 	[VMT_OP_WRITE]		= { "killable", "downgrade", NULL },
 	[VMT_OP_UNMAP]		= { NULL, "downgrade", NULL },
 };

@@ -29,6 +29,9 @@
 #define VMT_PAGES 8
 #define VMT_SLOTS 4
 #define VMT_PAGE_SIZE 0x1000UL
+/* The VMA cache of the small configuration (small_limit): every initial
+ * layout fits, one VMA more does not. */
+#define VMT_SMALL_CACHE (VMT_SLOTS * VMT_MAX_MMS)
 
 /* Largest binary encoding: 5 header bytes, 2 per op, the schedule, choices. */
 #define VMT_MAX_INPUT (5 + 2 * VMT_MAX_OPS + VMT_MAX_SCHED + VMT_MAX_CHOICES)
@@ -44,7 +47,9 @@ enum vmt_op_kind {
 	VMT_OP_FAULT = 0,
 	/* mmap_read_lock (or its killable or trylock form, v3), vma_lookup,
 	 * vma_start_read_locked, mmap_read_unlock, read the VMA,
-	 * vma_end_read. */
+	 * vma_end_read.  With VMT_F_WALK (v3): the /proc/pid/maps reader,
+	 * every VMA from the address up under RCU with lock_next_vma(), the
+	 * mmap read lock (in the flags' form) its fallback. */
 	VMT_OP_READ_LOCKED = 1,
 	/* mmap_write_lock, vma_start_write(_killable) on each VMA in
 	 * [addr, addr + len), change its fields, mmap_write_unlock (or
@@ -70,6 +75,8 @@ enum vmt_op_kind {
 #define VMT_F_KILLABLE	0x1	/* WRITE: vma_start_write_killable();
 				 * READ_LOCKED (v3): mmap_read_lock_killable() */
 #define VMT_F_DOWNGRADE	0x2	/* WRITE, UNMAP: mmap_write_downgrade() */
+#define VMT_F_WALK	0x2	/* READ_LOCKED (v3): walk every VMA from the
+				 * address up, as /proc/pid/maps does */
 #define VMT_F_TRYLOCK	0x4	/* READ_LOCKED (v3): mmap_read_trylock() first */
 #define VMT_F_CAREFUL	0x1	/* FAULT (v3): lock_mm_and_find_vma() fallback */
 #define VMT_F_STACK	0x2	/* FAULT (v3), with CAREFUL: the VMA above the
@@ -99,7 +106,11 @@ struct vmt_run {
 struct vmt_program {
 	uint8_t version;
 	uint8_t nthreads;	/* 1 .. VMT_MAX_THREADS */
-	uint8_t small_limit;	/* 1: F = 4, L = 3, so overflow is reachable */
+	/* 1: the small configuration, where the limits are reachable:
+	 * F = 4, L = 3 (the model; the kernel's F is compiled in), and a VMA
+	 * cache of VMT_SMALL_CACHE objects (both backends), so an mmap can
+	 * fail with -ENOMEM. */
+	uint8_t small_limit;
 	/* 1: after its own schedule the program also runs under two
 	 * schedules derived from it (a seeded PRNG and PCT; harness.h). */
 	uint8_t explore;

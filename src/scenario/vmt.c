@@ -33,7 +33,7 @@
  *             | "expect" [ NAME ] ":" NAME ;
  *   ops       = op { ";" op } [ ";" ] ;
  *   op        = "fault" ADDR [ "careful" [ "stack" ] ]               (v3)
- *             | "read-locked" ADDR { "killable" | "trylock" }        (v3)
+ *             | "read-locked" ADDR { "killable" | "walk" | "trylock" } (v3)
  *             | "reattach" ADDR
  *             | "write" ADDR [ "+" NUM ] { "killable" | "downgrade" }
  *             | "map" ADDR [ "+" NUM ] [ "reuse" NUM ]
@@ -438,7 +438,7 @@ static int parse_thread_ref(struct parser *ps, int is_kill, uint8_t *thread)
 /* What may follow each kind of op, for error messages. */
 static const char *const op_tail[VMT_OP__COUNT] = {
 	[VMT_OP_FAULT]	= "careful, stack, ';' or end of line",
-	[VMT_OP_READ_LOCKED] = "killable, trylock, ';' or end of line",
+	[VMT_OP_READ_LOCKED] = "killable, walk, trylock, ';' or end of line",
 	[VMT_OP_WRITE]	= "killable, downgrade, ';' or end of line",
 	[VMT_OP_MAP]	= "reuse N, ';' or end of line",
 	[VMT_OP_UNMAP]	= "downgrade, ';' or end of line",
