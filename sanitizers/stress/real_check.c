@@ -23,9 +23,10 @@ static int32_t refcnt_now(struct vm_area_struct *vma)
 	return __atomic_load_n(&vma->vm_refcnt.v, __ATOMIC_RELAXED);
 }
 
-/* Invariant 7: the read-locked VMA is of our mm (and, found under RCU,
- * covers the address).  With a read reference the fields are stable. */
-void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
+/* Invariant 7: the VMA a reader found (read-locked, or under the mmap
+ * lock) is of our mm and covers the address.  With a read reference or
+ * the mmap lock the fields are stable. */
+void check_lookup_at(int vma_idx, int mm_idx, unsigned long addr)
 {
 	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	struct mm_struct *mm = &world.mm[mm_idx];
@@ -33,11 +34,17 @@ void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
 	unsigned long start = sim_peek_plain(&vma->vm_start);
 	unsigned long end = sim_peek_plain(&vma->vm_end);
 
-	if (owner != mm || (rcu && (addr < start || addr >= end)))
+	if (owner != mm || addr < start || addr >= end)
 		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%u, which belongs to mm %c [%#lx, %#lx), looked up as mm %c %#lx",
+			 "T%d found #%u, which belongs to mm %c [%#lx, %#lx), looked up as mm %c %#lx",
 			 sim_self(), vma->idx, owner ? 'A' + owner->idx : '-',
 			 start, end, 'A' + mm->idx, addr);
+}
+
+void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
+{
+	(void)rcu;
+	check_lookup_at(vma_idx, mm_idx, addr);
 }
 
 void check_read_unlock_at(int vma)

@@ -7,22 +7,32 @@
  */
 #include "ghost.h"
 
+/* Invariant 7: the VMA a reader found is attached, of its mm, covering
+ * the address.  The generation may differ from the walk's: that is
+ * allowed.  What the map gives under the mmap lock must hold it as well:
+ * a VMA published before its range is set breaks it there. */
+void check_lookup_at(int vma, int mm, unsigned long addr)
+{
+	const struct ghost_vma *g = &ghost.vma[vma];
+	uintptr_t start = vmlock_backend->vma_start(vma);
+	uintptr_t end = vmlock_backend->vma_end(vma);
+
+	if (!g->live || !g->attached || g->owner != mm ||
+	    addr < start || addr >= end)
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d found #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, looked up as mm %c %#lx",
+			 sim_self(), vma, g->gen, g->owner >= 0 ? 'A' + g->owner : '-',
+			 (unsigned long)start, (unsigned long)end,
+			 g->attached ? "" : " (detached)", 'A' + mm, addr);
+}
+
 void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu)
 {
 	struct ghost_vma *g = &ghost.vma[vma];
 	int t = sim_self();
-	uintptr_t start = vmlock_backend->vma_start(vma);
-	uintptr_t end = vmlock_backend->vma_end(vma);
 
-	/* Invariant 7: attached, of this mm, covering the address.  The
-	 * generation may differ from the walk's: that is allowed. */
-	if (!g->live || !g->attached || g->owner != mm ||
-	    (rcu && (addr < start || addr >= end)))
-		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, looked up as mm %c %#lx",
-			 t, vma, g->gen, g->owner >= 0 ? 'A' + g->owner : '-',
-			 (unsigned long)start, (unsigned long)end,
-			 g->attached ? "" : " (detached)", 'A' + mm, addr);
+	(void)rcu;
+	check_lookup_at(vma, mm, addr);
 	/* Invariant 2: a reader succeeds only on a VMA not write-locked. */
 	if (ghost_write_locked(vma))
 		sim_fail(VERDICT_EXCLUSION,

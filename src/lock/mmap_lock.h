@@ -266,6 +266,25 @@ static inline void vma_assert_locked(struct vm_area_struct *vma)
 	vma_assert_write_locked(vma);
 }
 
+/*
+ * vma_assert_stabilised() - nobody can change the VMA under us: we hold
+ * its mm's mmap lock, or else a VMA lock (vma_assert_locked()).  With
+ * lockdep the mmap lock must be ours; without, any holder passes
+ * (rwsem_is_locked()), the kernel's accepted false negative.
+ */
+static inline void vma_assert_stabilised(struct vm_area_struct *vma)
+{
+	const struct sim_rwsem *r = &vma_mm_of(vma)->mmap_lock;
+
+	if (kdebug.lock_is_held) {	/* IS_ENABLED(CONFIG_LOCKDEP) */
+		if (r->writer == sim_self() || (r->readers & (1u << sim_self())))
+			return;
+	} else if (r->count != 0) {
+		return;
+	}
+	vma_assert_locked(vma);
+}
+
 static inline void vma_assert_attached(struct vm_area_struct *vma)
 {
 	WARN_ON_ONCE(!vma_is_attached(vma));
@@ -311,6 +330,13 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 
 struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 					  unsigned long address);
+
+/* Linux 7.3: a VMA's fields change only detached or write-locked. */
+static inline void vma_assert_can_modify(struct vm_area_struct *vma)
+{
+	if (vma_is_attached(vma))
+		vma_assert_write_locked(vma);
+}
 
 /* ---- the mmap lock ---- */
 
