@@ -16,10 +16,12 @@
 #include "check/check.h"
 
 #include "lock/mmap_lock.h"
+#include "util/assert.h"
 
 /* Another thread may change vm_refcnt: read it as the atomic it is. */
 static int32_t refcnt_now(struct vm_area_struct *vma)
 {
+	VM_ASSERT(vma != NULL);
 	return __atomic_load_n(&vma->vm_refcnt.v, __ATOMIC_RELAXED);
 }
 

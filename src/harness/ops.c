@@ -281,6 +281,22 @@ static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
 	vma_end_read(vma);
 }
 
+/* The ranges an operation left, read back (for traces and tests). */
+static void note_ranges(const char *what, struct vm_area_struct *lo,
+			struct vm_area_struct *hi)
+{
+	unsigned long ls = PLAIN_READ_STABLE(lo->vm_start);
+	unsigned long le = PLAIN_READ_STABLE(lo->vm_end);
+
+	if (!hi) {
+		sim_note("%s #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le);
+		return;
+	}
+	sim_note("%s #%u [%#lx, %#lx) #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le,
+		 VMA_IDX(hi), (unsigned long)PLAIN_READ_STABLE(hi->vm_start),
+		 (unsigned long)PLAIN_READ_STABLE(hi->vm_end));
+}
+
 /* vma_complete()'s vma_iter_store_new(): attached, then stored over its
  * range as it stands. */
 static void publish_new(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -308,8 +324,7 @@ static bool split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (!new)
 		return false;
-	sim_note("split #%u at %#lx: #%u below", VMA_IDX(vma), addr,
-		 VMA_IDX(new_below ? new : vma));
+	sim_note("split #%u at %#lx", VMA_IDX(vma), addr);
 	if (ops_split_publish_early) {	/* test-only: the wrong order */
 		vma_start_write(new);
 		publish_new(mm, new);
@@ -320,6 +335,7 @@ static bool split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	set_range(vma, new_below ? addr : start, new_below ? end : addr);
 	if (!ops_split_publish_early)
 		publish_new(mm, new);
+	note_ranges("split:", new_below ? new : vma, new_below ? vma : new);
 	return true;
 }
 
@@ -447,6 +463,7 @@ static bool merge_into_prev(struct mm_struct *mm, struct vm_area_struct *vma)
 	vma_mark_detached(vma);
 	check_detached_at(VMA_IDX(vma));
 	vm_area_free(vma);
+	note_ranges("merge:", prev, NULL);
 	return true;
 }
 
