@@ -207,6 +207,35 @@ static void test_every_kind(void)
 	}
 }
 
+/* Every flag bit of every kind (vmt_op_flags(), split and merge too) is
+ * reached both by the op-flags mutation and by a fresh op's fields. */
+static void test_every_flag(void)
+{
+	unsigned toggled[VMT_OP__COUNT] = { 0 }, fresh[VMT_OP__COUNT] = { 0 };
+
+	for (unsigned k = 0; k < REACH_TRIES; k++) {
+		struct mut_rng r = { .state = k };
+		struct vmt_program p = { .version = VMT_FORMAT_VERSION, .nthreads = 1 };
+		struct vmt_op *op = &p.threads[0].ops[0];
+		unsigned kind = k % VMT_OP__COUNT;
+
+		p.threads[0].nops = 1;
+		*op = (struct vmt_op){ .kind = (uint8_t)kind, .len = 1 };
+		if (mut_op_flags(&p, &r))
+			toggled[kind] |= op->flags;
+		mut_random_fields(&p, 0, &r, op);
+		fresh[kind] |= op->flags;
+	}
+	for (unsigned kind = 0; kind < VMT_OP__COUNT; kind++) {
+		CHECKF(toggled[kind] == vmt_op_flags(kind),
+		       "op-flags reaches %#x of %s's flags %#x", toggled[kind],
+		       vmt_op_name(kind), vmt_op_flags(kind));
+		CHECKF(fresh[kind] == vmt_op_flags(kind),
+		       "a fresh %s gets flags %#x of %#x", vmt_op_name(kind),
+		       fresh[kind], vmt_op_flags(kind));
+	}
+}
+
 /* The seed corpus's detach-racing-reader: T0 fault, T1 unmap, 4 runs. */
 static void racing_reader(struct vmt_program *p)
 {
@@ -702,6 +731,7 @@ int main(int argc, char **argv)
 		test_bytes();
 		test_crossover();
 		test_every_kind();
+		test_every_flag();
 		test_shift_moves_one_preemption();
 		test_thread_remove();
 		test_grows_from_empty();
