@@ -1617,6 +1617,11 @@ static void reuse_body(void *arg)
 	CHECK(got[0] == vb);
 	CHECK_EQ(check_vma_gen(vb->idx), 2);
 	CHECK(vma_mm_peek(vb) == mm);
+	/* vma_init()'s memset: the free pointer and the payload are gone. */
+	CHECK_EQ(sim_peek_plain(&vb->vm_start), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_end), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_flags), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_pgoff), 0);
 	CHECK_EQ(refcnt(vb), 0);
 	CHECK_EQ(lock_seq(vb), UNLOCKED_SEQ);
 	vm_area_free(vb);			/* never attached */

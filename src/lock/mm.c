@@ -260,16 +260,33 @@ static struct vm_area_struct *cache_alloc(struct mm_struct *mm, unsigned reuse,
 }
 
 /*
- * vm_area_alloc() and vma_init(): vm_refcnt is left alone (it is 0, and
- * must never be raised but by vma_mark_attached()); the kernel's memset
- * writes the other fields, which the caller sets here before publishing.
+ * vma_init()'s memset of the plain fields.  Local writes (no scheduling
+ * point): the object is detached and its allocator holds the mmap write
+ * lock, so with a correct lock nobody else may touch these fields now;
+ * the oracles verify that right, and the race detector sees the writes
+ * as a reader's use of the object would.  Its write of vm_refcnt is left
+ * out (0 over 0: a freed object is detached, and no reader raises a 0),
+ * its write of vm_lock_seq too (vma_lock_init() writes it at once).
  */
+static void vma_memset(struct vm_area_struct *vma)
+{
+	sim_plain_write(&vma->vm_start, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_end, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_flags, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_pgoff, 0, SIM_SITE_LOCAL("memset(vma)"));
+}
+
+/* vm_area_alloc() and vma_init(): memset, vm_mm, vma_lock_init(vma,
+ * false).  vm_refcnt is 0 and must never be raised but by
+ * vma_mark_attached(); the caller sets the range and the payload before
+ * publishing. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 {
 	struct vm_area_struct *vma = cache_alloc(mm, reuse, "vm_area_alloc");
 
 	if (!vma)
 		return NULL;
+	vma_memset(vma);
 	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
 	vma_lock_init(vma, false);
 	return vma;
