@@ -292,18 +292,24 @@ static void note_ranges(const char *what, struct vm_area_struct *lo,
 		sim_note("%s #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le);
 		return;
 	}
+	/* One read a statement: the order of the accesses is the trace's. */
+	unsigned long hs = PLAIN_READ_STABLE(hi->vm_start);
+	unsigned long he = PLAIN_READ_STABLE(hi->vm_end);
+
 	sim_note("%s #%u [%#lx, %#lx) #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le,
-		 VMA_IDX(hi), (unsigned long)PLAIN_READ_STABLE(hi->vm_start),
-		 (unsigned long)PLAIN_READ_STABLE(hi->vm_end));
+		 VMA_IDX(hi), hs, he);
 }
 
 /* vma_complete()'s vma_iter_store_new(): attached, then stored over its
  * range as it stands. */
 static void publish_new(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	unsigned long start, end;
+
 	vma_mark_attached(vma);
-	vma_iter_store(mm, vma, PLAIN_READ_STABLE(vma->vm_start),
-		       PLAIN_READ_STABLE(vma->vm_end));
+	start = PLAIN_READ_STABLE(vma->vm_start);
+	end = PLAIN_READ_STABLE(vma->vm_end);
+	vma_iter_store(mm, vma, start, end);
 }
 
 /*
