@@ -44,11 +44,12 @@ static void write_payload(struct vm_area_struct *vma, uintptr_t v)
 }
 
 /*
- * A VMA's new range (vma_set_range(), __split_vma()'s stores): only
- * detached or write-locked, 7.3's vma_assert_can_modify() where the
- * kernel's vma_set_pgoff() has it; the oracles see the change of an
- * attached VMA as a mutation.  vm_pgoff, the payload here, keeps its
- * value (the kernel moves it with vm_start).
+ * A VMA's new range (__split_vma()'s stores, commit_merge()'s
+ * vma_set_range()): only detached or write-locked.  7.3 asserts it with
+ * vma_assert_can_modify() where the range's start moves vm_pgoff
+ * (vma_add_pgoff(), vma_sub_pgoff()); here every range change asserts it.
+ * The oracles see the change of an attached VMA as a mutation.  vm_pgoff,
+ * the payload here, keeps its value (the kernel moves it with vm_start).
  */
 static void set_range(struct vm_area_struct *vma, unsigned long start,
 		      unsigned long end)
