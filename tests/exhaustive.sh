@@ -27,6 +27,7 @@ while read -r v f k verdict; do
 	esac
 done <<'LIST'
 no-identity-check reuse-within-mm 2 lookup-identity
+no-identity-check split-racing-fault 1 lookup-identity
 mm-after-put writer-waits-for-reader 2 use-after-drop
 lockdep-after-put single-fault 0 use-after-drop
 write-waits-for-f writer-waits-for-reader 0 deadlock

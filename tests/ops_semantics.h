@@ -16,6 +16,16 @@
 #include <string.h>
 
 #include "harness/harness.h"
+#include "harness/ops.h"
+#include "lock/obj_kind.h"
+
+/* A VMA's lock state: the last values the run stored to its vm_refcnt
+ * and vm_lock_seq before a note (from the trace: both backends). */
+struct ops_state {
+	int vma;
+	int32_t refcnt;
+	uint32_t lock_seq;
+};
 
 struct ops_case {
 	const char *name;
@@ -23,46 +33,52 @@ struct ops_case {
 	const char *notes[6];	/* in this order, NULL-terminated */
 	const char *never;	/* must not be a note of the run */
 	const char *never_after;	/* nor this one after the last of notes */
+	const char *state_at;	/* NULL, or the note the states are taken at */
+	struct ops_state states[2];
 };
+
+#define OPS_UNLOCKED UINT32_MAX	/* vma_lock_init()'s vm_lock_seq */
 
 static const struct ops_case ops_cases[] = {
 	{ "stack expands, then the per-VMA lock serves it",
 	  "mm A: 0x3000-0x5000\nT0 A: fault 0x2000 careful stack; fault 0x2000\n",
 	  { "lock_vma_under_rcu -> NULL", "expand_downwards(#0) 0x3000 -> 0x2000",
-	    "fault 0x2000", "lock_vma_under_rcu -> #0", NULL }, "-EINTR", NULL },
+	    "fault 0x2000", "lock_vma_under_rcu -> #0", NULL }, "-EINTR", NULL, NULL, { { 0 } } },
 	{ "the old fallback never expands",
 	  "mm A: 0x3000-0x5000\nT0 A: fault 0x2000; fault 0x2000\n",
 	  { "lock_vma_under_rcu -> NULL", "fault 0x2000",
-	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL },
+	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL, NULL, { { 0 } } },
 	{ "careful without stack: no VMA, no expansion",
 	  "mm A: 0x3000-0x5000\nT0 A: fault 0x2000 careful; fault 0x2000\n",
 	  { "lock_vma_under_rcu -> NULL", "fault 0x2000",
-	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL },
+	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL, NULL, { { 0 } } },
 	{ "a VMA below is inside the guard gap: no expansion",
 	  "mm A: 0x1000-0x3000 0x5000-0x7000\n"
 	  "T0 A: fault 0x4000 careful stack; fault 0x4000\n",
 	  { "lock_vma_under_rcu -> NULL", "fault 0x4000",
-	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL },
+	    "lock_vma_under_rcu -> NULL", NULL }, "expand_downwards", NULL, NULL, { { 0 } } },
 	{ "a trylock against a writer fails, later one succeeds",
 	  "mm A: 0x1000-0x3000\nT0 A: write 0x1000\n"
 	  "T1 A: read-locked 0x1000 trylock; read-locked 0x1000 trylock\n"
 	  "schedule: T0*3 T1 T0*40 T1\n",
 	  { "read-locked 0x1000", "mmap_read_trylock -> busy",
-	    "read-locked 0x1000", NULL }, "-EINTR", "busy" },
+	    "read-locked 0x1000", NULL }, "-EINTR", "busy", NULL, { { 0 } } },
 	{ "a killed killable reader gives up",
 	  "mm A: 0x1000-0x3000\nT0 A: write 0x1000\n"
 	  "T1 A: read-locked 0x1000 killable\nT2 A: kill T1\n"
 	  "schedule: T0*3 T1*5 T2*5 T0*40 T1*40\n",
 	  { "read-locked 0x1000", "kill T1", "mmap_read_lock_killable -> -EINTR",
-	    NULL }, "busy", NULL },
+	    NULL }, "busy", NULL, NULL, { { 0 } } },
 	{ "a walk reads every VMA from the address up, each read-locked",
 	  "mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: read-locked 0x2000 walk\n",
 	  { "lock_next_vma -> #0", "walk: #0 0x1000-0x3000", "lock_next_vma -> #1",
-	    "walk: #1 0x5000-0x7000", "lock_next_vma -> NULL", NULL }, "fallback", NULL },
+	    "walk: #1 0x5000-0x7000", "lock_next_vma -> NULL", NULL },
+	  "fallback", NULL, NULL, { { 0 } } },
 	{ "a walk from above the last VMA reads none",
 	  "mm A: 0x1000-0x3000\nT0 A: read-locked 0x3000 walk; read-locked 0x1000 walk\n",
 	  { "walk 0x3000", "lock_next_vma -> NULL", "walk 0x1000",
-	    "walk: #0 0x1000-0x3000", "lock_next_vma -> NULL", NULL }, "fallback", NULL },
+	    "walk: #0 0x1000-0x3000", "lock_next_vma -> NULL", NULL },
+	  "fallback", NULL, NULL, { { 0 } } },
 	{ "the VMA cache runs out: the map fails unlocked, a later one reuses",
 	  "limit small\n"
 	  "mm A: 0x1000-0x3000 0x3000-0x5000 0x5000-0x7000 0x7000-0x9000\n"
@@ -71,7 +87,41 @@ static const struct ops_case ops_cases[] = {
 	  "read-locked 0x8000 walk\n",
 	  { "vm_area_alloc() -> #7", "vm_area_alloc() -> NULL: map fails",
 	    "vm_area_free(#7)", "vm_area_alloc() -> #7", "walk: #7 0x8000-0x9000",
-	    NULL }, "fallback", NULL },
+	    NULL }, "fallback", NULL, NULL, { { 0 } } },
+	/* Split and merge: the ranges each leaves (read back), the lock
+	 * state of both VMAs when the thread exits or the next op starts. */
+	{ "split below the page: the copy gets the lower part",
+	  "vmt 3\nmm A: 0x1000-0x3000\nT0 A: write 0x2000 split; fault 0x1000; fault 0x2000\n",
+	  { "vm_area_dup() -> #1", "split: #1 [0x1000, 0x2000) #0 [0x2000, 0x3000)",
+	    "lock_vma_under_rcu -> #1", "lock_vma_under_rcu -> #0", NULL },
+	  "-ENOMEM", NULL, "fault 0x1000", { { 0, 1, 1 }, { 1, 1, 1 } } },
+	{ "split above the page: the copy gets the upper part",
+	  "vmt 3\nmm A: 0x1000-0x3000\nT0 A: write 0x1000 split; fault 0x2000\n",
+	  { "split: #0 [0x1000, 0x2000) #1 [0x2000, 0x3000)",
+	    "lock_vma_under_rcu -> #1", NULL }, "-ENOMEM", NULL,
+	  "fault 0x2000", { { 0, 1, 1 }, { 1, 1, 1 } } },
+	{ "a split of a whole VMA splits nothing",
+	  "vmt 3\nmm A: 0x1000-0x3000\nT0 A: write 0x1000+2 split\n",
+	  { "write 0x1000+2", NULL }, "split", NULL, NULL, { { 0 } } },
+	{ "the copy is a recycled object, reset by vma_lock_init(new, true)",
+	  "vmt 3\nmm A: 0x1000-0x3000 0x5000-0x7000\n"
+	  "T0 A: unmap 0x5000; write 0x2000 split\n",
+	  { "vm_area_free(#1)", "vm_area_dup() -> #1",
+	    "split: #1 [0x1000, 0x2000) #0 [0x2000, 0x3000)", NULL }, "-ENOMEM",
+	  NULL, "exit: mmput", { { 0, 1, 3 }, { 1, 1, 3 } } },
+	{ "merge into the lower neighbour; the freed object comes back",
+	  "vmt 3\nmm A: 0x1000-0x3000\n"
+	  "T0 A: write 0x2000 split; unmap 0x2000 merge; fault 0x2000; map 0x5000\n",
+	  { "merge #0 into #1", "vm_area_free(#0)", "merge: #1 [0x1000, 0x3000)",
+	    "lock_vma_under_rcu -> #1", "vm_area_alloc() -> #0", NULL }, "-ENOMEM",
+	  NULL, "fault 0x2000", { { 0, 0, 3 }, { 1, 1, 3 } } },
+	{ "merge with nothing below: the plain unmap",
+	  "vmt 3\nmm A: 0x1000-0x3000\nT0 A: unmap 0x1000 merge; fault 0x1000\n",
+	  { "merge 0x1000", "vm_area_free(#0)", "lock_vma_under_rcu -> NULL", NULL },
+	  "into", NULL, "fault 0x1000", { { 0, 0, 1 } } },
+	{ "merge with a gap below: the plain unmap",
+	  "vmt 3\nmm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: unmap 0x5000 merge\n",
+	  { "merge 0x5000", "vm_area_free(#1)", NULL }, "into", NULL, NULL, { { 0 } } },
 };
 
 /* The index of the first note at or after *from containing s, or -1. */
@@ -82,6 +132,49 @@ static long ops_find_note(const struct sim_event *ev, size_t n, size_t from,
 		if (ev[i].kind == SIM_EV_NOTE && strstr(ev[i].note, s))
 			return (long)i;
 	return -1;
+}
+
+/* The last value the run stored to (kind, vma) in events [0, upto). */
+static int64_t ops_last_store(const struct sim_event *ev, size_t upto,
+			      uint8_t kind, int vma, int64_t none)
+{
+	int64_t v = none;
+
+	for (size_t i = 0; i < upto; i++) {
+		const struct sim_access *a = &ev[i].a;
+
+		if (ev[i].kind == SIM_EV_ACCESS && a->obj_kind == kind &&
+		    a->obj_idx == vma &&
+		    (a->kind == SIM_A_STORE || a->kind == SIM_A_RMW))
+			v = a->val;
+	}
+	return v;
+}
+
+/* The case's lock states at its note; the number of failed checks. */
+static unsigned ops_states_check(const struct ops_case *c,
+				 const struct sim_event *ev, size_t n)
+{
+	long at = ops_find_note(ev, n, 0, c->state_at);
+	unsigned bad = 0;
+
+	if (at < 0) {
+		fprintf(stderr, "[%s] no note '%s'\n", c->name, c->state_at);
+		return 1;
+	}
+	for (unsigned k = 0; k < 2 && (k == 0 || c->states[k].vma); k++) {
+		const struct ops_state *w = &c->states[k];
+		int64_t rc = ops_last_store(ev, (size_t)at, OBJ_VMA_REFCNT, w->vma, -1);
+		int64_t seq = ops_last_store(ev, (size_t)at, OBJ_VMA_LOCK_SEQ, w->vma, -1);
+
+		if (rc != w->refcnt || (uint32_t)seq != w->lock_seq) {
+			fprintf(stderr, "[%s] #%d at '%s': vm_refcnt %lld vm_lock_seq %lld, want %d %u\n",
+				c->name, w->vma, c->state_at, (long long)rc,
+				(long long)seq, w->refcnt, w->lock_seq);
+			bad++;
+		}
+	}
+	return bad;
 }
 
 /* Run one case on backend b; the number of failed checks. */
@@ -127,6 +220,54 @@ static unsigned ops_case_run(const struct ops_case *c, enum backend_kind b)
 		fprintf(stderr, "[%s] a note '%s' at the end\n", c->name, c->never_after);
 		bad++;
 	}
+	if (c->state_at)
+		bad += ops_states_check(c, ev, n);
+	return bad;
+}
+
+/*
+ * A split that publishes its new VMA (attached, stored over the range it
+ * was copied with) before setting the VMA's range (ops.h's test-only
+ * switch): after the split the map gives, at the page the original kept,
+ * the copy, which does not cover it.  The lookup-identity oracle must
+ * catch it on the mmap-locked read and on the fault's fallback; the same
+ * programs in the right order run clean.  The number of failed checks.
+ */
+static unsigned ops_split_order(enum backend_kind b)
+{
+	static const char *const vmt[] = {
+		"vmt 3\nmm A: 0x1000-0x3000\nT0 A: write 0x2000 split; read-locked 0x2000\n",
+		"vmt 3\nmm A: 0x1000-0x3000\nT0 A: write 0x2000 split; fault 0x2000\n",
+	};
+	static struct vmt_program p;
+	struct harness_opts o;
+	struct sim_result res;
+	unsigned bad = 0;
+	char err[128];
+
+	harness_opts_default(&o);
+	o.backend = b;
+	for (size_t i = 0; i < sizeof(vmt) / sizeof(vmt[0]); i++) {
+		if (vmt_parse(vmt[i], &p, NULL, err, sizeof(err))) {
+			fprintf(stderr, "[split order] %s\n", err);
+			return bad + 1;
+		}
+		harness_run(&p, &o, &res);
+		if (res.verdict != VERDICT_CLEAN) {
+			fprintf(stderr, "[split order %zu] right order: %s\n", i, res.msg);
+			bad++;
+		}
+		ops_split_publish_early = true;
+		harness_run(&p, &o, &res);
+		ops_split_publish_early = false;
+		if (res.verdict != VERDICT_LOOKUP_IDENTITY) {
+			fprintf(stderr, "[split order %zu] wrong order: %s: %s\n", i,
+				verdict_name(res.verdict), res.msg);
+			bad++;
+		} else {
+			printf("  wrong split order: %s\n", res.msg);
+		}
+	}
 	return bad;
 }
 
@@ -137,6 +278,7 @@ static unsigned ops_semantics(enum backend_kind b)
 
 	for (size_t i = 0; i < sizeof(ops_cases) / sizeof(ops_cases[0]); i++)
 		failed += ops_case_run(&ops_cases[i], b) != 0;
+	failed += ops_split_order(b) != 0;
 	return failed;
 }
 

@@ -700,7 +700,7 @@ static void test_walk_and_enomem_oracles(void)
 	};
 	const struct oracle_case fire[] = {
 		{ VERDICT_LOOKUP_IDENTITY, { t_walk_behind }, 0,
-		  "T0 holds a read lock on #0 gen 1, which belongs to mm A [0x1000, 0x3000), walked to from mm A 0x3000", "" },
+		  "T0 found #0 gen 1, which belongs to mm A [0x1000, 0x3000), walked to from mm A 0x3000", "" },
 		{ VERDICT_HELD_AT_EXIT, { t_enomem_held }, 0,
 		  "T0 ends holding mm A's mmap_lock", "" },
 	};

@@ -555,6 +555,66 @@ static void test_warn(void)
 	printf("  %s\n", res.msg);
 }
 
+/* 7.3's vma_assert_can_modify(): a detached VMA passes with no VMA lock,
+ * an attached one not write-locked fires. */
+static void t_can_modify(void *arg)
+{
+	(void)arg;
+	mmap_write_lock(mm_a);
+	struct vm_area_struct *v = kvm_area_alloc(mm_a, 0);
+
+	vma_assert_can_modify(v);
+	kvm_area_free(v);
+	ret[0] = 1;
+	vma_assert_can_modify(va);
+	ret[0] = 2;
+	mmap_write_unlock(mm_a);
+}
+
+/* vma_assert_stabilised(): the mmap read lock stabilises, so does a VMA
+ * read lock alone; RCU alone does not. */
+static void t_stabilised(void *arg)
+{
+	(void)arg;
+	mmap_read_lock(mm_a);
+	vma_assert_stabilised(va);
+	mmap_read_unlock(mm_a);
+	struct vm_area_struct *v = lock_vma_under_rcu(mm_a, PAGE0);
+
+	got[0] = v;
+	if (v) {
+		vma_assert_stabilised(v);
+		vma_end_read(v);
+	}
+	ret[0] = 1;
+	rcu_read_lock();
+	vma_assert_stabilised(va);
+	ret[0] = 2;
+	rcu_read_unlock();
+}
+
+static void test_asserts_fire(void)
+{
+	world_begin();
+	va = setup_vma(PAGE0, 1);
+	sim_spawn(t_can_modify, NULL);
+	run();
+	EXPECT_VERDICT(VERDICT_KERNEL_WARN);
+	CHECK_EQ(ret[0], 1);
+	CHECK(strstr(res.msg, "vma_assert_write_locked") != NULL);
+	printf("  %s\n", res.msg);
+
+	world_begin();
+	va = setup_vma(PAGE0, 1);
+	sim_spawn(t_stabilised, NULL);
+	run();
+	EXPECT_VERDICT(VERDICT_KERNEL_WARN);
+	CHECK(got[0] == va);
+	CHECK_EQ(ret[0], 1);
+	CHECK(strstr(res.msg, "include/linux/mmap_lock.h:") != NULL);
+	printf("  %s\n", res.msg);
+}
+
 /* A sleeper whose condition's location changes without a wake-up is a
  * lost wake-up: the writer read F+2 and sleeps, the reader's count is
  * taken away by a store that wakes nobody. */
@@ -855,6 +915,7 @@ int main(void)
 	RUN(write_against_reader);
 	RUN(reader_limit);
 	RUN(warn);
+	RUN(asserts_fire);
 	RUN(lost_wakeup_detected);
 	RUN(race_detected);
 	RUN(stale_plain_read);

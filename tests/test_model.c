@@ -32,6 +32,7 @@
 
 #include "check/check.h"
 #include "harness/harness.h"
+#include "harness/ops.h"
 #include "lock/kdebug.h"
 #include "lock/mmap_lock.h"
 #include "sim/sim.h"
@@ -1392,6 +1393,210 @@ TEST(assert_locked_fires_count)
 	assert_fires_case(false);
 }
 
+/* ==== 7.3's vma_assert_can_modify() and vma_assert_stabilised() ==== */
+
+static void can_modify_body(void *arg)
+{
+	struct mm_struct *mm = my_mm();
+	struct vm_area_struct *v;
+
+	(void)arg;
+	mmap_write_lock(mm);
+	v = vm_area_alloc(mm, 0);
+	vma_assert_can_modify(v);	/* detached: no lock needed */
+	vm_area_free(v);
+	vma_assert_can_modify(va);	/* attached, not write-locked */
+	CHECK(!"vma_assert_can_modify returned on an unlocked attached VMA");
+}
+
+/* Detached passes, attached without the write lock fires. */
+TEST(assert_can_modify_fires)
+{
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 1);
+	check_begin();
+	spawn(can_modify_body, mm_a);
+	run();
+	if (EXPECT_VERDICT(VERDICT_KERNEL_WARN))
+		CHECK(strstr(res.msg, "vma_assert_write_locked"));
+}
+
+static void can_modify_locked_body(void *arg)
+{
+	struct mm_struct *mm = my_mm();
+
+	(void)arg;
+	mmap_write_lock(mm);
+	write_lock(va);
+	vma_assert_can_modify(va);
+	mmap_write_unlock(mm);
+	mmput(mm);
+}
+
+TEST(assert_can_modify_write_locked)
+{
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 1);
+	check_begin();
+	spawn(can_modify_locked_body, mm_a);
+	run();
+	EXPECT_VERDICT(VERDICT_CLEAN);
+}
+
+/* Stabilised by the mmap read lock, then by a VMA read lock alone. */
+static void stabilised_body(void *arg)
+{
+	struct mm_struct *mm = my_mm();
+	struct vm_area_struct *v;
+
+	(void)arg;
+	mmap_read_lock(mm);
+	vma_assert_stabilised(va);
+	mmap_read_unlock(mm);
+	v = rcu_read(PAGE0);
+	CHECK(v == va);
+	if (v) {
+		vma_assert_stabilised(v);
+		read_unlock(v);
+	}
+	mmput(mm);
+}
+
+static void stabilised_nothing_body(void *arg)
+{
+	(void)arg;
+	rcu_read_lock();	/* a walker's RCU: no mmap lock, no VMA lock */
+	vma_assert_stabilised(va);
+	CHECK(!"vma_assert_stabilised returned holding only RCU");
+}
+
+static void assert_stabilised_case(bool lockdep)
+{
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 1);
+	check_begin();
+	if (!lockdep)
+		kdebug.lock_is_held = NULL;
+	spawn(stabilised_body, mm_a);
+	run();
+	EXPECT_VERDICT(VERDICT_CLEAN);
+
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 1);
+	check_begin();
+	if (!lockdep)
+		kdebug.lock_is_held = NULL;
+	spawn(stabilised_nothing_body, mm_a);
+	run();
+	if (EXPECT_VERDICT(VERDICT_KERNEL_WARN))
+		CHECK(strstr(res.msg, "mmap_assert_write_locked") ||
+		      strstr(res.msg, "vma_assert_write_locked"));
+}
+
+TEST(assert_stabilised_lockdep)
+{
+	assert_stabilised_case(true);
+}
+
+TEST(assert_stabilised_count)
+{
+	assert_stabilised_case(false);
+}
+
+/* ==== vm_area_dup(), a split and a merge ==== */
+
+/* The copy of va comes from the object vb left (the most recently
+ * freed): fields copied, vm_refcnt 0, vm_lock_seq UINT_MAX, detached, a
+ * new generation of va's mm. */
+static void dup_body(void *arg)
+{
+	struct mm_struct *mm = my_mm();
+	struct vm_area_struct *v;
+
+	(void)arg;
+	mmap_write_lock(mm);
+	write_lock(va);
+	unmap_locked(vb);
+	v = vm_area_dup(va, 0);
+	CHECK(v == vb);
+	if (v == vb) {
+		CHECK_EQ(check_vma_gen(v->idx), 2);
+		CHECK(vma_mm_peek(v) == mm);
+		CHECK_EQ(sim_peek_plain(&v->vm_start), PAGE0);
+		CHECK_EQ(sim_peek_plain(&v->vm_end), PAGE2);
+		CHECK_EQ(sim_peek_plain(&v->vm_flags), 0x100);
+		CHECK_EQ(sim_peek_plain(&v->vm_pgoff), 0x100);
+		CHECK_EQ(refcnt(v), 0);
+		CHECK_EQ(lock_seq(v), UNLOCKED_SEQ);
+		CHECK_EQ(refcnt(va), 1);
+		CHECK_EQ(lock_seq(va), mm_seq(mm));
+		vm_area_free(v);
+	}
+	mmap_write_unlock(mm);
+	mmput(mm);
+}
+
+TEST(vm_area_dup_recycled)
+{
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 2);
+	vb = setup_vma(mm_a, 4, 1);
+	check_begin();
+	spawn(dup_body, mm_a);
+	run();
+	EXPECT_VERDICT(VERDICT_CLEAN);
+}
+
+/* The operations' split and merge (src/harness/ops.c) on va [PAGE0,
+ * PAGE2): the tree, the ranges, the lock states, the free list. */
+static void split_merge_body(void *arg)
+{
+	struct mm_struct *mm = my_mm();
+	struct op_ctx c = { .tid = sim_self(), .mm = mm };
+	struct vmt_op split = { .kind = VMT_OP_WRITE, .flags = VMT_F_SPLIT,
+				.page = 1, .len = 1 };
+	struct vmt_op merge = { .kind = VMT_OP_UNMAP, .flags = VMT_F_MERGE,
+				.page = 1, .len = 1 };
+	struct vm_area_struct *lo;
+	int32_t seq = mm_seq(mm) + 1;	/* the split's write section */
+
+	(void)arg;
+	op_run(&c, &split);
+	lo = tree_peek(mm, PAGE0);
+	CHECK(lo != NULL && lo != va && tree_peek(mm, PAGE0 + VMT_PAGE_SIZE) == va);
+	if (!lo || lo == va)
+		return;
+	CHECK_EQ(sim_peek_plain(&lo->vm_start), PAGE0);
+	CHECK_EQ(sim_peek_plain(&lo->vm_end), PAGE0 + VMT_PAGE_SIZE);
+	CHECK_EQ(sim_peek_plain(&va->vm_start), PAGE0 + VMT_PAGE_SIZE);
+	CHECK_EQ(sim_peek_plain(&va->vm_end), PAGE2);
+	CHECK_EQ(refcnt(lo), 1);
+	CHECK_EQ(refcnt(va), 1);
+	CHECK_EQ(lock_seq(lo), seq);
+	CHECK_EQ(lock_seq(va), seq);
+	CHECK_EQ(mm_seq(mm), seq + 1);	/* both write locks dropped */
+	op_run(&c, &merge);
+	CHECK(tree_peek(mm, PAGE0) == lo && tree_peek(mm, PAGE0 + VMT_PAGE_SIZE) == lo);
+	CHECK_EQ(sim_peek_plain(&lo->vm_start), PAGE0);
+	CHECK_EQ(sim_peek_plain(&lo->vm_end), PAGE2);
+	CHECK_EQ(refcnt(lo), 1);
+	CHECK_EQ(refcnt(va), 0);
+	CHECK_EQ(sim_peek_plain(&va->vm_start), FREEPTR_POISON);
+	CHECK_EQ(world.nfree, 1);
+	CHECK_EQ(world.free_list[world.nfree - 1], va->idx);
+	mmput(mm);
+}
+
+TEST(split_then_merge)
+{
+	world_begin(true, NULL, 0);
+	va = setup_vma(mm_a, 0, 2);
+	check_begin();
+	spawn(split_merge_body, mm_a);
+	run();
+	EXPECT_VERDICT(VERDICT_CLEAN);
+}
+
 /* ==== vm_area_free and reuse ==== */
 
 static struct vm_area_struct *got[2];
@@ -1412,6 +1617,11 @@ static void reuse_body(void *arg)
 	CHECK(got[0] == vb);
 	CHECK_EQ(check_vma_gen(vb->idx), 2);
 	CHECK(vma_mm_peek(vb) == mm);
+	/* vma_init()'s memset: the free pointer and the payload are gone. */
+	CHECK_EQ(sim_peek_plain(&vb->vm_start), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_end), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_flags), 0);
+	CHECK_EQ(sim_peek_plain(&vb->vm_pgoff), 0);
 	CHECK_EQ(refcnt(vb), 0);
 	CHECK_EQ(lock_seq(vb), UNLOCKED_SEQ);
 	vm_area_free(vb);			/* never attached */
@@ -1646,6 +1856,12 @@ static const struct test tests[] = {
 	T(downgrade_releases_vma_write_locks),
 	T(assert_locked_fires_lockdep),
 	T(assert_locked_fires_count),
+	T(assert_can_modify_fires),
+	T(assert_can_modify_write_locked),
+	T(assert_stabilised_lockdep),
+	T(assert_stabilised_count),
+	T(vm_area_dup_recycled),
+	T(split_then_merge),
 	T(free_and_reuse_same_mm),
 	T(reuse_for_another_mm),
 	T(mm_grab_drop_and_free),

@@ -210,7 +210,7 @@ static void test_every_kind(void)
 /*
  * The op-flags mutation and a new op's fields reach every flag set each
  * kind has (vmt_op_flags(), so a flag added there is picked up: walk of
- * read-locked), and nothing else.
+ * read-locked, split of write, merge of unmap), and nothing else.
  */
 static void test_every_flag_set(void)
 {

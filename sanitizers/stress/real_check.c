@@ -16,39 +16,46 @@
 #include "check/check.h"
 
 #include "lock/mmap_lock.h"
+#include "util/assert.h"
 
 /* Another thread may change vm_refcnt: read it as the atomic it is. */
 static int32_t refcnt_now(struct vm_area_struct *vma)
 {
+	VM_ASSERT(vma != NULL);
 	return __atomic_load_n(&vma->vm_refcnt.v, __ATOMIC_RELAXED);
 }
 
-/* Invariant 7: the read-locked VMA is of our mm and where the lookup
- * asked for (in_range: the caller's own check).  With a read reference
- * the fields are stable. */
-static void read_locked(struct vm_area_struct *vma, int mm_idx,
-			unsigned long addr, bool in_range, const char *how)
+/* Invariant 7: the VMA a reader found is of our mm and where it asked
+ * for (in_range: the range check of its kind of lookup).  With a read
+ * reference or the mmap lock the fields are stable. */
+static void identity(struct vm_area_struct *vma, int mm_idx,
+		     unsigned long addr, bool in_range, const char *how)
 {
 	struct mm_struct *owner = vma_mm_peek(vma);
 
 	if (owner != &world.mm[mm_idx] || !in_range)
 		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%u, which belongs to mm %c [%#lx, %#lx), %s mm %c %#lx",
+			 "T%d found #%u, which belongs to mm %c [%#lx, %#lx), %s mm %c %#lx",
 			 sim_self(), vma->idx, owner ? 'A' + owner->idx : '-',
 			 (unsigned long)sim_peek_plain(&vma->vm_start),
 			 (unsigned long)sim_peek_plain(&vma->vm_end), how,
 			 'A' + mm_idx, addr);
 }
 
-/* Found under RCU, it covers the address. */
-void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
+/* Read-locked, or found under the mmap lock: it covers the address. */
+void check_lookup_at(int vma_idx, int mm_idx, unsigned long addr)
 {
 	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 	unsigned long start = sim_peek_plain(&vma->vm_start);
 	unsigned long end = sim_peek_plain(&vma->vm_end);
 
-	read_locked(vma, mm_idx, addr, !rcu || (addr >= start && addr < end),
-		    "looked up as");
+	identity(vma, mm_idx, addr, addr >= start && addr < end, "looked up as");
+}
+
+void check_read_locked_at(int vma_idx, int mm_idx, unsigned long addr, bool rcu)
+{
+	(void)rcu;
+	check_lookup_at(vma_idx, mm_idx, addr);
 }
 
 /* Walked to by lock_next_vma(), it ends above the walk's position. */
@@ -56,8 +63,8 @@ void check_walk_locked_at(int vma_idx, int mm_idx, unsigned long from)
 {
 	struct vm_area_struct *vma = vma_from_idx(vma_idx);
 
-	read_locked(vma, mm_idx, from, sim_peek_plain(&vma->vm_end) > from,
-		    "walked to from");
+	identity(vma, mm_idx, from, sim_peek_plain(&vma->vm_end) > from,
+		 "walked to from");
 }
 
 void check_read_unlock_at(int vma)

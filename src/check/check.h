@@ -46,11 +46,15 @@ void check_thread_mm(int tid, int mm_idx);
  * operations compiled against the kernel's files call these too).
  */
 /* A read lock was taken: by lock_vma_under_rcu(mm, addr) (rcu = true) or
- * vma_start_read_locked() under the mmap lock (rcu = false). */
+ * vma_start_read_locked() under the mmap lock (rcu = false).  Either way
+ * the VMA must be attached, of mm, and cover addr. */
 void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu);
 /* A read lock was taken by lock_next_vma(mm, vmi, from), the walk of
  * /proc/pid/maps: the VMA must be attached, of mm, and end above from. */
 void check_walk_locked_at(int vma, int mm, unsigned long from);
+/* A VMA the mmap-locked fallback of a fault looked up at addr in mm, and
+ * is about to read (the identity check of check_read_locked_at()). */
+void check_lookup_at(int vma, int mm, unsigned long addr);
 /* About to vma_end_read() a read lock taken above. */
 void check_read_unlock_at(int vma);
 /* vma_start_write(_killable) returned 0. */

@@ -8,24 +8,39 @@
 #include "ghost.h"
 
 /*
- * A read lock was taken on vma of mm; in_range says whether the VMA is
- * where the lookup asked for (what the caller's own check guarantees).
+ * Invariant 7: the VMA a reader found is attached, of its mm, and where
+ * it asked for (in_range: the range check of its kind of lookup).  The
+ * generation may differ from the walk's: that is allowed.
  */
-static void read_locked(int vma, int mm, unsigned long addr, bool in_range,
-			const char *how)
+static void identity(int vma, int mm, unsigned long addr, bool in_range,
+		     const char *how)
+{
+	const struct ghost_vma *g = &ghost.vma[vma];
+
+	if (!g->live || !g->attached || g->owner != mm || !in_range)
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d found #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, %s mm %c %#lx",
+			 sim_self(), vma, g->gen, g->owner >= 0 ? 'A' + g->owner : '-',
+			 (unsigned long)vmlock_backend->vma_start(vma),
+			 (unsigned long)vmlock_backend->vma_end(vma),
+			 g->attached ? "" : " (detached)", how, 'A' + mm, addr);
+}
+
+/* What the map gives under the mmap lock must cover the address as well:
+ * a VMA published before its range is set breaks it there. */
+void check_lookup_at(int vma, int mm, unsigned long addr)
+{
+	identity(vma, mm, addr,
+		 addr >= vmlock_backend->vma_start(vma) &&
+		 addr < vmlock_backend->vma_end(vma), "looked up as");
+}
+
+/* A read lock was taken on vma, whose identity the caller checked. */
+static void read_locked(int vma)
 {
 	struct ghost_vma *g = &ghost.vma[vma];
 	int t = sim_self();
 
-	/* Invariant 7: attached, of this mm, where it was looked up.  The
-	 * generation may differ from the walk's: that is allowed. */
-	if (!g->live || !g->attached || g->owner != mm || !in_range)
-		sim_fail(VERDICT_LOOKUP_IDENTITY,
-			 "T%d holds a read lock on #%d gen %u, which belongs to mm %c [%#lx, %#lx)%s, %s mm %c %#lx",
-			 t, vma, g->gen, g->owner >= 0 ? 'A' + g->owner : '-',
-			 (unsigned long)vmlock_backend->vma_start(vma),
-			 (unsigned long)vmlock_backend->vma_end(vma),
-			 g->attached ? "" : " (detached)", how, 'A' + mm, addr);
 	/* Invariant 2: a reader succeeds only on a VMA not write-locked. */
 	if (ghost_write_locked(vma))
 		sim_fail(VERDICT_EXCLUSION,
@@ -41,17 +56,16 @@ static void read_locked(int vma, int mm, unsigned long addr, bool in_range,
 
 void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu)
 {
-	uintptr_t start = vmlock_backend->vma_start(vma);
-	uintptr_t end = vmlock_backend->vma_end(vma);
-
-	read_locked(vma, mm, addr, !rcu || (addr >= start && addr < end),
-		    "looked up as");
+	(void)rcu;	/* found under RCU or under the mmap lock: the same rule */
+	check_lookup_at(vma, mm, addr);
+	read_locked(vma);
 }
 
 void check_walk_locked_at(int vma, int mm, unsigned long from)
 {
-	read_locked(vma, mm, from, vmlock_backend->vma_end(vma) > from,
-		    "walked to from");
+	identity(vma, mm, from, vmlock_backend->vma_end(vma) > from,
+		 "walked to from");
+	read_locked(vma);
 }
 
 void check_read_unlock_at(int vma)

@@ -23,9 +23,12 @@
 #include "../lock/variant.h"
 #include "../util/assert.h"
 
-/* Read the payload pair; a half-done update shows as a mismatch. */
+/* Read the payload pair; a half-done update shows as a mismatch.  The
+ * reader holds the mmap lock or a VMA lock: vma_assert_stabilised(), as
+ * the kernel's readers of a VMA's fields assert (anon_vma_name()). */
 static void read_payload(struct vm_area_struct *vma)
 {
+	vma_assert_stabilised(vma);
 	uintptr_t flags = PLAIN_READ(vma->vm_flags);
 	uintptr_t pgoff = PLAIN_READ(vma->vm_pgoff);
 
@@ -38,6 +41,23 @@ static void write_payload(struct vm_area_struct *vma, uintptr_t v)
 	check_mutation_at(VMA_IDX(vma));
 	PLAIN_WRITE(vma->vm_flags, v);
 	PLAIN_WRITE(vma->vm_pgoff, v);
+}
+
+/*
+ * A VMA's new range (__split_vma()'s stores, commit_merge()'s
+ * vma_set_range()): only detached or write-locked.  7.3 asserts it with
+ * vma_assert_can_modify() where the range's start moves vm_pgoff
+ * (vma_add_pgoff(), vma_sub_pgoff()); here every range change asserts it.
+ * The oracles see the change of an attached VMA as a mutation.  vm_pgoff,
+ * the payload here, keeps its value (the kernel moves it with vm_start).
+ */
+static void set_range(struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end)
+{
+	vma_assert_can_modify(vma);
+	check_mutation_at(VMA_IDX(vma));
+	PLAIN_WRITE(vma->vm_start, start);
+	PLAIN_WRITE(vma->vm_end, end);
 }
 
 static uintptr_t new_payload(struct op_ctx *c)
@@ -128,6 +148,7 @@ static bool expand_stack_locked(struct mm_struct *mm, struct vm_area_struct *vma
 
 	if (addr < start) {
 		sim_note("expand_downwards(#%u) %#lx -> %#lx", VMA_IDX(vma), start, addr);
+		vma_assert_can_modify(vma);	/* vma_sub_pgoff() */
 		PLAIN_WRITE(vma->vm_start, addr);
 		write_payload(vma, new_payload(c));
 		vma_iter_store(mm, vma, addr, end);
@@ -207,8 +228,10 @@ static void fault_fallback(struct op_ctx *c, unsigned long addr, unsigned flags)
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, addr);
 	}
-	if (vma)
+	if (vma) {
+		check_lookup_at(VMA_IDX(vma), MM_IDX(mm), addr);
 		read_payload(vma);
+	}
 	mmap_read_unlock(mm);
 }
 
@@ -375,16 +398,105 @@ static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
 	vma_end_read(vma);
 }
 
-/* Change every VMA in [page, page + len) under the write lock. */
+/* The ranges an operation left, read back (for traces and tests). */
+static void note_ranges(const char *what, struct vm_area_struct *lo,
+			struct vm_area_struct *hi)
+{
+	unsigned long ls = PLAIN_READ_STABLE(lo->vm_start);
+	unsigned long le = PLAIN_READ_STABLE(lo->vm_end);
+
+	if (!hi) {
+		sim_note("%s #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le);
+		return;
+	}
+	/* One read a statement: the order of the accesses is the trace's. */
+	unsigned long hs = PLAIN_READ_STABLE(hi->vm_start);
+	unsigned long he = PLAIN_READ_STABLE(hi->vm_end);
+
+	sim_note("%s #%u [%#lx, %#lx) #%u [%#lx, %#lx)", what, VMA_IDX(lo), ls, le,
+		 VMA_IDX(hi), hs, he);
+}
+
+/* vma_complete()'s vma_iter_store_new(): attached, then stored over its
+ * range as it stands. */
+static void publish_new(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	unsigned long start, end;
+
+	vma_mark_attached(vma);
+	start = PLAIN_READ_STABLE(vma->vm_start);
+	end = PLAIN_READ_STABLE(vma->vm_end);
+	vma_iter_store(mm, vma, start, end);
+}
+
+/*
+ * __split_vma() (mm/vma.c) in its order: the part of vma below addr
+ * (new_below) or from addr on goes to a vm_area_dup() copy, whose range is
+ * set while it is detached; both are write-locked (the copy's
+ * vma_start_write() sets only its vm_lock_seq), vma shrinks, and
+ * vma_complete() attaches the copy and stores it in the tree.  Readers
+ * see the copy only write-locked, and only with its range.  False if the
+ * cache is used up (-ENOMEM): nothing changed.
+ */
+static bool split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+		      unsigned long addr, bool new_below)
+{
+	unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+	unsigned long end = PLAIN_READ_STABLE(vma->vm_end);
+	struct vm_area_struct *new = vm_area_dup(vma, 0);
+
+	if (!new)
+		return false;
+	sim_note("split #%u at %#lx", VMA_IDX(vma), addr);
+	if (ops_split_publish_early) {	/* test-only: the wrong order */
+		vma_start_write(new);
+		publish_new(mm, new);
+	}
+	set_range(new, new_below ? start : addr, new_below ? addr : end);
+	write_lock_vma(vma, false);
+	vma_start_write(new);
+	set_range(vma, new_below ? addr : start, new_below ? end : addr);
+	if (!ops_split_publish_early)
+		publish_new(mm, new);
+	note_ranges("split:", new_below ? new : vma, new_below ? vma : new);
+	return true;
+}
+
+/* vma_modify()'s splits: a VMA reaching past [start, end) is split at the
+ * range's ends, so the range is VMAs of its own.  False on -ENOMEM. */
+static bool split_range(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, start);
+
+	if (vma && PLAIN_READ_STABLE(vma->vm_start) < start &&
+	    !split_vma(mm, vma, start, true))
+		return false;
+	vma = vma_lookup(mm, end - VMT_PAGE_SIZE);
+	if (vma && PLAIN_READ_STABLE(vma->vm_end) > end &&
+	    !split_vma(mm, vma, end, false))
+		return false;
+	return true;
+}
+
+/* Change every VMA in [page, page + len) under the write lock, split
+ * first to the range (VMT_F_SPLIT: mprotect(), madvise()). */
 static void op_write(struct op_ctx *c, const struct vmt_op *op)
 {
 	struct mm_struct *mm = c->mm;
 	struct vm_area_struct *done[2] = { NULL, NULL };
+	unsigned last = op->page + op->len > VMT_PAGES ? VMT_PAGES : op->page + op->len;
 	unsigned n = 0;
 
 	sim_note("write %#lx+%u", vmt_page_addr(op->page), op->len);
 	mmap_write_lock(mm);
-	for (unsigned p = op->page; p < op->page + op->len && p < VMT_PAGES; p++) {
+	if ((op->flags & VMT_F_SPLIT) &&
+	    !split_range(mm, vmt_page_addr(op->page), vmt_page_addr(last))) {
+		sim_note("split -> -ENOMEM");
+		mmap_write_unlock(mm);
+		return;
+	}
+	for (unsigned p = op->page; p < last; p++) {
 		struct vm_area_struct *vma = vma_lookup(mm, vmt_page_addr(p));
 
 		if (!vma || vma == done[0])
@@ -453,15 +565,56 @@ static struct vm_area_struct *lock_and_detach(struct mm_struct *mm,
 	return vma;
 }
 
-/* munmap: detach (still in the tree), remove, free; maybe downgraded. */
+/*
+ * vma_merge_existing_range() into the lower neighbour, the VMA removed
+ * (merge_left): is_mergeable_vma() reads the neighbour stabilised, both
+ * are write-locked, commit_merge() sets the neighbour's range over the VMA
+ * and overwrites the tree, vma_complete() detaches the VMA and frees it.
+ * False if the page below the VMA is not mapped: nothing to merge with.
+ */
+static bool merge_into_prev(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+	unsigned long end = PLAIN_READ_STABLE(vma->vm_end);
+	struct vm_area_struct *prev = start > vmt_page_addr(0)
+		? vma_lookup(mm, start - VMT_PAGE_SIZE) : NULL;
+
+	if (!prev)
+		return false;
+	unsigned long prev_start = PLAIN_READ_STABLE(prev->vm_start);
+
+	sim_note("merge #%u into #%u", VMA_IDX(vma), VMA_IDX(prev));
+	vma_assert_stabilised(prev);	/* anon_vma_name() */
+	write_lock_vma(vma, false);
+	write_lock_vma(prev, false);
+	set_range(prev, prev_start, end);
+	vma_assert_attached(prev);	/* vma_iter_store_overwrite() */
+	vma_iter_store(mm, prev, prev_start, end);
+	vma_mark_detached(vma);
+	check_detached_at(VMA_IDX(vma));
+	vm_area_free(vma);
+	note_ranges("merge:", prev, NULL);
+	return true;
+}
+
+/* munmap: detach (still in the tree), remove, free; maybe downgraded.
+ * With VMT_F_MERGE the VMA is merged into its lower neighbour instead,
+ * if it has one (the downgrade is munmap's: not with a merge). */
 static void op_unmap(struct op_ctx *c, const struct vmt_op *op)
 {
 	struct mm_struct *mm = c->mm;
 	unsigned long addr = vmt_page_addr(op->page);
 	struct vm_area_struct *vma;
 
-	sim_note("unmap %#lx", addr);
+	sim_note("%s %#lx", op->flags & VMT_F_MERGE ? "merge" : "unmap", addr);
 	mmap_write_lock(mm);
+	if (op->flags & VMT_F_MERGE) {
+		vma = vma_lookup(mm, addr);
+		if (vma && merge_into_prev(mm, vma)) {
+			mmap_write_unlock(mm);
+			return;
+		}
+	}
 	vma = lock_and_detach(mm, addr);
 	if (!vma) {
 		mmap_write_unlock(mm);

@@ -8,6 +8,7 @@
 #ifndef VMLOCK_HARNESS_OPS_H
 #define VMLOCK_HARNESS_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../scenario/program.h"
@@ -21,6 +22,10 @@ struct op_ctx {
 	const struct vmt_thread *prog;
 	uint32_t writes;	/* payload values written so far */
 };
+
+/* Test-only: a split publishes its new VMA (attached, in the tree) before
+ * the VMA's range is set, the wrong order the oracles must catch. */
+extern bool ops_split_publish_early;
 
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);

@@ -9,6 +9,10 @@
 #include "../lock/mmap_lock.h"
 #include "../util/assert.h"
 
+/* ops.h: the operations' test-only wrong order (every compiled copy of
+ * the operations reads this one switch), off unless a test sets it. */
+bool ops_split_publish_early;
+
 /* An initial VMA, attached before any thread runs (main context: no
  * scheduling points, no oracles yet). */
 static void setup_vma(struct mm_struct *mm, unsigned slot, unsigned payload)

@@ -36,6 +36,7 @@
 
 #define vma_lookup kvma_lookup
 #define vm_area_alloc kvm_area_alloc
+#define vm_area_dup kvm_area_dup
 #define vm_area_free kvm_area_free
 #define vma_iter_store kvma_iter_store
 #define vma_iter_clear kvma_iter_clear

@@ -146,9 +146,10 @@ static struct vm_area_struct *cache_take(unsigned reuse)
 	return NULL;
 }
 
-/* vm_area_alloc() and vma_init(): the kernel's vma_lock_init() runs on
- * an object RCU readers may still see. */
-struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
+/* kmem_cache_alloc(): an object of the cache, maybe one just freed and
+ * still seen by RCU readers; NULL when the pool is used up. */
+static struct vm_area_struct *cache_alloc(struct mm_struct *mm, unsigned reuse,
+					  const char *what)
 {
 	sim_down_write(&kw.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	struct vm_area_struct *vma = cache_take(reuse);
@@ -158,9 +159,52 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
 		return NULL;
 	sim_note_window();	/* a lifetime window, as the model's (src/lock/mm.h) */
 	kdebug.vma_alloc(vma->ksim_idx, mm->ksim_idx);
-	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->ksim_idx, 'A' + mm->ksim_idx);
+	sim_note("%s() -> #%u (mm %c)", what, vma->ksim_idx, 'A' + mm->ksim_idx);
+	return vma;
+}
+
+/* vma_init()'s memset of the plain fields: local writes, as the model's
+ * (src/lock/mm.c says why, and what of the memset is left out). */
+static void vma_memset(struct vm_area_struct *vma)
+{
+	sim_addr_write(&vma->vm_start, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_addr_write(&vma->vm_end, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_addr_write(&vma->vm_flags, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_addr_write(&vma->vm_pgoff, 0, SIM_SITE_LOCAL("memset(vma)"));
+}
+
+/* vm_area_alloc() and vma_init(): memset, vm_mm, the kernel's
+ * vma_lock_init() on an object RCU readers may still see. */
+struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse)
+{
+	struct vm_area_struct *vma = cache_alloc(mm, reuse, "vm_area_alloc");
+
+	if (!vma)
+		return NULL;
+	vma_memset(vma);
 	sim_addr_write(&vma->vm_mm, (uintptr_t)mm, SIM_SITE("vma->vm_mm ="));
 	vma_lock_init(vma, false);
+	return vma;
+}
+
+/*
+ * vm_area_dup(): the fields copied from orig (vm_area_init_from(); orig
+ * is stable, the caller holds the mmap write lock, so its reads are plain
+ * C here), then the kernel's own vma_lock_init(new, true): vm_refcnt 0,
+ * vm_lock_seq UINT_MAX, on an object a stale RCU reader may still try.
+ */
+struct vm_area_struct *kvm_area_dup(struct vm_area_struct *orig, unsigned reuse)
+{
+	struct vm_area_struct *vma = cache_alloc(orig->vm_mm, reuse, "vm_area_dup");
+
+	if (!vma)
+		return NULL;
+	sim_addr_write(&vma->vm_mm, (uintptr_t)orig->vm_mm, SIM_SITE("new->vm_mm ="));
+	sim_addr_write(&vma->vm_start, orig->vm_start, SIM_SITE("new->vm_start ="));
+	sim_addr_write(&vma->vm_end, orig->vm_end, SIM_SITE("new->vm_end ="));
+	sim_addr_write(&vma->vm_flags, orig->vm_flags, SIM_SITE("new->vm_flags ="));
+	sim_addr_write(&vma->vm_pgoff, orig->vm_pgoff, SIM_SITE("new->vm_pgoff ="));
+	vma_lock_init(vma, true);
 	return vma;
 }
 

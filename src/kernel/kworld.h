@@ -30,6 +30,8 @@ bool kworld_vma_born(int idx);
 /* mm/vma_init.c: the cache; reuse picks which freed object comes back;
  * NULL when every object is live (kmem_cache_alloc() fails). */
 struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse);
+/* vm_area_dup(): a detached copy of orig from the cache. */
+struct vm_area_struct *kvm_area_dup(struct vm_area_struct *orig, unsigned reuse);
 void kvm_area_free(struct vm_area_struct *vma);
 /* The harness's own writes of a VMA's fields (a plain write each). */
 void kvma_set_range(struct vm_area_struct *vma, unsigned long start,

@@ -272,13 +272,10 @@ static struct vm_area_struct *cache_take(unsigned reuse)
 	return NULL;
 }
 
-/*
- * vm_area_alloc() and vma_init(): the object may be one just freed and
- * still seen by RCU readers.  vm_refcnt is left alone (it is 0, and must
- * never be raised but by vma_mark_attached()); the kernel's memset writes
- * the other fields, which the caller sets here before publishing.
- */
-struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
+/* kmem_cache_alloc(): an object of the cache, maybe one just freed and
+ * still seen by RCU readers; NULL when the pool is used up. */
+static struct vm_area_struct *cache_alloc(struct mm_struct *mm, unsigned reuse,
+					  const char *what)
 {
 	sim_down_write(&world.slab_lock, SIM_SITE("kmem_cache_alloc"));
 	struct vm_area_struct *vma = cache_take(reuse);
@@ -288,9 +285,64 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
 		return NULL;
 	lifetime_window();
 	kdebug.vma_alloc(vma->idx, mm->idx);
-	sim_note("vm_area_alloc() -> #%u (mm %c)", vma->idx, 'A' + mm->idx);
+	sim_note("%s() -> #%u (mm %c)", what, vma->idx, 'A' + mm->idx);
+	return vma;
+}
+
+/*
+ * vma_init()'s memset of the plain fields.  Local writes (no scheduling
+ * point): the object is detached and its allocator holds the mmap write
+ * lock, so with a correct lock nobody else may touch these fields now;
+ * the oracles verify that right, and the race detector sees the writes
+ * as a reader's use of the object would.  Its write of vm_refcnt is left
+ * out (0 over 0: a freed object is detached, and no reader raises a 0),
+ * its write of vm_lock_seq too (vma_lock_init() writes it at once).
+ */
+static void vma_memset(struct vm_area_struct *vma)
+{
+	sim_plain_write(&vma->vm_start, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_end, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_flags, 0, SIM_SITE_LOCAL("memset(vma)"));
+	sim_plain_write(&vma->vm_pgoff, 0, SIM_SITE_LOCAL("memset(vma)"));
+}
+
+/* vm_area_alloc() and vma_init(): memset, vm_mm, vma_lock_init(vma,
+ * false).  vm_refcnt is 0 and must never be raised but by
+ * vma_mark_attached(); the caller sets the range and the payload before
+ * publishing. */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse)
+{
+	struct vm_area_struct *vma = cache_alloc(mm, reuse, "vm_area_alloc");
+
+	if (!vma)
+		return NULL;
+	vma_memset(vma);
 	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
 	vma_lock_init(vma, false);
+	return vma;
+}
+
+/*
+ * vm_area_dup() (mm/vma_init.c): the cache's object (maybe recycled: a
+ * stale RCU reader may still try vm_refcnt), the fields copied from orig
+ * (vm_area_init_from(); never vm_refcnt or vm_lock_seq), then
+ * vma_lock_init(new, true): vm_refcnt 0, vm_lock_seq UINT_MAX.  The copy
+ * is detached.  The caller holds the mmap write lock, so orig's fields
+ * are stable.
+ */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, unsigned reuse)
+{
+	struct mm_struct *mm = vma_mm_of(orig);
+	struct vm_area_struct *vma = cache_alloc(mm, reuse, "vm_area_dup");
+
+	if (!vma)
+		return NULL;
+	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
+	PLAIN_WRITE(vma->vm_start, PLAIN_READ_STABLE(orig->vm_start));
+	PLAIN_WRITE(vma->vm_end, PLAIN_READ_STABLE(orig->vm_end));
+	PLAIN_WRITE(vma->vm_flags, PLAIN_READ_STABLE(orig->vm_flags));
+	PLAIN_WRITE(vma->vm_pgoff, PLAIN_READ_STABLE(orig->vm_pgoff));
+	vma_lock_init(vma, true);
 	return vma;
 }
 

@@ -128,6 +128,8 @@ bool mm_range_free(struct mm_struct *mm, unsigned long start,
  * object comes back (0 = the most recently freed); NULL when the cache
  * is exhausted (every object live), as kmem_cache_alloc() fails. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse);
+/* vm_area_dup(): a detached copy of orig from the cache (reuse as above). */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, unsigned reuse);
 void vm_area_free(struct vm_area_struct *vma);
 
 /* Readers' accessors for the plain fields. */

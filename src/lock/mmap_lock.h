@@ -221,10 +221,11 @@ static inline void vma_end_read(struct vm_area_struct *vma)
 
 static inline unsigned int __vma_raw_mm_seqnum(struct vm_area_struct *vma)
 {
+	/* Valid only under the mmap write lock: we own the sequence.  The
+	 * check peeks at vm_mm, so a caller without the lock is told so
+	 * before its read of vm_mm claims to be local. */
+	mmap_assert_write_locked(vma_mm_peek(vma));
 	struct mm_struct *mm = vma_mm_of(vma);
-
-	/* Valid only under the mmap write lock: we own the sequence. */
-	mmap_assert_write_locked(mm);
 	return (unsigned int)sim_load(&mm->mm_lock_seq, SIM_RELAXED,
 				      SIM_SITE_LOCAL("mm->mm_lock_seq.sequence"));
 }
@@ -232,11 +233,14 @@ static inline unsigned int __vma_raw_mm_seqnum(struct vm_area_struct *vma)
 /* Only under the mmap write lock. */
 static inline bool __is_vma_write_locked(struct vm_area_struct *vma)
 {
-	/* Neither sequence can change under us: we hold the mmap write lock. */
+	/* Neither sequence can change under us: we hold the mmap write lock
+	 * (asserted first, so a caller without it is told so before its
+	 * read of vm_lock_seq claims to be local). */
+	unsigned int mm_seq = __vma_raw_mm_seqnum(vma);
 	unsigned int seq = (unsigned int)sim_load(&vma->vm_lock_seq, SIM_RELAXED,
 						  SIM_SITE_LOCAL("vma->vm_lock_seq"));
 
-	return seq == __vma_raw_mm_seqnum(vma);
+	return seq == mm_seq;
 }
 
 int __vma_start_write(struct vm_area_struct *vma, int state);
@@ -291,6 +295,27 @@ static inline void vma_assert_locked(struct vm_area_struct *vma)
 	VM_WARN_ON_ONCE_VMA(!refcnt, vma);
 	/* 1: unlocked or write-locked; it must be write-locked. */
 	vma_assert_write_locked(vma);
+}
+
+/*
+ * vma_assert_stabilised() - nobody can change the VMA under us: we hold
+ * its mm's mmap lock, or else a VMA lock (vma_assert_locked()).  With
+ * lockdep the mmap lock must be ours; without, any holder passes
+ * (rwsem_is_locked()), the kernel's accepted false negative.  Its read
+ * of vm_mm is a peek: a debugging check adds no scheduling point, and
+ * called wrongly (holding nothing) it must still report, not race.
+ */
+static inline void vma_assert_stabilised(struct vm_area_struct *vma)
+{
+	const struct sim_rwsem *r = &vma_mm_peek(vma)->mmap_lock;
+
+	if (kdebug.lock_is_held) {	/* IS_ENABLED(CONFIG_LOCKDEP) */
+		if (r->writer == sim_self() || (r->readers & (1u << sim_self())))
+			return;
+	} else if (r->count != 0) {
+		return;
+	}
+	vma_assert_locked(vma);
 }
 
 static inline void vma_assert_attached(struct vm_area_struct *vma)
@@ -348,6 +373,13 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 struct vm_area_struct *lock_next_vma(struct mm_struct *mm,
 				     struct vma_iterator *vmi,
 				     unsigned long from_addr);
+
+/* Linux 7.3: a VMA's fields change only detached or write-locked. */
+static inline void vma_assert_can_modify(struct vm_area_struct *vma)
+{
+	if (vma_is_attached(vma))
+		vma_assert_write_locked(vma);
+}
 
 /* ---- the mmap lock ---- */
 

@@ -112,6 +112,18 @@ static uint8_t random_reuse(struct mut_rng *r)
 					  : mut_rng_below(r, 3));
 }
 
+/* The flags version 3 added to a kind version 2 had flags for (write's
+ * split, unmap's merge), from vmt_op_flags(): each set in one op of four. */
+static unsigned added_flags(unsigned kind, struct mut_rng *r)
+{
+	unsigned added = vmt_op_flags(kind) & ~vmt_op_flags_v2(kind), f = 0;
+
+	for (unsigned bit = 1; bit < 8; bit <<= 1)
+		if ((added & bit) && mut_one_in(r, 4))
+			f |= bit;
+	return f;
+}
+
 void mut_random_fields(const struct vmt_program *p, unsigned self,
 		       struct mut_rng *r, struct vmt_op *op)
 {
@@ -120,7 +132,7 @@ void mut_random_fields(const struct vmt_program *p, unsigned self,
 	op->arg = 0;
 	switch (op->kind) {
 	case VMT_OP_WRITE:
-		op->flags = (uint8_t)mut_rng_below(r, 4);
+		op->flags = (uint8_t)(mut_rng_below(r, 4) | added_flags(op->kind, r));
 		op->len = (uint8_t)(1 + mut_one_in(r, 3));
 		break;
 	case VMT_OP_MAP:
@@ -128,7 +140,8 @@ void mut_random_fields(const struct vmt_program *p, unsigned self,
 		op->arg = random_reuse(r);
 		break;
 	case VMT_OP_UNMAP:
-		op->flags = mut_one_in(r, 3) ? VMT_F_DOWNGRADE : 0;
+		op->flags = (uint8_t)((mut_one_in(r, 3) ? VMT_F_DOWNGRADE : 0) |
+				      added_flags(op->kind, r));
 		break;
 	case VMT_OP_FAULT:
 	case VMT_OP_READ_LOCKED:
@@ -394,13 +407,10 @@ bool mut_op_flags(struct vmt_program *p, struct mut_rng *r)
 	if (!mut_pick_op(p, r, has_flags, &t, &i))
 		return false;
 	op = &p->threads[t].ops[i];
-	if (op->kind == VMT_OP_UNMAP)
-		op->flags ^= VMT_F_DOWNGRADE;
-	else if (op->kind == VMT_OP_WRITE)
-		op->flags = (uint8_t)((op->flags + 1 + mut_rng_below(r, 3)) & 3);
-	else		/* fault, read-locked */
-		op->flags = next_flags(op->kind, op->flags,
-				       mut_rng_below(r, other_flag_sets(op->kind)));
+	/* Any other canonical set of the flags vmt_op_flags() gives the kind:
+	 * a new flag is picked up here without a change. */
+	op->flags = next_flags(op->kind, op->flags,
+			       mut_rng_below(r, other_flag_sets(op->kind)));
 	return true;
 }
 

@@ -55,8 +55,8 @@ int vmt_op_from_name(const char *name)
 static const uint8_t op_flags[VMT_OP__COUNT] = {
 	[VMT_OP_FAULT]		= VMT_F_CAREFUL | VMT_F_STACK,
 	[VMT_OP_READ_LOCKED]	= VMT_F_KILLABLE | VMT_F_WALK | VMT_F_TRYLOCK,
-	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE,
-	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE,
+	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE | VMT_F_SPLIT,
+	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE | VMT_F_MERGE,
 };
 
 static const uint8_t op_flags_v2[VMT_OP__COUNT] = {
@@ -73,8 +73,8 @@ unsigned vmt_op_flags(unsigned kind)
 static const char *const flag_names[VMT_OP__COUNT][3] = {
 	[VMT_OP_FAULT]		= { "careful", "stack", NULL },
 	[VMT_OP_READ_LOCKED]	= { "killable", "walk", "trylock" },
-	[VMT_OP_WRITE]		= { "killable", "downgrade", NULL },
-	[VMT_OP_UNMAP]		= { NULL, "downgrade", NULL },
+	[VMT_OP_WRITE]		= { "killable", "downgrade", "split" },
+	[VMT_OP_UNMAP]		= { NULL, "downgrade", "merge" },
 };
 
 const char *vmt_flag_name(unsigned kind, unsigned bit)

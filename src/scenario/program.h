@@ -53,13 +53,20 @@ enum vmt_op_kind {
 	VMT_OP_READ_LOCKED = 1,
 	/* mmap_write_lock, vma_start_write(_killable) on each VMA in
 	 * [addr, addr + len), change its fields, mmap_write_unlock (or
-	 * mmap_write_downgrade then mmap_read_unlock). */
+	 * mmap_write_downgrade then mmap_read_unlock).  Split (v3): first
+	 * the VMAs that reach past the range are split at its ends
+	 * (__split_vma(), the new part from vm_area_dup()), as mprotect()
+	 * and madvise() do. */
 	VMT_OP_WRITE = 2,
 	/* mmap_write_lock, vm_area_alloc (may reuse a freed object: the
 	 * realloc), fill, vma_start_write, insert, vma_mark_attached. */
 	VMT_OP_MAP = 3,
 	/* mmap_write_lock, vma_start_write, vma_mark_detached, remove from
-	 * the tree, (downgrade), vm_area_free. */
+	 * the tree, (downgrade), vm_area_free.  Merge (v3): if the page
+	 * below the VMA is mapped, the VMA is merged into that neighbour
+	 * instead (both write-locked, the neighbour expanded over it, the
+	 * tree updated, the VMA detached and freed: commit_merge(),
+	 * vma_complete()); with no neighbour it is the plain unmap. */
 	VMT_OP_UNMAP = 4,
 	/* As UNMAP up to the detach, then the unmap fails and the VMA is
 	 * attached again (vma_mark_attached). */
@@ -78,6 +85,8 @@ enum vmt_op_kind {
 #define VMT_F_WALK	0x2	/* READ_LOCKED (v3): walk every VMA from the
 				 * address up, as /proc/pid/maps does */
 #define VMT_F_TRYLOCK	0x4	/* READ_LOCKED (v3): mmap_read_trylock() first */
+#define VMT_F_SPLIT	0x4	/* WRITE (v3): split at the range's ends first */
+#define VMT_F_MERGE	0x4	/* UNMAP (v3): merge into the VMA below */
 #define VMT_F_CAREFUL	0x1	/* FAULT (v3): lock_mm_and_find_vma() fallback */
 #define VMT_F_STACK	0x2	/* FAULT (v3), with CAREFUL: the VMA above the
 				 * address grows down (VM_GROWSDOWN) */
@@ -169,8 +178,9 @@ unsigned vmt_program_nops(const struct vmt_program *p);
  *            ops the bytes left hold)
  *   N x 2    op: first byte bits 6-7 thread, bits 3-5 kind, bits 0-2 flags;
  *            second byte bits 0-2 page, bit 3 len - 1, bits 4-7 arg.
- *            Version 3: FAULT and READ_LOCKED have flags.  In versions 1
- *            and 2 those bits are ignored, as they always were.
+ *            Version 3: FAULT and READ_LOCKED have flags, WRITE and
+ *            UNMAP bit 2 (split, merge).  In versions 1 and 2 those bits
+ *            are ignored, as they always were.
  *   byte     number of schedule runs S (clipped)
  *   S x 1    run: bits 0-1 thread, bits 2-7 steps - 1
  *   rest     choice bytes (up to VMT_MAX_CHOICES)

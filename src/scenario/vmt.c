@@ -439,9 +439,9 @@ static int parse_thread_ref(struct parser *ps, int is_kill, uint8_t *thread)
 static const char *const op_tail[VMT_OP__COUNT] = {
 	[VMT_OP_FAULT]	= "careful, stack, ';' or end of line",
 	[VMT_OP_READ_LOCKED] = "killable, walk, trylock, ';' or end of line",
-	[VMT_OP_WRITE]	= "killable, downgrade, ';' or end of line",
+	[VMT_OP_WRITE]	= "killable, downgrade, split, ';' or end of line",
 	[VMT_OP_MAP]	= "reuse N, ';' or end of line",
-	[VMT_OP_UNMAP]	= "downgrade, ';' or end of line",
+	[VMT_OP_UNMAP]	= "downgrade, merge, ';' or end of line",
 };
 
 static const char *tail_of(unsigned kind)
