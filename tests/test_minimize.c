@@ -105,7 +105,7 @@ static void check_one(const char *name, struct vmt_program *p, enum variant vari
 
 	harness_opts_default(&o);
 	o.variant = variant;
-	if (!harness_settle(p, &o, &res) || res.verdict == VERDICT_CLEAN) {
+	if (!harness_settle_shrinking(p, &o, &res) || res.verdict == VERDICT_CLEAN) {
 		printf("FAIL %s (%s): does not fail under its own schedule\n", name,
 		       variant_info(variant)->name);
 		failures++;

@@ -406,8 +406,8 @@ static int cmd_minimize(int argc, char **argv)
 		return usage_error("minimize: one FILE expected, %d arguments given", argc);
 	load(argv[0], &p, &meta);
 	harness_opts_from_env(&o);
-	if (!harness_settle(&p, &o, &res)) {
-		fprintf(stderr, "vmlock: %s fails only under a derived schedule too long to write down\n",
+	if (!harness_settle_shrinking(&p, &o, &res)) {
+		fprintf(stderr, "vmlock: %s fails only under a derived schedule too long to write down, even shrunk\n",
 			argv[0]);
 		return 2;
 	}

@@ -31,6 +31,7 @@ enum harness_explore {
 };
 
 struct strat_dfs;
+struct sim_sched_run;
 
 struct harness_opts {
 	enum backend_kind backend;	/* the model (default) or the kernel */
@@ -46,6 +47,11 @@ struct harness_opts {
 				 * the latest store, choices are ignored */
 	bool no_hash;		/* res->hash not wanted: stays 0 */
 	enum harness_explore explore;	/* HE_BOTH by default */
+	/* HS_BYTES: these runs instead of the program's own schedule (one
+	 * longer than the encoding holds, while the minimiser shortens it);
+	 * NULL: the program's. */
+	const struct sim_sched_run *long_sched;
+	unsigned nlong;
 };
 
 #define HARNESS_STEP_BUDGET 20000
@@ -71,6 +77,14 @@ void harness_run_input(const struct vmt_program *p, const struct harness_opts *o
  */
 bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
 		    struct sim_result *res);
+/* The options of p's derived run `which` (1, 2) under o. */
+struct harness_opts harness_derived_opts(const struct vmt_program *p,
+					 const struct harness_opts *o,
+					 unsigned which);
+/* harness_settle() with the derived run's options d given: run p under d
+ * recording, write the schedule down, run it under o. */
+bool harness_settle_as(struct vmt_program *p, const struct harness_opts *d,
+		       const struct harness_opts *o, struct sim_result *res);
 
 /*
  * For a report or a trace: settle p (harness_settle), then run with
@@ -112,6 +126,16 @@ void harness_print_state(FILE *out);
  * Returns the number of candidate runs tried (0 if p runs clean).
  */
 unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o);
+/*
+ * harness_settle() for a program about to be minimised: if the failing
+ * derived schedule has more runs than the encoding holds, shorten it
+ * (drop runs while it fails with the verdict) until it fits, and write
+ * that down.  False if it cannot be recorded or shortened enough (p is
+ * left as it was).
+ */
+bool harness_settle_shrinking(struct vmt_program *p,
+			      const struct harness_opts *o,
+			      struct sim_result *res);
 
 /*
  * The schedule and choice bytes the last run (with o->record) followed,
@@ -119,6 +143,11 @@ unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o);
  * encoding's limits.
  */
 bool harness_recorded(struct vmt_program *p);
+/* The same for a schedule of up to max runs, more than p holds: the
+ * runs into runs (their number returned), the choice bytes into p; 0 if
+ * they did not fit. */
+unsigned harness_recorded_long(struct vmt_program *p,
+			       struct sim_sched_run *runs, unsigned max);
 
 /*
  * The windows of the last recorded run (sim_note_window()): the steps,

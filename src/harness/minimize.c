@@ -13,6 +13,8 @@
  */
 #include "harness.h"
 
+#include "../sim/strategy.h"
+
 #include <string.h>
 
 struct shrink {
@@ -242,6 +244,29 @@ static bool drop_vma(struct shrink *s, struct vmt_program *p)
 	return false;
 }
 
+/* The passes, repeated until none helps. */
+static void shrink_all(struct shrink *s, struct vmt_program *p)
+{
+	for (bool again = true; again;) {
+		again = false;
+		while (drop_thread(s, p))
+			again = true;
+		while (drop_op(s, p))
+			again = true;
+		while (simplify_op(s, p))
+			again = true;
+		while (drop_run(s, p))
+			again = true;
+		while (merge_runs(s, p))
+			again = true;
+		again |= shorten_run(s, p);
+		while (simplify_choice(s, p))
+			again = true;
+		while (drop_vma(s, p))
+			again = true;
+	}
+}
+
 unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o)
 {
 	struct sim_result res;
@@ -251,23 +276,84 @@ unsigned harness_minimize(struct vmt_program *p, const struct harness_opts *o)
 	if (res.verdict == VERDICT_CLEAN)
 		return 0;
 	s.want = res.verdict;
-	for (bool again = true; again;) {
-		again = false;
-		while (drop_thread(&s, p))
-			again = true;
-		while (drop_op(&s, p))
-			again = true;
-		while (simplify_op(&s, p))
-			again = true;
-		while (drop_run(&s, p))
-			again = true;
-		while (merge_runs(&s, p))
-			again = true;
-		again |= shorten_run(&s, p);
-		while (simplify_choice(&s, p))
-			again = true;
-		while (drop_vma(&s, p))
-			again = true;
-	}
+	shrink_all(&s, p);
 	return s.runs;
+}
+
+/* p under the schedule runs[0 .. n) fails with want. */
+static bool long_fails(const struct vmt_program *p,
+		       const struct harness_opts *o,
+		       const struct sim_sched_run *runs, unsigned n,
+		       enum verdict want)
+{
+	struct harness_opts b = *o;
+	struct sim_result res;
+
+	b.strategy = HS_BYTES;
+	b.long_sched = runs;
+	b.nlong = n;
+	harness_run(p, &b, &res);
+	return res.verdict == want;
+}
+
+/* Drop runs of the schedule, last first, while p still fails; until it
+ * fits the encoding or no single run can go.  Returns the new length. */
+static unsigned shorten_long(const struct vmt_program *p,
+			     const struct harness_opts *o,
+			     struct sim_sched_run *runs, unsigned n,
+			     enum verdict want)
+{
+	struct sim_sched_run c[RECORD_MAX_RUNS];
+
+	for (bool again = true; again && n > VMT_MAX_SCHED;) {
+		again = false;
+		for (unsigned i = n; i-- > 0 && n > VMT_MAX_SCHED;) {
+			memcpy(c, runs, i * sizeof(c[0]));
+			memcpy(c + i, runs + i + 1, (n - i - 1) * sizeof(c[0]));
+			if (long_fails(p, o, c, n - 1, want)) {
+				memcpy(runs, c, (n - 1) * sizeof(c[0]));
+				n--;
+				again = true;
+			}
+		}
+	}
+	return n;
+}
+
+bool harness_settle_shrinking(struct vmt_program *p,
+			      const struct harness_opts *o,
+			      struct sim_result *res)
+{
+	struct sim_sched_run runs[RECORD_MAX_RUNS];
+	unsigned which, n;
+
+	if (harness_settle(p, o, res))
+		return true;
+	/* A derived run failed, its schedule longer than the encoding holds
+	 * (a PRNG schedule switches threads every few steps).  Record it in
+	 * full and drop runs while it still fails. */
+	harness_run_input(p, o, res, &which);
+	enum verdict want = res->verdict;
+	struct harness_opts d = harness_derived_opts(p, o, which);
+	struct vmt_program q = *p;
+
+	d.record = true;
+	harness_run(p, &d, res);
+	n = harness_recorded_long(&q, runs, RECORD_MAX_RUNS);
+	if (!n || !long_fails(&q, o, runs, n, want))
+		return false;
+	n = shorten_long(&q, o, runs, n, want);
+	if (n > VMT_MAX_SCHED)
+		return false;
+	q.explore = 0;
+	q.nsched = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++) {
+		q.sched[i].thread = runs[i].thread;
+		q.sched[i].steps = runs[i].steps;
+	}
+	harness_run(&q, o, res);
+	if (res->verdict != want)
+		return false;
+	*p = q;
+	return true;
 }

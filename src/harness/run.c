@@ -197,6 +197,13 @@ static void pick_strategy(const struct vmt_program *p,
 	case HS_BYTES:
 		break;
 	}
+	if (o->long_sched) {
+		strat_bytes_init(&sb, o->long_sched, o->nlong, p->choices,
+				 p->nchoices);
+		cfg->strategy = &strategy_bytes;
+		cfg->strategy_ctx = &sb;
+		return;
+	}
 	for (unsigned i = 0; i < p->nsched; i++) {
 		runs[i].thread = p->sched[i].thread;
 		runs[i].steps = p->sched[i].steps;
@@ -316,6 +323,29 @@ void harness_run_input(const struct vmt_program *p, const struct harness_opts *o
 		*which = 0;
 }
 
+struct harness_opts harness_derived_opts(const struct vmt_program *p,
+					 const struct harness_opts *o,
+					 unsigned which)
+{
+	return derived_opts(o, derived_seed(p), which);
+}
+
+bool harness_settle_as(struct vmt_program *p, const struct harness_opts *d,
+		       const struct harness_opts *o, struct sim_result *res)
+{
+	struct harness_opts r = *d;
+	struct vmt_program q = *p;
+
+	r.record = true;
+	harness_run(p, &r, res);
+	if (!harness_recorded(&q))
+		return false;
+	q.explore = 0;
+	*p = q;
+	harness_run(p, o, res);
+	return true;
+}
+
 bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
 		    struct sim_result *res)
 {
@@ -325,16 +355,8 @@ bool harness_settle(struct vmt_program *p, const struct harness_opts *o,
 	if (which == 0)
 		return true;
 	struct harness_opts d = derived_opts(o, derived_seed(p), which);
-	struct vmt_program q = *p;
 
-	d.record = true;
-	harness_run(p, &d, res);
-	if (!harness_recorded(&q))
-		return false;
-	q.explore = 0;
-	*p = q;
-	harness_run(p, o, res);
-	return true;
+	return harness_settle_as(p, &d, o, res);
 }
 
 void harness_trace_input(struct vmt_program *p, const struct harness_opts *o,
@@ -373,4 +395,16 @@ bool harness_recorded(struct vmt_program *p)
 	p->nchoices = (uint8_t)srec.nchoices;
 	memcpy(p->choices, srec.choices, srec.nchoices);
 	return true;
+}
+
+unsigned harness_recorded_long(struct vmt_program *p,
+			       struct sim_sched_run *out, unsigned max)
+{
+	if (srec.overflow || srec.nruns > max ||
+	    srec.nchoices > VMT_MAX_CHOICES)
+		return 0;
+	memcpy(out, srec.runs, srec.nruns * sizeof(out[0]));
+	p->nchoices = (uint8_t)srec.nchoices;
+	memcpy(p->choices, srec.choices, srec.nchoices);
+	return srec.nruns;
 }
