@@ -116,6 +116,15 @@ set(VMLOCK_KERNEL_GEN ${CMAKE_BINARY_DIR}/kernel)
 foreach(_h ${VMLOCK_KERNEL_REAL_HEADERS})
   configure_file(${_k}/include/linux/${_h} ${VMLOCK_KERNEL_GEN}/include/linux/${_h} COPYONLY)
 endforeach()
+# 7.3's vma_assert_can_modify(): the operations call the tree's own where
+# the kernel does; a tree without it (7.2) asserts nothing there.
+file(STRINGS ${_k}/include/linux/mmap_lock.h _can_modify
+  REGEX "^static inline void vma_assert_can_modify\\(")
+if(_can_modify)
+  list(APPEND _facts "#define VMLOCK_KERNEL_HAS_ASSERT_CAN_MODIFY 1")
+else()
+  list(APPEND _facts "#define VMLOCK_KERNEL_HAS_ASSERT_CAN_MODIFY 0")
+endif()
 list(JOIN _facts "\n" _facts)
 file(WRITE ${VMLOCK_KERNEL_GEN}/kernel_facts.h.new
   "/* From ${_k}/include/linux/mm_types.h (Linux ${VMLOCK_KERNEL_VERSION}). */\n"

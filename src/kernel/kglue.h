@@ -27,6 +27,16 @@
 #define harness_thread_entry KCOPY_(VMLOCK_KCOPY, harness_thread_entry)
 #define exit_mmap KCOPY_(VMLOCK_KCOPY, exit_mmap)
 
+/* A tree older than 7.3 has no vma_assert_can_modify(): where 7.3's
+ * callers assert, its callers asserted nothing (kernel_facts.h says which
+ * tree this is). */
+#if !VMLOCK_KERNEL_HAS_ASSERT_CAN_MODIFY
+static inline void vma_assert_can_modify(struct vm_area_struct *vma)
+{
+	(void)vma;
+}
+#endif
+
 #define VMA_IDX(vma) ((vma)->ksim_idx)
 #define MM_IDX(mm) ((mm)->ksim_idx)
 #define mm_of_idx(m) kworld_mm(m)

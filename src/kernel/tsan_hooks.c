@@ -37,6 +37,21 @@ KSIM_HOOKS(2)
 KSIM_HOOKS(4)
 KSIM_HOOKS(8)
 
+/* gcc's hooks for a whole range (a struct initialised or copied: the
+ * operations' walk state on the stack). */
+void __tsan_read_range(void *a, unsigned long size);
+void __tsan_write_range(void *a, unsigned long size);
+
+void __tsan_read_range(void *a, unsigned long size)
+{
+	sim_addr_plain_range(a, size);
+}
+
+void __tsan_write_range(void *a, unsigned long size)
+{
+	sim_addr_plain_range(a, size);
+}
+
 void __tsan_init(void);
 void __tsan_func_entry(void *pc);
 void __tsan_func_exit(void);

@@ -179,6 +179,14 @@ void sim_addr_plain(void *addr, unsigned size, const struct sim_addr_codec *c,
 	sim_plain_init(&e->p, encode(e, mem_read(e)), obj_kind, obj_idx, field);
 }
 
+void sim_addr_plain_range(const void *addr, size_t size)
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + size;
+
+	for (unsigned i = 0; i < nents; i++)
+		VM_ASSERT(ents[i].addr + ents[i].size <= lo || ents[i].addr >= hi);
+}
+
 bool sim_addr_known(const void *addr)
 {
 	return lookup((uintptr_t)addr) != NULL;

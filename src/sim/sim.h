@@ -308,6 +308,11 @@ void sim_addr_write(void *addr, uint64_t v, const struct sim_site *s);
  * hook's return address, in the access (sim_access.pc) for the trace. */
 void sim_addr_plain_read(const void *addr, unsigned size, const void *pc);
 void sim_addr_plain_write(const void *addr, unsigned size, const void *pc);
+/* The hooks of a plain access of a whole range (a struct's copy or
+ * initialisation, as gcc instruments one): only ranges with no
+ * registered field in them are simulated, and one that has is an
+ * assertion failure, never a missed access. */
+void sim_addr_plain_range(const void *addr, size_t size);
 /* The value without a scheduling point: for oracles and reports. */
 uint64_t sim_addr_peek(const void *addr);
 /* The location of a registered field (0: none). */
