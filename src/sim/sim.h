@@ -309,9 +309,9 @@ void sim_addr_write(void *addr, uint64_t v, const struct sim_site *s);
 void sim_addr_plain_read(const void *addr, unsigned size, const void *pc);
 void sim_addr_plain_write(const void *addr, unsigned size, const void *pc);
 /* The hooks of a plain access of a whole range (a struct's copy or
- * initialisation, as gcc instruments one): only ranges with no
- * registered field in them are simulated, and one that has is an
- * assertion failure, never a missed access. */
+ * initialisation, as gcc instruments one): no scheduling point, so a
+ * range with a registered field in it is an assertion failure, never an
+ * access that goes unsimulated. */
 void sim_addr_plain_range(const void *addr, size_t size);
 /* The value without a scheduling point: for oracles and reports. */
 uint64_t sim_addr_peek(const void *addr);
