@@ -58,13 +58,28 @@ static const char *thread_problem(const struct vmt_program *p, unsigned t)
 		why = op_problem(p, t, &th->ops[i]);
 		if (why)
 			return why;
-		if (th->ops[i].kind == VMT_OP_EXIT && i + 1 < th->nops)
+		if (vmt_op_ends_thread(&th->ops[i]) && i + 1 < th->nops)
 			return "op after exit";
+		if (vmt_op_is_fork(&th->ops[i]) && th->mm != 0)
+			return "fork in mm B";
 	}
 	if (!all_zero(&th->ops[th->nops],
 		      (VMT_MAX_OPS_PER_THREAD - th->nops) * sizeof(th->ops[0])))
 		return "unused op not zero";
 	return NULL;
+}
+
+/* One fork at most, and the child it makes starts empty. */
+static const char *fork_problem(const struct vmt_program *p)
+{
+	unsigned forks = 0;
+
+	for (unsigned t = 0; t < p->nthreads; t++)
+		for (unsigned i = 0; i < p->threads[t].nops; i++)
+			forks += vmt_op_is_fork(&p->threads[t].ops[i]) != 0;
+	if (forks > 1)
+		return "forks";
+	return forks && p->layout[1] ? "layout of the fork's child" : NULL;
 }
 
 const char *progcheck_program(const struct vmt_program *p)
@@ -89,6 +104,8 @@ const char *progcheck_program(const struct vmt_program *p)
 	}
 	if (vmt_program_nops(p) > VMT_MAX_OPS)
 		return "total ops";
+	if ((why = fork_problem(p)) != NULL)
+		return why;
 	if (p->nsched > VMT_MAX_SCHED || p->nchoices > VMT_MAX_CHOICES)
 		return "counts";
 	for (i = 0; i < p->nsched; i++) {

@@ -37,6 +37,8 @@ narrow-wake detach-racing-reader 3 lost-wakeup
 relaxed-inc reuse-across-mm 2 data-race
 no-identity-check walk-reuse-across-mm 2 lookup-identity
 mm-after-put walk-racing-writer 1 use-after-drop
+no-identity-check fork-recycled-stale-reader 2 lookup-identity
+write-waits-for-f fork-racing-fault 1 deadlock
 LIST
 # The bound is a bound: the detach-window repros need 3 preemptions.
 out=$(VMLOCK_VARIANT=narrow-wake "$vmlock" explore --strategy exhaustive --preemptions 2 \

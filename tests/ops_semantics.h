@@ -30,7 +30,7 @@ struct ops_state {
 struct ops_case {
 	const char *name;
 	const char *vmt;
-	const char *notes[6];	/* in this order, NULL-terminated */
+	const char *notes[8];	/* in this order, NULL-terminated */
 	const char *never;	/* must not be a note of the run */
 	const char *never_after;	/* nor this one after the last of notes */
 	const char *state_at;	/* NULL, or the note the states are taken at */
@@ -122,6 +122,38 @@ static const struct ops_case ops_cases[] = {
 	{ "merge with a gap below: the plain unmap",
 	  "vmt 3\nmm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: unmap 0x5000 merge\n",
 	  { "merge 0x5000", "vm_area_free(#1)", NULL }, "into", NULL, NULL, { { 0 } } },
+	/* Fork: at the end of the copy, before both unlocks, the parent's
+	 * VMA is write-locked (vm_lock_seq 1, mm A's sequence while held),
+	 * the copy attached and write-locked with mm B's (1). */
+	{ "fork copies every VMA; the child's thread runs after it",
+	  "mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: fork\n"
+	  "T1 B: fault 0x1000; read-locked 0x1000 walk\n",
+	  { "fork: mm A -> mm B", "vm_area_dup() -> #2 (mm A)", "fork: #2 copies #0",
+	    "fork: #3 copies #1", "lock_vma_under_rcu -> #2",
+	    "walk: #3 0x5000-0x7000", NULL }, "fork fails", NULL,
+	  "fork: copied", { { 0, 1, 1 }, { 2, 1, 1 } } },
+	{ "the parent's VMAs are unlocked with its mmap lock",
+	  "mm A: 0x1000-0x3000\nT0 A: fork; fault 0x1000; write 0x1000\n"
+	  "T1 B: fault 0x1000\n",
+	  { "fork: copied", "lock_vma_under_rcu -> #0", "lock_vma_under_rcu -> #1",
+	    NULL }, "fork fails", NULL, "write 0x1000", { { 0, 1, 1 }, { 1, 1, 1 } } },
+	{ "a fork with no child thread: the child goes at once",
+	  "mm A: 0x1000-0x3000\nT0 A: fork; fault 0x1000\n",
+	  { "fork: #1 copies #0", "exit_mmap(mm B)", "vm_area_free(#1)",
+	    "__mmdrop(mm B): freed", "lock_vma_under_rcu -> #0", NULL },
+	  "fork fails", NULL, NULL, { { 0 } } },
+	{ "the cache runs out in a fork: the copies go, the child never runs",
+	  "limit small\n"
+	  "mm A: 0x1000-0x3000 0x3000-0x5000 0x5000-0x7000 0x7000-0x9000\n"
+	  "T0 A: write 0x1000 split; fork; fault 0x1000\nT1 B: fault 0x1000\n",
+	  { "fork: #7 copies #1", "vm_area_dup() -> NULL: fork fails, -ENOMEM",
+	    "vm_area_free(#5)", "vm_area_free(#7)", "T1 never runs",
+	    "lock_vma_under_rcu -> #0", NULL }, "fork: copied", NULL, NULL, { { 0 } } },
+	{ "a forker killed first: no fork, the child never runs",
+	  "mm A: 0x1000-0x3000\nT0 A: fork\nT1 A: kill T0\nT2 B: fault 0x1000\n"
+	  "schedule: T1*5 T0\n",
+	  { "kill T0", "T2 never runs", "exit: mmput(mm A)", NULL },
+	  "fork: mm A", NULL, NULL, { { 0 } } },
 };
 
 /* The index of the first note at or after *from containing s, or -1. */
@@ -134,7 +166,9 @@ static long ops_find_note(const struct sim_event *ev, size_t n, size_t from,
 	return -1;
 }
 
-/* The last value the run stored to (kind, vma) in events [0, upto). */
+/* The last value the run stored to (kind, vma) in events [0, upto),
+ * atomic or plain (a plain field's kind may hold two fields: the last
+ * written of them). */
 static int64_t ops_last_store(const struct sim_event *ev, size_t upto,
 			      uint8_t kind, int vma, int64_t none)
 {
@@ -145,7 +179,8 @@ static int64_t ops_last_store(const struct sim_event *ev, size_t upto,
 
 		if (ev[i].kind == SIM_EV_ACCESS && a->obj_kind == kind &&
 		    a->obj_idx == vma &&
-		    (a->kind == SIM_A_STORE || a->kind == SIM_A_RMW))
+		    (a->kind == SIM_A_STORE || a->kind == SIM_A_RMW ||
+		     a->kind == SIM_A_PLAIN_WRITE))
 			v = a->val;
 	}
 	return v;
@@ -271,6 +306,68 @@ static unsigned ops_split_order(enum backend_kind b)
 	return bad;
 }
 
+/*
+ * A fork's copies carry their parents' payload and end (read back from
+ * the trace at the end of the copy), and two wrong forks (ops.h's
+ * test-only switches) are caught: a copy attached before it moves to the
+ * child (attach-discipline: vm_mm changes only on a detached VMA), a
+ * parent copied without its write lock (unlocked-mutation at
+ * copy_page_range()).  The number of failed checks.
+ */
+static unsigned ops_fork_checks(enum backend_kind b)
+{
+	static const char vmt[] = "mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: fork\n"
+				  "T1 B: fault 0x1000\n";
+	static const struct { bool *sw; enum verdict want; } wrong[] = {
+		{ &ops_fork_attach_early, VERDICT_ATTACH_DISCIPLINE },
+		{ &ops_fork_skip_parent_lock, VERDICT_UNLOCKED_MUTATION },
+	};
+	static struct vmt_program p;
+	struct harness_opts o;
+	struct sim_result res;
+	const struct sim_event *ev;
+	unsigned bad = 0;
+	char err[128];
+
+	if (vmt_parse(vmt, &p, NULL, err, sizeof(err))) {
+		fprintf(stderr, "[fork] %s\n", err);
+		return 1;
+	}
+	harness_opts_default(&o);
+	o.backend = b;
+	o.trace = true;
+	harness_run(&p, &o, &res);
+	size_t n = sim_trace(&ev);
+	long at = ops_find_note(ev, n, 0, "fork: copied");
+
+	if (res.verdict != VERDICT_CLEAN || at < 0)
+		return 1;
+	for (int k = 0; k < 2; k++) {	/* #2 copies #0, #3 copies #1 */
+		int64_t want = 0x100 + 2 * k, end = 0x3000 + 0x4000 * k;	/* slots 0, 2 */
+
+		if (ops_last_store(ev, (size_t)at, OBJ_VMA_PAYLOAD, 2 + k, -1) != want ||
+		    ops_last_store(ev, (size_t)at, OBJ_VMA_RANGE, 2 + k, -1) != end) {
+			fprintf(stderr, "[fork] #%d does not carry #%d's payload and range\n",
+				2 + k, k);
+			bad++;
+		}
+	}
+	o.trace = false;
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		*wrong[i].sw = true;
+		harness_run(&p, &o, &res);
+		*wrong[i].sw = false;
+		if (res.verdict != wrong[i].want) {
+			fprintf(stderr, "[fork] wrong fork %zu: %s: %s\n", i,
+				verdict_name(res.verdict), res.msg);
+			bad++;
+		} else {
+			printf("  wrong fork: %s\n", res.msg);
+		}
+	}
+	return bad;
+}
+
 /* Every case on backend b; the number of cases that failed. */
 static unsigned ops_semantics(enum backend_kind b)
 {
@@ -279,6 +376,7 @@ static unsigned ops_semantics(enum backend_kind b)
 	for (size_t i = 0; i < sizeof(ops_cases) / sizeof(ops_cases[0]); i++)
 		failed += ops_case_run(&ops_cases[i], b) != 0;
 	failed += ops_split_order(b) != 0;
+	failed += ops_fork_checks(b) != 0;
 	return failed;
 }
 

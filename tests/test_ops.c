@@ -9,7 +9,7 @@ int main(void)
 {
 	unsigned failed = ops_semantics(BACKEND_MODEL);
 
-	printf("test_ops: %zu cases and the split order, %u failed\n",
+	printf("test_ops: %zu cases, the split order and the fork checks, %u failed\n",
 	       sizeof(ops_cases) / sizeof(ops_cases[0]), failed);
 	return failed ? 1 : 0;
 }

@@ -408,7 +408,7 @@ static const struct bad_text bad_texts[] = {
 	{ "  fault 0x1000\nT0 A:\n", "1:3: unexpected indented line" },
 	{ "T0 A: fault 0x1000\n\n   fault 0x2000\n", "3:4: unexpected indented line" },
 	{ "thread T0\n", "1:1: unknown statement 'thread'" },
-	{ "vmt 4\nT0 A:\n", "1:5: unsupported format version 4" },
+	{ "vmt 5\nT0 A:\n", "1:5: unsupported format version 5" },
 	{ "T0 A:\nvmt 1\n", "2:1: misplaced vmt line" },
 	{ "expect: Clean\nT0 A:\n", "1:9: bad verdict name 'Clean'" },
 	{ "expect: clean\nexpect: clean\nT0 A:\n", "2:1: duplicate expect" },
@@ -645,9 +645,50 @@ static void test_version3(void)
 	CHECK(vmt_op_flags_v2(VMT_OP_READ_LOCKED) == 0);
 }
 
+/*
+ * Version 4: EXIT's bit 0 is the fork, in a version 4 input only; the
+ * fork of a thread of mm B and every fork after the first are dropped,
+ * and mm B's layout is cleared (the child starts empty).
+ */
+static void test_version4(void)
+{
+	/* T0 A, T1 B; both mms with slot 0; T0 fork, T1 fork, T0 fork. */
+	uint8_t in[] = { 4, 0x09, 0x11, 3, 0x39, 0, 0x79, 0, 0x39, 0, 0 };
+	struct vmt_program p, q;
+	uint8_t out[VMT_MAX_INPUT];
+	char text[1024], err[128];
+	size_t n;
+
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].nops == 1 && vmt_op_is_fork(&p.threads[0].ops[0]));
+	CHECK(p.threads[1].nops == 0);
+	CHECK(p.layout[0] == 1 && p.layout[1] == 0);
+	CHECK(vmt_program_forker(&p) == 0 && vmt_program_version(&p) == 4);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 4);
+	vmt_decode(out, n, &q);
+	CHECK(!memcmp(&p, &q, sizeof(p)));
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "vmt 4\n") != NULL && strstr(text, "T0 A: fork\n") != NULL);
+	CHECK(vmt_parse(text, &q, NULL, err, sizeof(err)) == 0 &&
+	      !memcmp(&p, &q, sizeof(p)));
+
+	/* The same bytes as version 3: three exits, the first one kept by
+	 * each thread, and mm B keeps its VMA. */
+	in[0] = 3;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].nops == 1 && vmt_op_ends_thread(&p.threads[0].ops[0]));
+	CHECK(p.threads[1].nops == 1 && vmt_op_ends_thread(&p.threads[1].ops[0]));
+	CHECK(p.layout[1] == 1 && vmt_program_forker(&p) < 0);
+	CHECK(vmt_program_version(&p) == 2);
+	CHECK(vmt_op_flags_in(VMT_OP_EXIT, 3) == 0 &&
+	      vmt_op_flags_in(VMT_OP_EXIT, 4) == VMT_F_FORK);
+}
+
 int main(void)
 {
 	test_version3();
+	test_version4();
 	test_decode_empty();
 	test_decode_fields();
 	test_decode_explore_bit();

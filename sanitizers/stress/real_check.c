@@ -117,3 +117,11 @@ void check_mutation_at(int vma_idx)
 	if (refcnt_now(vma))
 		vma_assert_write_locked(vma);
 }
+
+/* A fork's user reference of its child: no fork runs here. */
+void check_mm_user_at(int mm, int delta)
+{
+	(void)mm;
+	(void)delta;
+	VM_ASSERT(!"no fork on real threads");
+}

@@ -33,6 +33,26 @@ int sim_nthreads(void)
 	return ntasks;
 }
 
+/* Every thread starts at once here: none is held (a program with a
+ * fork, whose child's threads would be, is not run: stress_main.c). */
+bool sim_thread_held(int tid)
+{
+	(void)tid;
+	return false;
+}
+
+void sim_start_held(int tid)
+{
+	(void)tid;
+	VM_ASSERT(!"no held thread on real threads");
+}
+
+void sim_cancel_held(int tid)
+{
+	(void)tid;
+	VM_ASSERT(!"no held thread on real threads");
+}
+
 struct real_task {
 	pthread_mutex_t lock;		/* the runqueue lock of try_to_wake_up */
 	pthread_cond_t wake;

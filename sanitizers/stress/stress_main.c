@@ -344,6 +344,12 @@ static void add_file(const char *path)
 	}
 	inputs[ninputs].path = strdup(path);
 	load(path, &inputs[ninputs].prog);
+	/* A fork's child threads start when the fork returns; here every
+	 * thread starts at the barrier: a program with a fork is left out. */
+	if (vmt_program_forker(&inputs[ninputs].prog) >= 0) {
+		free(inputs[ninputs].path);
+		return;
+	}
 	ninputs++;
 }
 

@@ -315,6 +315,30 @@ lock_seq_post(int vma, const struct sim_access *a)
 			 a->tid, vma, a->site->func, incs_total(g));
 }
 
+/*
+ * vm_mm is written when the object is handed out (vm_area_alloc(),
+ * vm_area_dup()) and when a fork moves its copy to the child: only while
+ * the VMA is detached with no increment, for a reader checks vm_mm under
+ * its reference (vma_start_read()) and trusts it from then on.  The VMA
+ * belongs to the mm written from now on.
+ */
+static VM_NOINLINE void
+vm_mm_post(int vma, const struct sim_access *a)
+{
+	struct ghost_vma *g = &ghost.vma[vma];
+	int m = (int)a->val - 1;
+
+	if (a->kind != SIM_A_PLAIN_WRITE)
+		return;
+	VM_ASSERT(m >= 0 && m < MM_POOL_SIZE);
+	if (m != g->owner && (g->attached || incs_total(g)))
+		sim_fail(VERDICT_ATTACH_DISCIPLINE,
+			 "T%d moves #%d from mm %c to mm %c in %s() %s: vm_mm changes only on a detached VMA",
+			 a->tid, vma, 'A' + g->owner, 'A' + m, a->site->func,
+			 g->attached ? "attached" : "with reader increments");
+	g->owner = (int8_t)m;
+}
+
 void check_post(const struct sim_access *a)
 {
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
@@ -334,6 +358,9 @@ void check_post(const struct sim_access *a)
 		break;
 	case OBJ_MM_SEQ:
 		seq_post(a->obj_idx, a);
+		break;
+	case OBJ_VMA_MM:
+		vm_mm_post(a->obj_idx, a);
 		break;
 	default:
 		break;

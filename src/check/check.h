@@ -67,6 +67,14 @@ void check_detached_at(int vma);
 void check_mutation_at(int vma);
 /* A reader read the payload pair (vm_flags, vm_pgoff). */
 void check_payload_at(int vma, uintptr_t flags, uintptr_t pgoff);
+/*
+ * The calling thread took (delta +1) or gave up (-1) a user reference of
+ * mm, not its own: the fork's reference to the child it makes (dup_mm()'s
+ * mm_init()).  Held, it keeps the mm alive as a pin does (the thread may
+ * touch the mm), and it must be given up before the thread ends; the mm
+ * had a user, so at the end of the run it must be freed if all are gone.
+ */
+void check_mm_user_at(int mm, int delta);
 
 /* The same with the model's structs (its unit tests). */
 #ifndef VMLOCK_CHECK_NEUTRAL

@@ -123,6 +123,14 @@ static void g_mm_pin(int mm_idx, int delta)
 			 sim_self(), 'A' + mm_idx);
 }
 
+void check_mm_user_at(int mm, int delta)
+{
+	VM_ASSERT(mm >= 0 && mm < MM_POOL_SIZE && (delta == 1 || delta == -1));
+	if (delta > 0)
+		ghost.mm_had_users |= (uint8_t)(1u << mm);
+	g_mm_pin(mm, delta);	/* as a pin: counted, dropped by the end */
+}
+
 static void g_mm_free(int mm)
 {
 	ghost.mm_freed[mm] = true;

@@ -41,6 +41,7 @@ struct ghost {
 	struct ghost_thread th[SIM_MAX_THREADS];
 	bool mm_freed[MM_POOL_SIZE];
 	uint32_t exited;		/* threads that have ended */
+	uint8_t mm_had_users;		/* mms a fork gave users (bit per mm) */
 	/* Each mm's mmap_lock, from the backend at check_begin(). */
 	const struct sim_rwsem *mmap_lock[MM_POOL_SIZE];
 };

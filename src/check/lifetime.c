@@ -72,10 +72,13 @@ static void leak_vma(int i)
 /* The last thread has ended: every object is where it stays. */
 static void check_run_end(void)
 {
-	unsigned used = 0;	/* mms that had users */
+	unsigned used = ghost.mm_had_users;	/* mms that had users */
 
+	/* A thread that never started (a fork's child that never came) was
+	 * never a user of its mm. */
 	for (int t = 0; t < sim_nthreads(); t++)
-		used |= 1u << ghost.th[t].mm;
+		if (sim_thread_started(t))
+			used |= 1u << ghost.th[t].mm;
 	for (int m = 0; m < MM_POOL_SIZE; m++)
 		if (used & (1u << m))
 			leak_mm(m);

@@ -648,6 +648,150 @@ static void op_reattach(struct op_ctx *c, const struct vmt_op *op)
 	mmap_write_unlock(mm);
 }
 
+/* vma_iter_bulk_store(): in the tree over its range, then attached (a
+ * reader finding it first sees vm_refcnt 0 and retries). */
+static void bulk_store(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+
+	vma_iter_store(mm, vma, start, PLAIN_READ_STABLE(vma->vm_end));
+	vma_mark_attached(vma);
+}
+
+/*
+ * One turn of dup_mmap()'s loop (mm/mmap.c) for the parent's VMA mpnt:
+ * mpnt write-locked (7.3: vma_start_write_killable()), its copy from
+ * vm_area_dup() (maybe a recycled object a stale reader of either mm
+ * still points at) moved to the child while detached (tmp->vm_mm = mm),
+ * write-locked (detached: only vm_lock_seq, the child's sequence), stored
+ * in the child's tree and attached; then copy_page_range(), which
+ * write-protects the parent's page tables for copy-on-write: a change of
+ * the parent, which is why the parent is write-locked (a fault under its
+ * VMA lock must not run into it).  0, or -EINTR or -ENOMEM with no copy
+ * of mpnt made.
+ */
+static int dup_vma(struct mm_struct *child, struct vm_area_struct *mpnt)
+{
+	struct vm_area_struct *tmp;
+
+	if (!ops_fork_skip_parent_lock && !write_lock_vma(mpnt, true))
+		return -EINTR;
+	tmp = vm_area_dup(mpnt, 0);
+	if (!tmp) {
+		sim_note("vm_area_dup() -> NULL: fork fails, -ENOMEM");
+		return -ENOMEM;
+	}
+	if (ops_fork_attach_early) {	/* test-only: the wrong order */
+		vma_start_write(tmp);
+		bulk_store(child, tmp);
+	}
+	vma_set_vm_mm(tmp, child);
+	vma_start_write(tmp);
+	if (!ops_fork_attach_early)
+		bulk_store(child, tmp);
+	check_mutation_at(VMA_IDX(mpnt));	/* copy_page_range() */
+	sim_note("fork: #%u copies #%u", VMA_IDX(tmp), VMA_IDX(mpnt));
+	return 0;
+}
+
+/* dup_mmap()'s failure (loop_out): tear_down_vmas() of the copies made,
+ * each detached (write-locked with the child's sequence: the child's
+ * mmap write lock is still held), removed and freed. */
+static void dup_tear_down(struct mm_struct *child)
+{
+	for (int p = 0; p < VMT_PAGES; p++) {
+		struct vm_area_struct *vma = vma_lookup(child, vmt_page_addr(p));
+
+		if (!vma)
+			continue;
+		vma_mark_detached(vma);
+		check_detached_at(VMA_IDX(vma));
+		/* remove_vma(), as exit_mmap()'s (which keeps its own copy:
+		 * a site's function is part of the trace hash). */
+		unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
+
+		vma_iter_clear(child, start, PLAIN_READ_STABLE(vma->vm_end));
+		vm_area_free(vma);
+	}
+}
+
+/*
+ * dup_mmap() (mm/mmap.c, 7.3) into the empty child: the parent's mmap
+ * write lock (killable), the child's nested under it, each parent VMA
+ * copied in address order; on failure the copies made are torn down.
+ * The child's lock is dropped first, then the parent's: the parent's
+ * VMAs stay write-locked until then.  0 or the error.
+ */
+static int dup_mmap(struct mm_struct *child, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *prev = NULL;
+	int ret = 0;
+
+	if (mmap_write_lock_killable(oldmm)) {
+		sim_note("mmap_write_lock_killable -> -EINTR");
+		return -EINTR;
+	}
+	mmap_write_lock_nested(child, SINGLE_DEPTH_NESTING);
+	for (int p = 0; p < VMT_PAGES && !ret; p++) {
+		struct vm_area_struct *mpnt = vma_lookup(oldmm, vmt_page_addr(p));
+
+		if (mpnt && mpnt != prev)
+			ret = dup_vma(child, mpnt);
+		prev = mpnt;
+	}
+	if (ret)
+		dup_tear_down(child);
+	else
+		sim_note("fork: copied; mmap_write_unlock(mm B), mmap_write_unlock(mm A)");
+	mmap_write_unlock(child);
+	mmap_write_unlock(oldmm);
+	return ret;
+}
+
+/* The threads of the fork's child: started (each a user of the child),
+ * or, if the fork failed or never came, ended unstarted. */
+static void fork_children(struct mm_struct *child, bool start)
+{
+	for (int t = 0; t < sim_nthreads(); t++) {
+		if (!sim_thread_held(t))
+			continue;
+		if (!start) {
+			sim_note("T%d never runs: no child", t);
+			sim_cancel_held(t);
+			continue;
+		}
+		mmget(child);
+		sim_start_held(t);
+	}
+}
+
+/*
+ * fork(): dup_mm() (kernel/fork.c) makes mm B, the child, with mm_init()'s
+ * user reference (mm_users 1), and dup_mmap() fills it.  On success each
+ * thread of the child gets a user reference of its own and starts; the
+ * fork's reference is dropped at the end (mmput: a child with no thread
+ * is torn down at once, as a child that exits at once is).  On failure
+ * the child's threads never start, and the mmput tears the empty child
+ * down (dup_mm()'s free_pt).
+ */
+static void op_fork(struct op_ctx *c)
+{
+	const int b = 1;	/* the child's index: mmput() may free it */
+	struct mm_struct *child = mm_of_idx(b);
+	int ret;
+
+	VM_ASSERT(MM_IDX(c->mm) == 0 && MM_IDX(child) == b);
+	sim_note("fork: mm A -> mm B");
+	check_mm_user_at(b, 1);
+	mmget(child);
+	ret = dup_mmap(child, c->mm);
+	if (ret)
+		sim_note("fork fails: %s", ret == -EINTR ? "-EINTR" : "-ENOMEM");
+	fork_children(child, !ret);
+	mmput(child);
+	check_mm_user_at(b, -1);
+}
+
 void op_run(struct op_ctx *c, const struct vmt_op *op)
 {
 	switch (op->kind) {
@@ -674,7 +818,9 @@ void op_run(struct op_ctx *c, const struct vmt_op *op)
 		sim_send_fatal_signal(op->arg, SIM_SITE("send_sig(SIGKILL)"));
 		break;
 	case VMT_OP_EXIT:
-		break;		/* the thread body stops before it */
+		if (vmt_op_is_fork(op))
+			op_fork(c);
+		break;		/* an exit: the thread body stops before it */
 	default:
 		VM_ASSERT(!"decoded op kind out of range");
 	}
@@ -729,15 +875,27 @@ void exit_mmap(struct mm_struct *mm)
 	mmap_write_unlock(mm);
 }
 
+/* Does the thread fork (its program has the fork)? */
+static bool thread_forks(const struct vmt_thread *prog)
+{
+	for (unsigned i = 0; i < prog->nops; i++)
+		if (vmt_op_is_fork(&prog->ops[i]))
+			return true;
+	return false;
+}
+
 void harness_thread_body(struct op_ctx *c)
 {
 	for (unsigned i = 0; i < c->prog->nops; i++) {
 		const struct vmt_op *op = &c->prog->ops[i];
 
-		if (op->kind == VMT_OP_EXIT || sim_fatal_signal_pending())
+		if (vmt_op_ends_thread(op) || sim_fatal_signal_pending())
 			break;
 		op_run(c, op);
 	}
+	/* A fork that never came (exited or killed first): no child. */
+	if (thread_forks(c->prog))
+		fork_children(mm_of_idx(1), false);
 	sim_note("exit: mmput(mm %c)", 'A' + MM_IDX(c->mm));
 	mmput(c->mm);
 }
@@ -752,7 +910,9 @@ void harness_thread_init(int tid, int mm, const struct vmt_thread *prog)
 	c->mm = mm_of_idx(mm);
 	c->prog = prog;
 	c->writes = 0;
-	mmget(c->mm);
+	/* A fork's child thread is the child's user once the fork made it. */
+	if (!sim_thread_held(tid))
+		mmget(c->mm);
 }
 
 void harness_thread_entry(void *arg)

@@ -26,6 +26,11 @@ struct op_ctx {
 /* Test-only: a split publishes its new VMA (attached, in the tree) before
  * the VMA's range is set, the wrong order the oracles must catch. */
 extern bool ops_split_publish_early;
+/* Test-only: a fork attaches its copy (write-locked, in the child's tree)
+ * before moving it to the child (tmp->vm_mm = mm); or it copies a parent
+ * VMA without write-locking it.  Wrong forks the oracles must catch. */
+extern bool ops_fork_attach_early;
+extern bool ops_fork_skip_parent_lock;
 
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);

@@ -160,12 +160,20 @@ unsigned harness_feedback_from_env(unsigned dflt)
 	return kinds;
 }
 
+/* The threads; in a program with a fork, those of mm B are the child's
+ * and wait for it (program.h): spawned held, the fork starts them. */
 static void spawn_threads(const struct vmt_program *p, const struct backend *be)
 {
+	bool forks = vmt_program_forker(p) >= 0;
+
 	for (int t = 0; t < p->nthreads; t++) {
+		void *arg = (void *)(intptr_t)t;
+		bool child = forks && p->threads[t].mm == 1;
+
+		VM_ASSERT((child ? sim_spawn_held(be->thread_body, arg)
+				 : sim_spawn(be->thread_body, arg)) == t);
 		be->thread_init(t, p->threads[t].mm, &p->threads[t]);
 		check_thread_mm(t, p->threads[t].mm);
-		VM_ASSERT(sim_spawn(be->thread_body, (void *)(intptr_t)t) == t);
 	}
 }
 

@@ -12,6 +12,8 @@
 /* ops.h: the operations' test-only wrong order (every compiled copy of
  * the operations reads this one switch), off unless a test sets it. */
 bool ops_split_publish_early;
+bool ops_fork_attach_early;
+bool ops_fork_skip_parent_lock;
 
 /* An initial VMA, attached before any thread runs (main context: no
  * scheduling points, no oracles yet). */

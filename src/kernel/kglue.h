@@ -48,6 +48,7 @@ static inline void vma_assert_can_modify(struct vm_area_struct *vma)
 #define vm_area_alloc kvm_area_alloc
 #define vm_area_dup kvm_area_dup
 #define vm_area_free kvm_area_free
+#define vma_set_vm_mm kvma_set_vm_mm
 #define vma_iter_store kvma_iter_store
 #define vma_iter_clear kvma_iter_clear
 #define mm_range_free kmm_range_free

@@ -208,6 +208,11 @@ struct vm_area_struct *kvm_area_dup(struct vm_area_struct *orig, unsigned reuse)
 	return vma;
 }
 
+void kvma_set_vm_mm(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	sim_addr_write(&vma->vm_mm, (uintptr_t)mm, SIM_SITE("tmp->vm_mm = mm"));
+}
+
 void kvm_area_free(struct vm_area_struct *vma)
 {
 	sim_note_window();	/* a lifetime window */

@@ -33,6 +33,8 @@ struct vm_area_struct *kvm_area_alloc(struct mm_struct *mm, unsigned reuse);
 /* vm_area_dup(): a detached copy of orig from the cache. */
 struct vm_area_struct *kvm_area_dup(struct vm_area_struct *orig, unsigned reuse);
 void kvm_area_free(struct vm_area_struct *vma);
+/* dup_mmap()'s tmp->vm_mm = mm (a plain write with its value known). */
+void kvma_set_vm_mm(struct vm_area_struct *vma, struct mm_struct *mm);
 /* The harness's own writes of a VMA's fields (a plain write each). */
 void kvma_set_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end);

@@ -346,6 +346,11 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, unsigned reuse)
 	return vma;
 }
 
+void vma_set_vm_mm(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	PLAIN_WRITE(vma->vm_mm, mm_id(mm));
+}
+
 void vm_area_free(struct vm_area_struct *vma)
 {
 	lifetime_window();

@@ -131,6 +131,8 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned reuse);
 /* vm_area_dup(): a detached copy of orig from the cache (reuse as above). */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, unsigned reuse);
 void vm_area_free(struct vm_area_struct *vma);
+/* dup_mmap()'s tmp->vm_mm = mm: a copy moves to the child (detached). */
+void vma_set_vm_mm(struct vm_area_struct *vma, struct mm_struct *mm);
 
 /* Readers' accessors for the plain fields. */
 /* vm_mm changes only when the object is reallocated, which needs vm_refcnt

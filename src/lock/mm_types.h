@@ -113,6 +113,7 @@ struct vm_area_struct {
 #define TASK_KILLABLE SIM_TASK_KILLABLE
 #define EINTR 4
 #define EAGAIN 11
+#define ENOMEM 12
 
 /* The kernel's error pointer for lock_vma_under_rcu's -EAGAIN. */
 #define VMA_EAGAIN ((struct vm_area_struct *)(intptr_t)-EAGAIN)

@@ -396,6 +396,15 @@ static inline void mmap_write_lock(struct mm_struct *mm)
 	mm_lock_seqcount_begin(mm);
 }
 
+/* dup_mmap()'s lock of the child under the parent's: the subclass only
+ * tells lockdep the nesting is intended (the model has no lock classes). */
+#define SINGLE_DEPTH_NESTING 1
+static inline void mmap_write_lock_nested(struct mm_struct *mm, int subclass)
+{
+	(void)subclass;
+	mmap_write_lock(mm);
+}
+
 /* -EINTR if a fatal signal ends the wait: then no lock and no sequence. */
 static inline int mmap_write_lock_killable(struct mm_struct *mm)
 {

@@ -220,7 +220,7 @@ static unsigned insert_position(const struct vmt_thread *t, struct mut_rng *r)
 {
 	unsigned end = t->nops;
 
-	if (end && t->ops[end - 1].kind == VMT_OP_EXIT)
+	if (end && vmt_op_ends_thread(&t->ops[end - 1]))
 		end--;
 	return mut_rng_below(r, end + 1);
 }

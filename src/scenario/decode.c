@@ -53,8 +53,14 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* Byte 0: a version this decoder knows, else 1. */
+static unsigned input_version(uint8_t b)
+{
+	return b >= 1 && b <= VMT_FORMAT_VERSION ? b : 1;
+}
+
 static void decode_header(struct byte_reader *r, struct vmt_program *p,
-			  bool *v3)
+			  unsigned *version)
 {
 	uint8_t b;
 	unsigned t;
@@ -62,14 +68,13 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p,
 	/*
 	 * Byte 0 is the format version.  Version 2 added the explore bit
 	 * (byte 1, bit 7), which version 1 reserved and ignored; version 3
-	 * the flags of fault and read-locked, which earlier versions ignore.
-	 * Any other value decodes as version 1 rather than being rejected.
-	 * The program is always in the current version's form.
+	 * the flags of fault and read-locked, which earlier versions ignore,
+	 * version 4 the fork.  Any other value decodes as version 1 rather
+	 * than being rejected.  The program is always in the current
+	 * version's form.
 	 */
-	uint8_t version = reader_byte(r);
-
-	*v3 = version == 3;
-	bool explore = version == 2 || version == 3;
+	*version = input_version(reader_byte(r));
+	bool explore = *version >= 2;
 
 	p->version = VMT_FORMAT_VERSION;
 
@@ -101,16 +106,17 @@ static uint8_t kill_target(unsigned arg, unsigned self, unsigned nthreads)
  * another thread to kill.
  */
 static int decode_op_fields(const struct vmt_program *p, unsigned self,
-			    uint8_t b0, uint8_t b1, bool v3, struct vmt_op *op)
+			    uint8_t b0, uint8_t b1, unsigned version,
+			    struct vmt_op *op)
 {
 	unsigned kind = (b0 >> 3) & 7;
 
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
 	op->len = 1;
-	/* Versions 1 and 2 ignore the flags version 3 gave a meaning. */
-	op->flags = (uint8_t)vmt_op_canonical_flags(kind, v3 ? b0 :
-						     b0 & vmt_op_flags_v2(kind));
+	/* An older version ignores the flags a later one gave a meaning. */
+	op->flags = (uint8_t)vmt_op_canonical_flags(kind, b0 &
+						     vmt_op_flags_in(kind, version));
 	if (vmt_op_has_page(kind))
 		op->page = b1 & PAGE_MASK;
 	if (vmt_op_has_len(kind))
@@ -125,7 +131,14 @@ static int decode_op_fields(const struct vmt_program *p, unsigned self,
 	return 1;
 }
 
-static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1, bool v3)
+/* A fork counts only in a thread of mm A, and only the program's first. */
+static bool fork_kept(const struct vmt_program *p, unsigned self)
+{
+	return p->threads[self].mm == 0 && vmt_program_forker(p) < 0;
+}
+
+static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1,
+		      unsigned version)
 {
 	unsigned self = (b0 >> 6) % p->nthreads;
 	struct vmt_thread *t = &p->threads[self];
@@ -137,14 +150,17 @@ static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1, bool v3)
 	 */
 	if (t->nops == VMT_MAX_OPS_PER_THREAD)
 		return;
-	if (t->nops && t->ops[t->nops - 1].kind == VMT_OP_EXIT)
+	if (t->nops && vmt_op_ends_thread(&t->ops[t->nops - 1]))
 		return;
-	if (!decode_op_fields(p, self, b0, b1, v3, &op))
+	if (!decode_op_fields(p, self, b0, b1, version, &op))
+		return;
+	if (vmt_op_is_fork(&op) && !fork_kept(p, self))
 		return;
 	t->ops[t->nops++] = op;
 }
 
-static void decode_ops(struct byte_reader *r, struct vmt_program *p, bool v3)
+static void decode_ops(struct byte_reader *r, struct vmt_program *p,
+		       unsigned version)
 {
 	size_t n = reader_byte(r), i;
 
@@ -155,9 +171,12 @@ static void decode_ops(struct byte_reader *r, struct vmt_program *p, bool v3)
 		uint8_t b0 = reader_byte(r);
 		uint8_t b1 = reader_byte(r);
 
-		decode_op(p, b0, b1, v3);
+		decode_op(p, b0, b1, version);
 	}
 	VM_ASSERT(vmt_program_nops(p) <= VMT_MAX_OPS);
+	/* The child starts empty: dup_mmap() fills it. */
+	if (vmt_program_forker(p) >= 0)
+		p->layout[1] = 0;
 }
 
 static void decode_schedule(struct byte_reader *r, struct vmt_program *p)
@@ -179,11 +198,11 @@ void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p)
 {
 	struct byte_reader r = { .data = data, .size = data ? size : 0 };
 	size_t n;
-	bool v3;
+	unsigned version;
 
 	memset(p, 0, sizeof(*p));
-	decode_header(&r, p, &v3);
-	decode_ops(&r, p, v3);
+	decode_header(&r, p, &version);
+	decode_ops(&r, p, version);
 	decode_schedule(&r, p);
 
 	/* Whatever is left are choice bytes; the rest of the input is unused. */

@@ -57,6 +57,12 @@ static const uint8_t op_flags[VMT_OP__COUNT] = {
 	[VMT_OP_READ_LOCKED]	= VMT_F_KILLABLE | VMT_F_WALK | VMT_F_TRYLOCK,
 	[VMT_OP_WRITE]		= VMT_F_KILLABLE | VMT_F_DOWNGRADE | VMT_F_SPLIT,
 	[VMT_OP_UNMAP]		= VMT_F_DOWNGRADE | VMT_F_MERGE,
+	[VMT_OP_EXIT]		= VMT_F_FORK,
+};
+
+/* The flags version 4 added: what a version 3 input does not have. */
+static const uint8_t op_flags_added_v4[VMT_OP__COUNT] = {
+	[VMT_OP_EXIT]		= VMT_F_FORK,
 };
 
 static const uint8_t op_flags_v2[VMT_OP__COUNT] = {
@@ -69,7 +75,8 @@ unsigned vmt_op_flags(unsigned kind)
 	return kind < VMT_OP__COUNT ? op_flags[kind] : 0;
 }
 
-/* The .vmt word of each flag bit, by kind and bit number (0x1, 0x2, 0x4). */
+/* The .vmt word of each flag bit, by kind and bit number (0x1, 0x2, 0x4);
+ * EXIT's fork is a word of its own (vmt_op_word()), no flag word. */
 static const char *const flag_names[VMT_OP__COUNT][3] = {
 	[VMT_OP_FAULT]		= { "careful", "stack", NULL },
 	[VMT_OP_READ_LOCKED]	= { "killable", "walk", "trylock" },
@@ -93,6 +100,20 @@ unsigned vmt_op_flags_v2(unsigned kind)
 	return kind < VMT_OP__COUNT ? op_flags_v2[kind] : 0;
 }
 
+static unsigned flags_added_v4(unsigned kind)
+{
+	return kind < VMT_OP__COUNT ? op_flags_added_v4[kind] : 0;
+}
+
+unsigned vmt_op_flags_in(unsigned kind, unsigned version)
+{
+	if (version >= 4)
+		return vmt_op_flags(kind);
+	if (version == 3)
+		return vmt_op_flags(kind) & ~flags_added_v4(kind);
+	return vmt_op_flags_v2(kind);
+}
+
 unsigned vmt_op_canonical_flags(unsigned kind, unsigned flags)
 {
 	flags &= vmt_op_flags(kind);
@@ -112,26 +133,52 @@ int vmt_op_has_len(unsigned kind)
 	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
 }
 
-static int op_needs_v3(const struct vmt_op *op)
+const char *vmt_op_word(const struct vmt_op *op)
 {
-	return op->kind >= VMT_OP__COUNT ||
-	       (op->flags & ~vmt_op_flags_v2(op->kind)) != 0;
+	return vmt_op_is_fork(op) ? "fork" : vmt_op_name(op->kind);
+}
+
+/* The oldest version with the op's kind and flags: 2, 3 or 4. */
+static unsigned op_version(const struct vmt_op *op)
+{
+	if (op->kind >= VMT_OP__COUNT)
+		return 3;
+	if (op->flags & flags_added_v4(op->kind))
+		return 4;
+	return (op->flags & ~vmt_op_flags_v2(op->kind)) ? 3 : 2;
 }
 
 unsigned vmt_program_version(const struct vmt_program *p)
 {
-	unsigned nthreads = p->nthreads, t, i;
+	unsigned nthreads = p->nthreads, t, i, v = 2;
 
 	if (nthreads > VMT_MAX_THREADS)
 		nthreads = VMT_MAX_THREADS;
 	for (t = 0; t < nthreads; t++) {
 		const struct vmt_thread *th = &p->threads[t];
 
-		for (i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++)
-			if (op_needs_v3(&th->ops[i]))
-				return 3;
+		for (i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++) {
+			unsigned ov = op_version(&th->ops[i]);
+
+			v = ov > v ? ov : v;
+		}
 	}
-	return 2;
+	return v;
+}
+
+int vmt_program_forker(const struct vmt_program *p)
+{
+	unsigned nthreads = p->nthreads < VMT_MAX_THREADS ? p->nthreads
+							   : VMT_MAX_THREADS;
+
+	for (unsigned t = 0; t < nthreads; t++) {
+		const struct vmt_thread *th = &p->threads[t];
+
+		for (unsigned i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++)
+			if (vmt_op_is_fork(&th->ops[i]))
+				return (int)t;
+	}
+	return -1;
 }
 
 unsigned vmt_program_nops(const struct vmt_program *p)

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMT_FORMAT_VERSION 3
+#define VMT_FORMAT_VERSION 4
 #define VMT_MAX_THREADS 4
 #define VMT_MAX_MMS 2
 #define VMT_MAX_OPS_PER_THREAD 16
@@ -73,7 +73,9 @@ enum vmt_op_kind {
 	VMT_OP_REATTACH = 5,
 	/* Send a fatal signal to another thread (wakes a killable wait). */
 	VMT_OP_KILL = 6,
-	/* The thread exits now; the last thread of an mm tears it down. */
+	/* The thread exits now; the last thread of an mm tears it down.
+	 * With VMT_F_FORK (v4) it is `fork` instead, and the thread goes on:
+	 * dup_mmap() of its mm (A) into mm B, the child (below). */
 	VMT_OP_EXIT = 7,
 	VMT_OP__COUNT = 8,
 };
@@ -90,6 +92,7 @@ enum vmt_op_kind {
 #define VMT_F_CAREFUL	0x1	/* FAULT (v3): lock_mm_and_find_vma() fallback */
 #define VMT_F_STACK	0x2	/* FAULT (v3), with CAREFUL: the VMA above the
 				 * address grows down (VM_GROWSDOWN) */
+#define VMT_F_FORK	0x1	/* EXIT (v4): `fork`, not an exit */
 
 struct vmt_op {
 	uint8_t kind;		/* enum vmt_op_kind */
@@ -99,6 +102,28 @@ struct vmt_op {
 	uint8_t arg;		/* MAP: reuse index into the free list (0 =
 				 * most recently freed); KILL: target thread */
 };
+
+/*
+ * fork (v4): kernel/fork.c's dup_mm() and mm/mmap.c's dup_mmap() in a
+ * thread of mm A, whose child is mm B.  A program with a fork starts
+ * with mm B empty (the decoder clears its layout), and mm B's threads
+ * are the child's: they start when the fork has succeeded (a child runs
+ * only after fork returns), and never if it fails, is killed or never
+ * happens (its thread exited first); a thread that never starts is not
+ * a deadlock, and mm B then never had a user.  Only the first fork of a
+ * program counts: the decoder drops a later one, and a fork in a thread
+ * of mm B (an mm has one parent here: mm A).
+ */
+static inline int vmt_op_is_fork(const struct vmt_op *op)
+{
+	return op->kind == VMT_OP_EXIT && (op->flags & VMT_F_FORK);
+}
+
+/* The thread's last op: an exit, not a fork. */
+static inline int vmt_op_ends_thread(const struct vmt_op *op)
+{
+	return op->kind == VMT_OP_EXIT && !(op->flags & VMT_F_FORK);
+}
 
 struct vmt_thread {
 	uint8_t mm;		/* 0 = mm A, 1 = mm B */
@@ -140,6 +165,8 @@ int vmt_op_from_name(const char *name);	/* -1 if unknown */
  * the mutator and the checks read these. */
 unsigned vmt_op_flags(unsigned kind);
 unsigned vmt_op_flags_v2(unsigned kind);	/* those versions 1, 2 have */
+/* Those an input of format `version` has (1 to VMT_FORMAT_VERSION). */
+unsigned vmt_op_flags_in(unsigned kind, unsigned version);
 /* flags reduced to what the kind has, in the canonical form the decoder
  * gives (a fault's stack dropped without careful). */
 unsigned vmt_op_canonical_flags(unsigned kind, unsigned flags);
@@ -147,10 +174,14 @@ unsigned vmt_op_canonical_flags(unsigned kind, unsigned flags);
 const char *vmt_flag_name(unsigned kind, unsigned bit);
 int vmt_op_has_page(unsigned kind);
 int vmt_op_has_len(unsigned kind);
+/* The op's .vmt word: its kind's name, or "fork". */
+const char *vmt_op_word(const struct vmt_op *op);
+/* The thread that forks (the program's fork, in a thread of mm A), or -1. */
+int vmt_program_forker(const struct vmt_program *p);
 /*
- * The oldest format version that expresses the program: 3 if it uses a
- * version 3 kind or flag, else 2.  The encoder writes it as byte 0 and the
- * printer as the `vmt` line, so a program older versions express keeps
+ * The oldest format version that expresses the program: 4 if it forks,
+ * 3 if it uses a version 3 kind or flag, else 2.  The encoder writes it
+ * as byte 0 and the printer as the `vmt` line, so a program older versions express keeps
  * its bytes and its text (and what is derived from them: seeds, hashes).
  */
 unsigned vmt_program_version(const struct vmt_program *p);
@@ -166,9 +197,10 @@ unsigned vmt_program_nops(const struct vmt_program *p);
 /*
  * Binary form (decode.c, encode.c).
  *
- *   byte 0   format version: 1, 2 or 3 (VMT_FORMAT_VERSION).  Version 2
+ *   byte 0   format version: 1 to 4 (VMT_FORMAT_VERSION).  Version 2
  *            added the explore bit (version 1 reserved and ignored it),
- *            version 3 the kinds and flags marked v3 above.  Any other
+ *            version 3 the kinds and flags marked v3 above, version 4
+ *            the fork (EXIT with flag bit 0x1).  Any other
  *            value decodes as version 1: the decoder never rejects an
  *            input.
  *   byte 1   bits 0-1: nthreads - 1; bits 2-5: mm of T0..T3;
@@ -180,7 +212,9 @@ unsigned vmt_program_nops(const struct vmt_program *p);
  *            second byte bits 0-2 page, bit 3 len - 1, bits 4-7 arg.
  *            Version 3: FAULT and READ_LOCKED have flags, WRITE and
  *            UNMAP bit 2 (split, merge).  In versions 1 and 2 those bits
- *            are ignored, as they always were.
+ *            are ignored, as they always were.  Version 4: EXIT's bit 0
+ *            is the fork (ignored before, so an EXIT of versions 1-3
+ *            stays an exit).
  *   byte     number of schedule runs S (clipped)
  *   S x 1    run: bits 0-1 thread, bits 2-7 steps - 1
  *   rest     choice bytes (up to VMT_MAX_CHOICES)
@@ -188,8 +222,10 @@ unsigned vmt_program_nops(const struct vmt_program *p);
  * Missing bytes read as 0.  Fewer bytes mean fewer ops and fewer
  * preemptions; a one-byte change changes one decision.  Thread numbers
  * are taken modulo nthreads, and a KILL of its own thread kills the next
- * one.  Ops of a thread after its EXIT, ops beyond a thread's limit, and
- * a KILL in a one-thread program are dropped.  Fields an op kind does not
+ * one.  Ops of a thread after its EXIT, ops beyond a thread's limit, a
+ * KILL in a one-thread program, a fork in a thread of mm B and every fork
+ * after the first are dropped; a program with a fork has mm B's layout
+ * cleared (the child starts empty).  Fields an op kind does not
  * use decode as 0 (len as 1), so a decoded program is canonical.
  */
 void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p);

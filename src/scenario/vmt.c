@@ -39,7 +39,8 @@
  *             | "map" ADDR [ "+" NUM ] [ "reuse" NUM ]
  *             | "unmap" ADDR [ "downgrade" ]
  *             | "kill" THREAD
- *             | "exit" ;
+ *             | "exit"
+ *             | "fork" ;                                        (v4)
  *   MM     = "A" | "B" ;              THREAD = "T" DIGITS ;
  *   ADDR   = HEXNUM, a page: 0x1000, 0x2000, ... 0x8000 ;
  *   RANGE  = HEXNUM "-" HEXNUM, one slot: 0x1000-0x3000, 0x3000-0x5000,
@@ -49,7 +50,8 @@
  *
  * Flags follow the address in any order, each at most once.  A flag or
  * op marked (v3) needs format version 3: a file that says `vmt 1` or
- * `vmt 2` may not use it.  Lengths
+ * `vmt 2` may not use it; `fork` needs version 4.  A fork is allowed
+ * once, in a thread of mm A, with `mm B: none` (the child starts empty).  Lengths
  * ("+1", "+2" pages), reuse (0..15), steps (1..64) and choices (0..255)
  * are decimal.  Kill targets and schedule threads may name a thread whose
  * line comes later; they are checked at the end of the file.
@@ -67,7 +69,7 @@
 #include <string.h>
 
 #define STATEMENTS	"vmt, limit, explore, mm, T<n>, schedule, choices or expect"
-#define OP_NAMES	"fault, read-locked, write, map, unmap, reattach, kill or exit"
+#define OP_NAMES	"fault, read-locked, write, map, unmap, reattach, kill, exit or fork"
 #define MAX_STEPS	64		/* steps - 1 is 6 bits */
 #define MAX_REUSE	15		/* arg is 4 bits */
 #define MAX_NAME	(sizeof(((struct vmt_expect *)0)->verdict) - 1)
@@ -527,6 +529,13 @@ static int parse_op(struct parser *ps, struct vmt_op *op)
 		name[t.n] = '\0';
 		kind = vmt_op_from_name(name);
 	}
+	if (tok_is(t, "fork")) {
+		memset(op, 0, sizeof(*op));
+		op->kind = VMT_OP_EXIT;
+		op->flags = VMT_F_FORK;
+		op->len = 1;
+		return 0;
+	}
 	if (kind < 0)
 		return fail_at(ps, t.s, "unknown op '%.*s' (expected " OP_NAMES ")",
 			       tok_len(t), t.s);
@@ -544,6 +553,22 @@ static int parse_op(struct parser *ps, struct vmt_op *op)
 	return parse_op_flags(ps, op);
 }
 
+/* A fork is the program's only one, in a thread of mm A (the decoder's
+ * rule: it drops any other). */
+static int check_fork(struct parser *ps, const char *at, const struct vmt_op *op)
+{
+	int forker = vmt_program_forker(&ps->prog);
+
+	if (!vmt_op_is_fork(op))
+		return 0;
+	if (ps->prog.threads[ps->cur].mm != 0)
+		return fail_at(ps, at, "fork in a thread of mm B (expected it in a thread of mm A: mm B is the child)");
+	if (forker >= 0)
+		return fail_at(ps, at, "a second fork (expected one fork in a program; T%d forks)",
+			       forker);
+	return 0;
+}
+
 /* Ops on a T<n> line or on its continuation lines. */
 static int parse_ops(struct parser *ps)
 {
@@ -553,7 +578,7 @@ static int parse_ops(struct parser *ps)
 	while (!at_end(ps)) {
 		const char *at = ps->pos;
 
-		if (th->nops && th->ops[th->nops - 1].kind == VMT_OP_EXIT)
+		if (th->nops && vmt_op_ends_thread(&th->ops[th->nops - 1]))
 			return fail_at(ps, at, "op after exit in T%u (expected exit as the thread's last op)",
 				       ps->cur);
 		if (th->nops == VMT_MAX_OPS_PER_THREAD)
@@ -562,7 +587,7 @@ static int parse_ops(struct parser *ps)
 		if (vmt_program_nops(&ps->prog) == VMT_MAX_OPS)
 			return fail_at(ps, at, "too many ops (expected at most %d over all threads)",
 				       VMT_MAX_OPS);
-		if (parse_op(ps, &op))
+		if (parse_op(ps, &op) || check_fork(ps, at, &op))
 			return -1;
 		VM_ASSERT(th->nops < VMT_MAX_OPS_PER_THREAD);
 		th->ops[th->nops++] = op;
@@ -867,7 +892,11 @@ static int parse_finish(struct parser *ps)
 				r->is_kill ? "kill" : "schedule run of",
 				r->thread, p->nthreads - 1);
 	}
-	if (ps->version && ps->version < 3 && vmt_program_version(p) == 3)
+	if (vmt_program_forker(p) >= 0 && p->layout[1])
+		return fail_pos(ps, ps->mm_line[1], 1,
+				"mm B has VMAs in a program with a fork (expected mm B: none: the child starts empty)");
+	if (ps->version && vmt_program_version(p) >= 3 &&
+	    ps->version < vmt_program_version(p))
 		return fail_pos(ps, ps->version_line, ps->version_col,
 				"format version %u cannot express this program (expected vmt %u: a flag or op of version %u is used)",
 				ps->version, vmt_program_version(p), vmt_program_version(p));
@@ -962,8 +991,10 @@ static void format_op(const struct vmt_op *op, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, " T%u", op->arg);
 		return;
 	}
-	if (op->kind == VMT_OP_EXIT)
+	if (op->kind == VMT_OP_EXIT) {
+		snprintf(buf, len, "%s", vmt_op_word(op));
 		return;
+	}
 	n += snprintf(buf + n, len - (size_t)n, " 0x%lx%s",
 		      vmt_page_addr(op->page),
 		      op->len == 2 && vmt_op_has_len(op->kind) ? "+2" : "");

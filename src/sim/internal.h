@@ -48,6 +48,7 @@ enum sim_thread_state {
 	T_READY,
 	T_BLOCKED,		/* asleep: rwsem or schedule() */
 	T_SPINNING,		/* retry loop: waits for another thread's write */
+	T_HELD,			/* not started: waits for sim_start_held() */
 	T_DONE,
 };
 
@@ -68,6 +69,7 @@ struct sim_thread {
 	struct sim_access acc;	/* the access it is making (memory.c) */
 	const void *plain_pc;	/* its pc, if a plain access's hook (addr.c) */
 	bool at_point;		/* suspended inside sim_point() */
+	bool cancelled;		/* ended held, never ran (sim_cancel_held) */
 	const struct sim_site *stop_site;	/* where it last yielded */
 };
 

@@ -106,6 +106,56 @@ int sim_spawn(void (*fn)(void *), void *arg)
 	return tid;
 }
 
+int sim_spawn_held(void (*fn)(void *), void *arg)
+{
+	int tid = sim_spawn(fn, arg);
+
+	sim.th[tid].state = T_HELD;
+	sim.ready &= ~(1u << tid);
+	return tid;
+}
+
+bool sim_thread_held(int tid)
+{
+	VM_ASSERT(tid >= 0 && tid < sim.n);
+	return sim.th[tid].state == T_HELD;
+}
+
+void sim_start_held(int tid)
+{
+	struct sim_thread *t = &sim.th[tid];
+
+	VM_ASSERT(sim_in_fiber() && sim_thread_held(tid));
+	/* The start happens after the starter's steps so far: its clock goes
+	 * to the new thread (and TSan's edge to the fiber's first switch-in,
+	 * which acquires what is released on the fiber). */
+	san_release(&t->fib);
+	sim_hb_release(&t->vc);
+	t->state = T_READY;
+	sim.ready |= 1u << tid;
+	if (sim.cfg.trace)
+		sim_trace_event(tid, SIM_EV_WAKE);
+}
+
+void sim_cancel_held(int tid)
+{
+	struct sim_thread *t = &sim.th[tid];
+
+	VM_ASSERT(sim_in_fiber() && sim_thread_held(tid));
+	t->state = T_DONE;
+	t->cancelled = true;
+	if (sim_hooks.thread_exit)
+		sim_hooks.thread_exit(tid);
+	if (sim.cfg.trace)
+		sim_trace_event(tid, SIM_EV_END);
+}
+
+bool sim_thread_started(int tid)
+{
+	VM_ASSERT(tid >= 0 && tid < sim.n);
+	return sim.th[tid].state != T_HELD && !sim.th[tid].cancelled;
+}
+
 int sim_self(void)
 {
 	return sim.cur;

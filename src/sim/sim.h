@@ -323,6 +323,21 @@ void sim_setup(void);
 /* Per run: forget everything of the previous run. */
 void sim_begin(const struct sim_run_cfg *cfg);
 int sim_spawn(void (*fn)(void *), void *arg);
+/*
+ * A thread that another one starts later (a fork's child runs only after
+ * the fork returns): spawned held, it is not runnable, and a run whose
+ * other threads are done or asleep with it still held is judged on them
+ * alone (a held thread is neither asleep nor spinning).  From a fiber,
+ * sim_start_held() makes it runnable, everything the caller did so far
+ * happening before its first step; sim_cancel_held() ends it unstarted
+ * (the thread_exit hook runs for it): it will never run.
+ */
+int sim_spawn_held(void (*fn)(void *), void *arg);
+bool sim_thread_held(int tid);
+void sim_start_held(int tid);
+void sim_cancel_held(int tid);
+/* Did thread tid start (false for one cancelled while held)? */
+bool sim_thread_started(int tid);
 /* Run every spawned thread to the end or to the first violation. */
 void sim_run(struct sim_result *res);
 int sim_self(void);

@@ -13,6 +13,8 @@ struct lockdep_map {
 	const char *name;
 };
 #define _RET_IP_ 0UL
+/* The subclass of a lock taken nested in one of its class. */
+#define SINGLE_DEPTH_NESTING 1
 #define lock_acquire_shared(map, sub, try, nest, ip)			\
 	ksim_lockdep(KSIM_ACQUIRE_READ, (map), __func__)
 #define lock_acquire_exclusive(map, sub, try, nest, ip)			\
