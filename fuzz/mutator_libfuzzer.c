@@ -7,7 +7,11 @@
  * A call is one of three, decided by the seed libFuzzer passes (so a run
  * with -seed replays):
  *  - one in EXPLICIT_ONE_IN: a run-aware schedule mutation (explicit.h),
- *    which aims preemptions at steps of the real run;
+ *    which aims preemptions at steps of the real run; one of those in
+ *    DEEPEN_ONE_IN starts a deepening chain, which goes on while libFuzzer
+ *    mutates the chain's last input again (it stacks up to -mutate_depth
+ *    mutations, running each, until one is new), for VMT_DEEPEN_STEPS
+ *    inputs at most;
  *  - one in BYTES_ONE_IN of the rest: libFuzzer's own byte mutations
  *    (LLVMFuzzerMutate), which still reach what the program level cannot
  *    express (its compare tables, values the decoder folds);
@@ -22,6 +26,7 @@
 #include "../src/mutator/explicit.h"
 
 #define EXPLICIT_ONE_IN		2
+#define DEEPEN_ONE_IN		2
 #define BYTES_ONE_IN		8
 /* Crossover gets half of libFuzzer's picks; a third of those mutate. */
 #define CROSS_MUTATE_ONE_IN	3
@@ -41,16 +46,55 @@ static enum variant target_variant(void)
 	return v;
 }
 
+/* The deepening chain: its last input (by hash), where its next visit
+ * may go, the inputs it has left. */
+static struct {
+	uint64_t last;
+	unsigned from, left;
+} chain;
+
+/* The chain's next input from data (its last), in place; 0 if it ended. */
+static size_t chain_step(uint8_t *data, size_t size, size_t max_size,
+			 uint64_t seed)
+{
+	struct vmt_explicit e;
+	size_t n = 0;
+
+	if (chain.left > 0 &&
+	    vmt_explicit_make(data, size, target_variant(), &e))
+		n = vmt_mutate_explicit_deepen(&e, chain.from, data, max_size,
+					       seed, &chain.from);
+	chain.left = n ? chain.left - 1 : 0;
+	if (n)
+		chain.last = harness_input_hash(data, n);
+	return n;
+}
+
+/* A run-aware schedule mutation of data, in place (0: none applies). */
+static size_t explicit_mutation(uint8_t *data, size_t size, size_t max_size,
+				struct mut_rng *r)
+{
+	if (mut_rng_below(r, DEEPEN_ONE_IN) == 0) {
+		chain.from = 0;
+		chain.left = VMT_DEEPEN_STEPS;
+		return chain_step(data, size, max_size, mut_rng_next(r));
+	}
+	return vmt_mutate_explicit_bytes(data, size, data, max_size,
+					 mut_rng_next(r), target_variant());
+}
+
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 			       unsigned int seed)
 {
 	struct mut_rng r = { .state = seed };
 	size_t n = 0;
 
-	if (mut_rng_below(&r, EXPLICIT_ONE_IN) == 0)
-		n = vmt_mutate_explicit_bytes(data, size, data, max_size,
-					      mut_rng_next(&r),
-					      target_variant());
+	if (chain.left > 0 && harness_input_hash(data, size) == chain.last)
+		n = chain_step(data, size, max_size, mut_rng_next(&r));
+	else
+		chain.left = 0;
+	if (!n && mut_rng_below(&r, EXPLICIT_ONE_IN) == 0)
+		n = explicit_mutation(data, size, max_size, &r);
 	if (!n && mut_rng_below(&r, BYTES_ONE_IN) != 0)
 		n = vmt_mutate_bytes(data, size, data, max_size,
 				     mut_rng_next(&r), NULL);

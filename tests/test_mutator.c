@@ -647,6 +647,174 @@ static void test_windows_interleave(void)
 	CHECKF(finds > 0, "%u interleavings found D3 %u times", made, finds);
 }
 
+/* The thread that makes step `at` of explicit schedule p (-1 past it). */
+static int thread_at(const struct vmt_program *p, unsigned at)
+{
+	unsigned pos = 0;
+
+	for (unsigned i = 0; i < p->nsched; i++) {
+		if (at < pos + p->sched[i].steps)
+			return p->sched[i].thread;
+		pos += p->sched[i].steps;
+	}
+	return -1;
+}
+
+/*
+ * A deepening step visits at a window at or after `from`: every step
+ * before its visit is made by the thread that made it in the recorded
+ * run, *next lies past `from`, the explore bit is clear, and no window at
+ * or after `from` means no step.
+ */
+static void test_deepen_from(void)
+{
+	struct vmt_program p;
+	struct vmt_explicit e;
+	struct vmt_meta meta;
+	uint8_t in[VMT_MAX_INPUT], out[VMT_MAX_INPUT];
+	char err[128];
+	unsigned made = 0;
+
+	if (!CHECKF(vmt_parse(deep_program, &p, &meta, err, sizeof(err)) == 0,
+		    "deep program: %s", err))
+		return;
+	p.explore = 1;
+	if (!CHECKF(vmt_explicit_make(in, vmt_encode(&p, in, sizeof(in)),
+				      V_NONE, &e) && e.w.n >= 3,
+		    "the recorded run: %u windows", e.w.n))
+		return;
+	unsigned from = e.w.step[e.w.n / 2], next = 0;
+
+	for (unsigned k = 0; k < 256; k++) {
+		struct vmt_program q;
+		size_t n = vmt_mutate_explicit_deepen(&e, from, out, sizeof(out),
+						      k, &next);
+		unsigned at = 0;
+
+		if (!n)
+			continue;
+		made++;
+		vmt_decode(out, n, &q);
+		check_canonical(&q, sizeof(out), "deepen", k);
+		while (at + 1 < next && thread_at(&q, at) == thread_at(&e.p, at))
+			at++;
+		if (!CHECKF(next > from && at + 1 == next && !q.explore,
+			    "seed %u: from %u, next %u, same threads to step %u, "
+			    "explore %u", k, from, next, at, q.explore))
+			return;
+	}
+	CHECKF(made > 128, "%u of 256 deepening steps made", made);
+	CHECKF(!vmt_mutate_explicit_deepen(&e, e.w.step[e.w.n - 1] + 1, out,
+					   sizeof(out), 1, &next),
+	       "%s", "a step with no window left");
+}
+
+/* Chains tried on the deep program with its schedule dropped: their
+ * 24000 runs found D3 9 times when written, as many single run-aware
+ * mutations of the program's own run 0 times. */
+#define CHAINS 6000
+
+/* Runs of chains of deepening steps from e, each step from the run the
+ * last made (recorded): how many find D3, up to `runs` runs. */
+static unsigned chain_finds(const struct vmt_explicit *start, unsigned runs)
+{
+	struct harness_opts o;
+	struct sim_result res;
+	unsigned finds = 0, k = 0;
+
+	harness_opts_default(&o);
+	o.variant = V_EXIT_DETACH_NO_WAIT;
+	o.record = true;
+	while (k < runs) {
+		struct vmt_explicit x = *start;
+		unsigned from = 0;
+
+		for (unsigned s = 0; s < VMT_DEEPEN_STEPS && k < runs; s++) {
+			uint8_t out[VMT_MAX_INPUT];
+			size_t n = vmt_mutate_explicit_deepen(&x, from, out,
+							      sizeof(out), ++k,
+							      &from);
+
+			if (!n)
+				break;
+			vmt_decode(out, n, &x.p);
+			harness_run(&x.p, &o, &res);
+			if (res.verdict != VERDICT_CLEAN) {
+				finds += res.verdict == VERDICT_FREE_WITH_REFS;
+				break;
+			}
+			if (!vmt_explicit_from_recorded(&x.p, &x.w))
+				break;
+		}
+	}
+	return finds;
+}
+
+/* As many single run-aware mutations of e's run: how many find D3. */
+static unsigned single_finds(const struct vmt_explicit *e, unsigned runs)
+{
+	struct sim_result res;
+	unsigned finds = 0;
+
+	for (unsigned k = 1; k <= runs; k++) {
+		uint8_t out[VMT_MAX_INPUT];
+		size_t n = vmt_mutate_explicit_program(e, out, sizeof(out), k);
+		struct vmt_program q;
+
+		if (!n)
+			continue;
+		vmt_decode(out, n, &q);
+		run(&q, V_EXIT_DETACH_NO_WAIT, &res);
+		finds += res.verdict == VERDICT_FREE_WITH_REFS;
+	}
+	return finds;
+}
+
+/*
+ * D3 needs a stall at the reader's walk, then the unmapper and B's map and
+ * exit up to its detach, then the reader's increment and a second stall
+ * before its put: a window (the put on the recycled VMA) that only a run
+ * with the first stall has.  A chain reaches it, single mutations of the
+ * program's own run do not.  The chains' inputs run clean under the
+ * correct lock.
+ */
+static void test_deepen_chain(void)
+{
+	struct vmt_program p;
+	struct vmt_explicit e;
+	struct vmt_meta meta;
+	struct sim_result res;
+	uint8_t in[VMT_MAX_INPUT], out[VMT_MAX_INPUT];
+	char err[128];
+	unsigned from = 0;
+
+	if (!CHECKF(vmt_parse(deep_program, &p, &meta, err, sizeof(err)) == 0,
+		    "deep program: %s", err))
+		return;
+	p.nsched = 0;		/* each thread to its end, in turn */
+	if (!CHECKF(vmt_explicit_make(in, vmt_encode(&p, in, sizeof(in)),
+				      V_EXIT_DETACH_NO_WAIT, &e),
+		    "%s", "the recorded run"))
+		return;
+	for (unsigned k = 0; k < 256; k++) {
+		size_t n = vmt_mutate_explicit_deepen(&e, 0, out, sizeof(out),
+						      k, &from);
+		struct vmt_program q;
+
+		if (!n)
+			continue;
+		vmt_decode(out, n, &q);
+		run(&q, V_NONE, &res);
+		CHECKF(res.verdict == VERDICT_CLEAN, "seed %u: the correct lock: %s",
+		       k, verdict_name(res.verdict));
+	}
+	unsigned chained = chain_finds(&e, CHAINS * VMT_DEEPEN_STEPS);
+	unsigned single = single_finds(&e, CHAINS * VMT_DEEPEN_STEPS);
+
+	CHECKF(chained > single, "%u runs: chains found D3 %u times, single "
+	       "mutations %u", CHAINS * VMT_DEEPEN_STEPS, chained, single);
+}
+
 static void test_explicit_schedule(void)
 {
 	struct vmt_program p;
@@ -744,6 +912,8 @@ int main(int argc, char **argv)
 		test_explicit_schedule();
 		test_window_preemption();
 		test_windows_interleave();
+		test_deepen_from();
+		test_deepen_chain();
 	}
 	if (failures) {
 		fprintf(stderr, "test_mutator: %u checks failed\n", failures);

@@ -19,6 +19,11 @@
  * CROSS_ONE_IN a crossover. */
 #define EXPLICIT_ONE_IN	2
 #define CROSS_ONE_IN	3
+/* One run-aware mutation in DEEPEN_ONE_IN starts a deepening chain of
+ * VMT_DEEPEN_STEPS inputs (vmt_mutate_explicit_deepen()): each a visit
+ * at a window at or after the previous visit, in the run the previous
+ * input made (bench/results/deep-variants.md). */
+#define DEEPEN_ONE_IN	2
 /* The first FRESH_FIRST inputs are random programs
  * (bench/results/fresh-programs.md): the corpus starts from several
  * shapes of program instead of the mutations of one. */
@@ -35,6 +40,15 @@ struct corpus_input {
 	bool explicit_tried;
 };
 
+/* A deepening chain: the explicit form of the run its last input made,
+ * where its next visit may go, and how many inputs it has left. */
+struct chain {
+	struct vmt_explicit x;
+	unsigned from;
+	unsigned left;
+	bool recording;		/* the input being run is the chain's */
+};
+
 struct engine {
 	struct engine_cfg cfg;
 	struct mut_rng rng;
@@ -49,6 +63,7 @@ struct engine {
 	unsigned ntouched;
 	/* Per counter, a bit per bucket some earlier run reached. */
 	uint8_t seen[ENGINE_COUNTERS];
+	struct chain chain;
 };
 
 /* The runtime's feedback hook has no argument: the engine running now. */
@@ -126,6 +141,34 @@ static void keep(struct engine *e, const uint8_t *data, size_t size)
 		e->cfg.on_new(e->cfg.arg, data, size);
 }
 
+/* The chain's input p has run with recording on (one run: its explore
+ * bit is clear): its next visit starts from that run. */
+static void chain_follow(struct chain *ch, struct vmt_program *p)
+{
+	ch->recording = false;
+	if (ch->left == 0)
+		return;
+	if (vmt_explicit_from_recorded(p, &ch->x.w))
+		ch->x.p = *p;
+	else
+		ch->left = 0;
+}
+
+/* The chain's next input (0: it has ended). */
+static size_t chain_next(struct engine *e, uint8_t *out)
+{
+	struct chain *ch = &e->chain;
+	size_t n = 0;
+
+	if (ch->left > 0)
+		n = vmt_mutate_explicit_deepen(&ch->x, ch->from, out,
+					       e->cfg.max_len,
+					       mut_rng_next(&e->rng), &ch->from);
+	ch->left = n ? ch->left - 1 : 0;
+	ch->recording = n > 0;
+	return n;
+}
+
 /* Run one input; keep it if it covered something new.  True if it failed. */
 static bool run_one(struct engine *e, const uint8_t *data, size_t size,
 		    struct engine_find *f)
@@ -133,13 +176,19 @@ static bool run_one(struct engine *e, const uint8_t *data, size_t size,
 	struct vmt_program p;
 	unsigned which;
 
+	struct harness_opts o = e->cfg.opts;
+
 	VM_ASSERT(size <= VMT_MAX_INPUT);
 	e->stats.runs++;
 	vmt_decode(data, size, &p);
+	o.record = e->chain.recording;
 	feedback_to(e);
-	harness_run_input(&p, &e->cfg.opts, &f->res, &which);
+	harness_run_input(&p, &o, &f->res, &which);
 	feedback_to(NULL);
 	bool fresh = collect(e);
+
+	if (e->chain.recording)
+		chain_follow(&e->chain, &p);
 
 	if (f->res.verdict != VERDICT_CLEAN) {
 		memcpy(f->data, data, size);
@@ -179,6 +228,11 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 	}
 	if (!c->explicit)
 		return 0;
+	if (mut_rng_below(&e->rng, DEEPEN_ONE_IN) == 0) {
+		e->chain = (struct chain){ .x = *c->explicit,
+					   .left = VMT_DEEPEN_STEPS };
+		return chain_next(e, out);
+	}
 	return vmt_mutate_explicit_program(c->explicit, out, e->cfg.max_len,
 					   mut_rng_next(&e->rng));
 }
@@ -206,6 +260,8 @@ static size_t next_input(struct engine *e, uint8_t *out)
 
 	if (!ncorp || e->stats.runs < FRESH_FIRST)
 		return fresh_input(e, out);
+	if ((n = chain_next(e, out)) > 0)
+		return n;
 	struct corpus_input *c = pick(e);
 
 	if (mut_rng_below(&e->rng, EXPLICIT_ONE_IN) == 0)

@@ -14,18 +14,10 @@
  * half each (bench/results/deep-variants.md). */
 #define WINDOWS_CHAIN_ONE_IN 3
 
-bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
-				struct vmt_windows *w)
+bool vmt_explicit_from_recorded(struct vmt_program *p, struct vmt_windows *w)
 {
-	struct harness_opts o;
-	struct sim_result res;
 	struct vmt_program q = *p;
 
-	harness_opts_default(&o);
-	o.variant = v;
-	o.record = true;
-	/* Deterministic: the recorded runs are those the target will take. */
-	harness_run(p, &o, &res);
 	if (!harness_recorded(&q))
 		return false;
 	/* Recording drops the choices (only the bytes strategy reads them). */
@@ -35,6 +27,20 @@ bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
 	if (w)
 		w->n = harness_recorded_windows(w->step, VMT_MAX_WINDOWS);
 	return true;
+}
+
+bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
+				struct vmt_windows *w)
+{
+	struct harness_opts o;
+	struct sim_result res;
+
+	harness_opts_default(&o);
+	o.variant = v;
+	o.record = true;
+	/* Deterministic: the recorded runs are those the target will take. */
+	harness_run(p, &o, &res);
+	return vmt_explicit_from_recorded(p, w);
 }
 
 /* The run of explicit schedule p that makes step `at`, or -1 past its
@@ -53,6 +59,13 @@ static int run_at(const struct vmt_program *p, unsigned at, unsigned *before)
 	return -1;
 }
 
+/* Another thread than t, uniformly. */
+static unsigned other_thread(const struct vmt_program *p, unsigned t,
+			     struct mut_rng *r)
+{
+	return (t + 1 + mut_rng_below(r, p->nthreads - 1u)) % p->nthreads;
+}
+
 /*
  * Preempt at a window: the explicit schedule up to the window's step,
  * then another thread, either for good (when its run is used up it goes
@@ -68,9 +81,7 @@ static bool window_preempt(struct vmt_program *p, const struct vmt_windows *w,
 	if (i < 0)
 		return false;
 	uint8_t reader = p->sched[i].thread;
-	uint8_t other = (uint8_t)((reader + 1 +
-				   mut_rng_below(r, p->nthreads - 1u)) %
-				  p->nthreads);
+	uint8_t other = (uint8_t)other_thread(p, reader, r);
 
 	p->nsched = (uint8_t)(i + (before > 0));
 	if (before > 0)
@@ -84,6 +95,43 @@ static bool window_preempt(struct vmt_program *p, const struct vmt_windows *w,
 			(struct vmt_run){ other, (uint8_t)(1 + mut_rng_below(r, 64)) };
 		p->sched[p->nsched++] = (struct vmt_run){ reader, 64 };
 	}
+	return true;
+}
+
+/* Thread u's visit of `steps` steps before step `before` of run i of
+ * explicit schedule p (which is another thread's); the recorded runs
+ * follow.  The caller made room for two runs. */
+static void insert_visit(struct vmt_program *p, unsigned i, unsigned before,
+			 unsigned u, unsigned steps)
+{
+	uint8_t t = p->sched[i].thread;
+	unsigned rest = p->sched[i].steps - before;
+
+	if (before == 0) {
+		mut_sched_insert_at(p, i, u, steps);
+		return;
+	}
+	p->sched[i].steps = (uint8_t)before;
+	mut_sched_insert_at(p, i + 1, u, steps);
+	mut_sched_insert_at(p, i + 2, t, rest);
+}
+
+/*
+ * A visit at a window: another thread runs 1 to 64 steps (small most
+ * often) just before step `at` of explicit schedule p, then the window's
+ * thread goes on and the recorded runs follow.  False if `at` is past the
+ * runs or the schedule is full.
+ */
+static bool visit_at(struct vmt_program *p, unsigned at, struct mut_rng *r)
+{
+	unsigned before;
+	int i = run_at(p, at, &before);
+
+	if (i < 0 || p->nsched + 2u > VMT_MAX_SCHED)
+		return false;
+	unsigned u = other_thread(p, p->sched[i].thread, r);
+
+	insert_visit(p, (unsigned)i, before, u, mut_random_steps(r));
 	return true;
 }
 
@@ -109,25 +157,9 @@ static bool windows_chain(struct vmt_program *p, const struct vmt_windows *w,
 	for (unsigned i = 0; i < w->n && n < k; i++)
 		if (mut_rng_below(r, w->n - i) < k - n)
 			pick[n++] = i;
-	for (unsigned j = n; j-- > 0;) {
-		unsigned before;
-		int i = run_at(p, w->step[pick[j]], &before);
-
-		if (i < 0 || p->nsched + 2u > VMT_MAX_SCHED)
+	for (unsigned j = n; j-- > 0;)
+		if (!visit_at(p, w->step[pick[j]], r))
 			return false;
-		uint8_t t = p->sched[i].thread;
-		uint8_t u = (uint8_t)((t + 1 + mut_rng_below(r, p->nthreads - 1u)) %
-				      p->nthreads);
-		unsigned rest = p->sched[i].steps - before;
-
-		if (before == 0) {
-			mut_sched_insert_at(p, (unsigned)i, u, mut_random_steps(r));
-			continue;
-		}
-		p->sched[i].steps = (uint8_t)before;
-		mut_sched_insert_at(p, (unsigned)i + 1, u, mut_random_steps(r));
-		mut_sched_insert_at(p, (unsigned)i + 2, t, rest);
-	}
 	return true;
 }
 
@@ -353,6 +385,51 @@ bool vmt_windows_interleave(struct vmt_program *p, const struct vmt_windows *w,
 	struct mut_rng r = { .state = seed };
 
 	return w->n > 0 && windows_interleave(p, w, &r);
+}
+
+/*
+ * How long a deepening visit is: half the time until the visiting thread
+ * sleeps or ends (its run used up), half 1 to 64 steps, small most often.
+ * (Up to the visitor's own next window instead, a third of the time, found
+ * D3 and D4 no more often: bench/results/deep-variants.md.)
+ */
+static unsigned visit_steps(struct mut_rng *r)
+{
+	return mut_one_in(r, 2) ? 64 : mut_random_steps(r);
+}
+
+size_t vmt_mutate_explicit_deepen(const struct vmt_explicit *e, unsigned from,
+				  uint8_t *out, size_t cap, uint64_t seed,
+				  unsigned *next)
+{
+	struct vmt_program q = e->p;
+	struct mut_rng r = { .state = seed };
+	unsigned n = 0, before;
+
+	if (cap < VMT_MUT_MIN_CAP || q.nthreads < 2)
+		return 0;
+	for (unsigned i = 0; i < e->w.n; i++)
+		n += e->w.step[i] >= from;
+	if (n == 0)
+		return 0;
+	/* The k-th window at or after `from` (the list is ascending). */
+	unsigned k = e->w.n - n + mut_rng_below(&r, n);
+	unsigned at = e->w.step[k] + window_slack(&r);
+	int i = run_at(&q, at, &before);
+
+	if (i < 0 || q.nsched + 2u > VMT_MAX_SCHED)
+		return 0;
+	unsigned u = other_thread(&q, q.sched[i].thread, &r);
+
+	insert_visit(&q, (unsigned)i, before, u, visit_steps(&r));
+	*next = at + 1;
+	/* The chain's next step starts from this run's own recording. */
+	q.explore = 0;
+	vmt_canonicalize(&q, cap);
+	size_t len = vmt_encode(&q, out, cap);
+
+	VM_ASSERT(len >= VMT_MUT_MIN_CAP && len <= cap);
+	return len;
 }
 
 bool vmt_explicit_make(const uint8_t *in, size_t size, enum variant v,

@@ -42,6 +42,14 @@ struct vmt_windows {
 bool vmt_schedule_make_explicit(struct vmt_program *p, enum variant v,
 				struct vmt_windows *w);
 
+/*
+ * The explicit form of p from the run just made with recording on
+ * (harness_opts.record): p's schedule replaced by the recorded runs, the
+ * choice bytes kept, the run's windows to w (may be NULL).  False (p
+ * unchanged) if the runs do not fit the encoding.
+ */
+bool vmt_explicit_from_recorded(struct vmt_program *p, struct vmt_windows *w);
+
 /* An input's explicit form: what the run-aware mutation starts from. */
 struct vmt_explicit {
 	struct vmt_program p;	/* its schedule made explicit */
@@ -78,6 +86,27 @@ size_t vmt_mutate_explicit_program(const struct vmt_explicit *e, uint8_t *out,
  */
 bool vmt_windows_interleave(struct vmt_program *p, const struct vmt_windows *w,
 			    uint64_t seed);
+
+/*
+ * One step of a deepening chain: a visit by another thread at a window of
+ * e's run at or after step `from` (the window's step, or one or two
+ * after it, as the interleaving cuts), encoded into out with the explore
+ * bit cleared.  *next is where the chain's next step looks for windows:
+ * the steps before the visit run as they did, so the next run's windows
+ * from there on are those the visit made.  A deep bug's windows appear
+ * one after another: a reader stalled at its walk while the object is
+ * freed and handed to another mm has, in that run only, a window at its
+ * put on the recycled object, where an exit's detach must come in.  The
+ * caller runs the result with recording on and makes the next step from
+ * that run (vmt_explicit_from_recorded()).  Returns the size, or 0 if no
+ * window is at or after `from` or the visit does not fit.
+ */
+size_t vmt_mutate_explicit_deepen(const struct vmt_explicit *e, unsigned from,
+				  uint8_t *out, size_t cap, uint64_t seed,
+				  unsigned *next);
+/* The inputs of a chain at most: a deep bug's two or three windows, and
+ * a visit that missed (bench/results/deep-variants.md). */
+#define VMT_DEEPEN_STEPS 4
 
 /*
  * vmt_explicit_make() then vmt_mutate_explicit_program().  Returns the
