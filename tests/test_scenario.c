@@ -408,7 +408,7 @@ static const struct bad_text bad_texts[] = {
 	{ "  fault 0x1000\nT0 A:\n", "1:3: unexpected indented line" },
 	{ "T0 A: fault 0x1000\n\n   fault 0x2000\n", "3:4: unexpected indented line" },
 	{ "thread T0\n", "1:1: unknown statement 'thread'" },
-	{ "vmt 4\nT0 A:\n", "1:5: unsupported format version 4" },
+	{ "vmt 5\nT0 A:\n", "1:5: unsupported format version 5" },
 	{ "T0 A:\nvmt 1\n", "2:1: misplaced vmt line" },
 	{ "expect: Clean\nT0 A:\n", "1:9: bad verdict name 'Clean'" },
 	{ "expect: clean\nexpect: clean\nT0 A:\n", "2:1: duplicate expect" },

@@ -34,6 +34,10 @@ struct ghost_thread {
 	 * its generation then. */
 	int8_t walk_vma;
 	uint32_t walk_gen;
+	/* ops.c: the end of the last VMA the thread's maps walk showed (0
+	 * at its start), and mm_lock_seq when its query began. */
+	unsigned long walk_end;
+	int32_t query_seq;
 };
 
 struct ghost {

@@ -12,6 +12,8 @@
 /* ops.h: the operations' test-only wrong order (every compiled copy of
  * the operations reads this one switch), off unless a test sets it. */
 bool ops_split_publish_early;
+bool ops_walk_resume_at_start;
+bool ops_query_skips_page;
 
 /* An initial VMA, attached before any thread runs (main context: no
  * scheduling points, no oracles yet). */

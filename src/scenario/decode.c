@@ -53,8 +53,30 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* What each format version decodes (any byte 0 outside 1 ..
+ * VMT_FORMAT_VERSION is version 1). */
+static bool has_explore(unsigned version)
+{
+	return version >= 2;
+}
+
+static bool has_v3_flags(unsigned version)
+{
+	return version >= 3;
+}
+
+static bool has_walk_arg(unsigned version)
+{
+	return version >= 4;
+}
+
+static unsigned decode_version(uint8_t b)
+{
+	return b >= 1 && b <= VMT_FORMAT_VERSION ? b : 1;
+}
+
 static void decode_header(struct byte_reader *r, struct vmt_program *p,
-			  bool *v3)
+			  unsigned *version)
 {
 	uint8_t b;
 	unsigned t;
@@ -62,15 +84,12 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p,
 	/*
 	 * Byte 0 is the format version.  Version 2 added the explore bit
 	 * (byte 1, bit 7), which version 1 reserved and ignored; version 3
-	 * the flags of fault and read-locked, which earlier versions ignore.
-	 * Any other value decodes as version 1 rather than being rejected.
-	 * The program is always in the current version's form.
+	 * the flags of fault and read-locked, which earlier versions ignore;
+	 * version 4 a walk's arg.  Any other value decodes as version 1
+	 * rather than being rejected.  The program is always in the current
+	 * version's form.
 	 */
-	uint8_t version = reader_byte(r);
-
-	*v3 = version == 3;
-	bool explore = version == 2 || version == 3;
-
+	*version = decode_version(reader_byte(r));
 	p->version = VMT_FORMAT_VERSION;
 
 	b = reader_byte(r);
@@ -78,7 +97,7 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p,
 	for (t = 0; t < p->nthreads; t++)
 		p->threads[t].mm = (b >> (2 + t)) & 1;
 	p->small_limit = (b >> 6) & 1;
-	p->explore = explore ? b >> 7 : 0;
+	p->explore = has_explore(*version) ? b >> 7 : 0;
 
 	b = reader_byte(r);
 	p->layout[0] = b & 15;
@@ -101,7 +120,8 @@ static uint8_t kill_target(unsigned arg, unsigned self, unsigned nthreads)
  * another thread to kill.
  */
 static int decode_op_fields(const struct vmt_program *p, unsigned self,
-			    uint8_t b0, uint8_t b1, bool v3, struct vmt_op *op)
+			    uint8_t b0, uint8_t b1, unsigned version,
+			    struct vmt_op *op)
 {
 	unsigned kind = (b0 >> 3) & 7;
 
@@ -109,13 +129,14 @@ static int decode_op_fields(const struct vmt_program *p, unsigned self,
 	op->kind = (uint8_t)kind;
 	op->len = 1;
 	/* Versions 1 and 2 ignore the flags version 3 gave a meaning. */
-	op->flags = (uint8_t)vmt_op_canonical_flags(kind, v3 ? b0 :
-						     b0 & vmt_op_flags_v2(kind));
+	op->flags = (uint8_t)vmt_op_canonical_flags(kind,
+		has_v3_flags(version) ? b0 : b0 & vmt_op_flags_v2(kind));
 	if (vmt_op_has_page(kind))
 		op->page = b1 & PAGE_MASK;
 	if (vmt_op_has_len(kind))
 		op->len = 1 + ((b1 >> 3) & 1);
-	if (kind == VMT_OP_MAP)
+	if (kind == VMT_OP_MAP ||
+	    (has_walk_arg(version) && vmt_op_has_walk_arg(op)))
 		op->arg = b1 >> 4;
 	if (kind == VMT_OP_KILL) {
 		if (p->nthreads == 1)
@@ -125,7 +146,8 @@ static int decode_op_fields(const struct vmt_program *p, unsigned self,
 	return 1;
 }
 
-static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1, bool v3)
+static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1,
+		      unsigned version)
 {
 	unsigned self = (b0 >> 6) % p->nthreads;
 	struct vmt_thread *t = &p->threads[self];
@@ -139,12 +161,13 @@ static void decode_op(struct vmt_program *p, uint8_t b0, uint8_t b1, bool v3)
 		return;
 	if (t->nops && t->ops[t->nops - 1].kind == VMT_OP_EXIT)
 		return;
-	if (!decode_op_fields(p, self, b0, b1, v3, &op))
+	if (!decode_op_fields(p, self, b0, b1, version, &op))
 		return;
 	t->ops[t->nops++] = op;
 }
 
-static void decode_ops(struct byte_reader *r, struct vmt_program *p, bool v3)
+static void decode_ops(struct byte_reader *r, struct vmt_program *p,
+		       unsigned version)
 {
 	size_t n = reader_byte(r), i;
 
@@ -155,7 +178,7 @@ static void decode_ops(struct byte_reader *r, struct vmt_program *p, bool v3)
 		uint8_t b0 = reader_byte(r);
 		uint8_t b1 = reader_byte(r);
 
-		decode_op(p, b0, b1, v3);
+		decode_op(p, b0, b1, version);
 	}
 	VM_ASSERT(vmt_program_nops(p) <= VMT_MAX_OPS);
 }
@@ -179,11 +202,11 @@ void vmt_decode(const uint8_t *data, size_t size, struct vmt_program *p)
 {
 	struct byte_reader r = { .data = data, .size = data ? size : 0 };
 	size_t n;
-	bool v3;
+	unsigned version;
 
 	memset(p, 0, sizeof(*p));
-	decode_header(&r, p, &v3);
-	decode_ops(&r, p, v3);
+	decode_header(&r, p, &version);
+	decode_ops(&r, p, version);
 	decode_schedule(&r, p);
 
 	/* Whatever is left are choice bytes; the rest of the input is unused. */

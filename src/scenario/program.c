@@ -112,26 +112,47 @@ int vmt_op_has_len(unsigned kind)
 	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
 }
 
+int vmt_op_has_walk_arg(const struct vmt_op *op)
+{
+	return op->kind == VMT_OP_READ_LOCKED && (op->flags & VMT_F_WALK);
+}
+
 static int op_needs_v3(const struct vmt_op *op)
 {
 	return op->kind >= VMT_OP__COUNT ||
 	       (op->flags & ~vmt_op_flags_v2(op->kind)) != 0;
 }
 
+/* Version 4: a walk's arg (its read() size, or the query). */
+static int op_needs_v4(const struct vmt_op *op)
+{
+	return vmt_op_has_walk_arg(op) && op->arg != VMT_WALK_WHOLE;
+}
+
+/* The oldest version that expresses one op. */
+static unsigned op_version(const struct vmt_op *op)
+{
+	if (op_needs_v4(op))
+		return 4;
+	return op_needs_v3(op) ? 3 : 2;
+}
+
 unsigned vmt_program_version(const struct vmt_program *p)
 {
-	unsigned nthreads = p->nthreads, t, i;
+	unsigned nthreads = p->nthreads, t, i, v = 2;
 
 	if (nthreads > VMT_MAX_THREADS)
 		nthreads = VMT_MAX_THREADS;
 	for (t = 0; t < nthreads; t++) {
 		const struct vmt_thread *th = &p->threads[t];
 
-		for (i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++)
-			if (op_needs_v3(&th->ops[i]))
-				return 3;
+		for (i = 0; i < th->nops && i < VMT_MAX_OPS_PER_THREAD; i++) {
+			unsigned ov = op_version(&th->ops[i]);
+
+			v = ov > v ? ov : v;
+		}
 	}
-	return 2;
+	return v;
 }
 
 unsigned vmt_program_nops(const struct vmt_program *p)
