@@ -62,8 +62,8 @@ void check_walk_show_at(int vma);
 void check_query_begin(int mm);
 /* The query at addr found vma (-1: none), read-locked by lock_next_vma()
  * (locked) or under the mmap lock: attached, of mm, ending above
- * addr, and, if no writer took mm's mmap lock during the query, the first
- * such VMA (none if vma is -1). */
+ * addr, and, if no writer took mm's mmap lock during the query and none
+ * of its loads read a stale store, the first such VMA (none if vma is -1). */
 void check_query_at(int vma, int mm, unsigned long addr, bool locked);
 /* A VMA the mmap-locked fallback of a fault looked up at addr in mm, and
  * is about to read (the identity check of check_read_locked_at()). */

@@ -88,7 +88,25 @@ void check_walk_show_at(int vma)
 
 void check_query_begin(int mm)
 {
-	ghost.th[sim_self()].query_seq = vmlock_backend->mm_lock_seq(mm);
+	struct ghost_thread *gt = &ghost.th[sim_self()];
+
+	gt->query_seq = vmlock_backend->mm_lock_seq(mm);
+	gt->query_stale = gt->stale_loads;
+}
+
+/*
+ * Did the query see the map as it is now?  Only if no writer took mm's
+ * mmap lock since it began (the map did not change) and none of its loads
+ * read an older store than the latest (weak memory lets an RCU reader see
+ * a map older than the last writer left it: no order makes it see more).
+ */
+static bool query_saw_now(int mm)
+{
+	const struct ghost_thread *gt = &ghost.th[sim_self()];
+	int32_t seq = vmlock_backend->mm_lock_seq(mm);
+
+	return seq == gt->query_seq && !(seq & 1) &&
+	       gt->stale_loads == gt->query_stale;
 }
 
 /* A VMA of mm other than vma that is attached and reaches into
@@ -110,7 +128,6 @@ static int attached_between(int mm, int vma, unsigned long addr,
 
 void check_query_at(int vma, int mm, unsigned long addr, bool locked)
 {
-	int32_t seq = vmlock_backend->mm_lock_seq(mm);
 	unsigned long below = ~0UL;
 	int first;
 
@@ -121,8 +138,7 @@ void check_query_at(int vma, int mm, unsigned long addr, bool locked)
 			read_locked(vma);
 		below = vmlock_backend->vma_start(vma);
 	}
-	/* No writer since the query began: the map is as it was found. */
-	if (seq != ghost.th[sim_self()].query_seq || (seq & 1))
+	if (!query_saw_now(mm))
 		return;
 	first = attached_between(mm, vma, addr, below);
 	if (first >= 0)
