@@ -37,6 +37,8 @@ static const char *op_problem(const struct vmt_program *p, unsigned self,
 		return "flags";
 	if (op->kind == VMT_OP_MAP)
 		return op->arg > 15 ? "reuse" : NULL;
+	if (vmt_op_has_walk_arg(op))
+		return op->arg > VMT_WALK_QUERY ? "walk arg" : NULL;
 	if (op->kind == VMT_OP_KILL)
 		return op->arg >= p->nthreads || op->arg == self ? "kill target" : NULL;
 	return op->arg ? "arg" : NULL;

@@ -36,6 +36,7 @@ detach-waits-for-f1 detach-racing-reader 3 kernel-warn
 narrow-wake detach-racing-reader 3 lost-wakeup
 relaxed-inc reuse-across-mm 2 data-race
 no-identity-check walk-reuse-across-mm 2 lookup-identity
+no-identity-check query-reuse-across-mm 2 lookup-identity
 mm-after-put walk-racing-writer 1 use-after-drop
 no-identity-check fork-recycled-stale-reader 2 lookup-identity
 write-waits-for-f fork-racing-fault 1 deadlock

@@ -1,6 +1,7 @@
 #!/bin/sh
-# kernel_walk.sh VMLOCK CORPUS - the /proc/pid/maps walk (read-locked walk)
-# on the kernel backend, where mm/mmap_lock.c's own lock_next_vma() runs:
+# kernel_walk.sh VMLOCK CORPUS - the /proc/pid/maps walk (read-locked walk,
+# in one read() or several) and the PROCMAP_QUERY lookup on the kernel
+# backend, where mm/mmap_lock.c's own lock_next_vma() runs:
 # with the unpatched code every schedule of the walk scenarios with at
 # most 2 preemptions runs clean and the search completes; and, so that
 # clean means something, the patched copies the walk meets are found: the
@@ -12,7 +13,8 @@ set -u
 vmlock=$1 corpus=$2
 fail=0
 export VMLOCK_BACKEND=kernel
-for f in walk-reuse-across-mm walk-racing-writer walk-at-limit walk-killed map-cache-exhausted; do
+for f in walk-reuse-across-mm walk-racing-writer walk-at-limit walk-killed map-cache-exhausted \
+	walk-chunk-merge-between-reads query-reuse-across-mm; do
 	out=$("$vmlock" explore --strategy exhaustive --preemptions 2 --runs 200000 "$corpus/$f.vmt")
 	case $out in
 	*"no violation (complete"*) echo "clean, complete: $f: $out" ;;
@@ -28,6 +30,7 @@ while read -r v f verdict; do
 	esac
 done <<'LIST'
 no-identity-check walk-reuse-across-mm lookup-identity
+no-identity-check query-reuse-across-mm lookup-identity
 mm-after-put walk-racing-writer use-after-drop
 LIST
 exit $fail

@@ -79,6 +79,22 @@ static const struct ops_case ops_cases[] = {
 	  { "walk 0x3000", "lock_next_vma -> NULL", "walk 0x1000",
 	    "walk: #0 0x1000-0x3000", "lock_next_vma -> NULL", NULL },
 	  "fallback", NULL, NULL, { { 0 } } },
+	{ "a walk in read() calls of one VMA resumes after the last one shown",
+	  "mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: read-locked 0x1000 walk chunk 1\n",
+	  { "walk: #0 0x1000-0x3000", "walk: read() full at #1",
+	    "walk: read() resumes at 0x3000", "walk: #1 0x5000-0x7000",
+	    "lock_next_vma -> NULL", NULL }, "fallback", NULL, NULL, { { 0 } } },
+	{ "a query finds the VMA covering the address, or the next, or none",
+	  "mm A: 0x1000-0x3000 0x5000-0x7000\n"
+	  "T0 A: read-locked 0x2000 query; read-locked 0x3000 query; "
+	  "read-locked 0x7000 query\n",
+	  { "query: #0 0x1000-0x3000", "query 0x3000", "query: #1 0x5000-0x7000",
+	    "query 0x7000", "query -> -ENOENT", NULL }, "fallback", NULL, NULL,
+	  { { 0 } } },
+	{ "a query leaves its VMA unlocked",
+	  "mm A: 0x1000-0x3000\nT0 A: read-locked 0x1000 query; write 0x1000\n",
+	  { "query: #0 0x1000-0x3000", "write 0x1000", NULL }, "fallback", NULL,
+	  "write 0x1000", { { 0, 1, OPS_UNLOCKED } } },
 	{ "the VMA cache runs out: the map fails unlocked, a later one reuses",
 	  "limit small\n"
 	  "mm A: 0x1000-0x3000 0x3000-0x5000 0x5000-0x7000 0x7000-0x9000\n"
@@ -368,6 +384,121 @@ static unsigned ops_fork_checks(enum backend_kind b)
 	return bad;
 }
 
+/* The VMAs a walk shows ("walk: #n start-end" notes), joined. */
+static void ops_walk_shown(const struct sim_event *ev, size_t n, char *out,
+			   size_t len)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == SIM_EV_NOTE && !strncmp(ev[i].note, "walk: #", 7) &&
+		    w < len)
+			w += (size_t)snprintf(out + w, len - w, "%s;", ev[i].note);
+}
+
+/*
+ * On a quiet mm a walk in read() calls of 1, 2 or 3 VMAs shows what the
+ * walk in one read() shows, from every address of every layout of three
+ * VMAs or fewer made of slots and split pages.  The number of failures.
+ */
+static unsigned ops_walk_chunks(enum backend_kind b)
+{
+	static const char *const mms[] = {
+		"mm A: 0x1000-0x3000 0x5000-0x7000 0x7000-0x9000\nT0 A: ",
+		"mm A: 0x3000-0x5000\nT0 A: write 0x3000 split; ",
+		"mm A: 0x1000-0x3000 0x3000-0x5000\nT0 A: write 0x2000+2 split; ",
+		"mm A: none\nT0 A: ",
+	};
+	static struct vmt_program p;
+	static char text[256], whole[512], part[512];
+	struct harness_opts o;
+	struct sim_result res;
+	const struct sim_event *ev;
+	unsigned bad = 0;
+	char err[128];
+	size_t n;
+
+	harness_opts_default(&o);
+	o.backend = b;
+	o.trace = true;
+	for (size_t m = 0; m < sizeof(mms) / sizeof(mms[0]); m++)
+	for (unsigned page = 0; page < VMT_PAGES; page++)
+	for (unsigned chunk = 0; chunk <= 3; chunk++) {
+		snprintf(text, sizeof(text), "%sread-locked 0x%x walk%s%.0u\n", mms[m],
+			 (page + 1) * 0x1000, chunk ? " chunk " : "", chunk);
+		if (vmt_parse(text, &p, NULL, err, sizeof(err))) {
+			fprintf(stderr, "[walk chunks] %s: %s\n", text, err);
+			return bad + 1;
+		}
+		harness_run(&p, &o, &res);
+		n = sim_trace(&ev);
+		ops_walk_shown(ev, n, part, sizeof(part));
+		if (res.verdict != VERDICT_CLEAN) {
+			fprintf(stderr, "[walk chunks] %s: %s\n", text, res.msg);
+			bad++;
+		}
+		if (!chunk)
+			memcpy(whole, part, sizeof(whole));
+		else if (strcmp(whole, part)) {
+			fprintf(stderr, "[walk chunks] %s: shows %s, the whole walk %s\n",
+				text, part, whole);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Run text on backend b with a test-only wrong path (wrong) on or off;
+ * 1 unless the verdict is want. */
+static unsigned ops_expect(enum backend_kind b, const char *text, bool *wrong,
+			   enum verdict want)
+{
+	static struct vmt_program p;
+	struct harness_opts o;
+	struct sim_result res;
+	char err[128];
+
+	if (vmt_parse(text, &p, NULL, err, sizeof(err))) {
+		fprintf(stderr, "[wrong path] %s\n", err);
+		return 1;
+	}
+	harness_opts_default(&o);
+	o.backend = b;
+	*wrong = want != VERDICT_CLEAN;
+	harness_run(&p, &o, &res);
+	*wrong = false;
+	if (res.verdict != want) {
+		fprintf(stderr, "[wrong path] %s: %s, want %s: %s\n", text,
+			verdict_name(res.verdict), verdict_name(want), res.msg);
+		return 1;
+	}
+	if (want != VERDICT_CLEAN)
+		printf("  wrong path: %s\n", res.msg);
+	return 0;
+}
+
+/*
+ * The walk's oracles against the test-only wrong paths (ops.h): a walk
+ * resumed from the start of the VMA it showed last shows it again, and a
+ * query that looks up from a page above its address misses the VMA that
+ * covers it.  Both programs run clean on the right path.
+ */
+static unsigned ops_walk_wrong_paths(enum backend_kind b)
+{
+	static const char resume[] =
+		"mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: read-locked 0x1000 walk chunk 1\n";
+	static const char query[] =
+		"mm A: 0x1000-0x3000 0x5000-0x7000\nT0 A: read-locked 0x2000 query\n";
+	unsigned bad = 0;
+
+	bad += ops_expect(b, resume, &ops_walk_resume_at_start, VERDICT_CLEAN);
+	bad += ops_expect(b, resume, &ops_walk_resume_at_start, VERDICT_LOOKUP_IDENTITY);
+	bad += ops_expect(b, query, &ops_query_skips_page, VERDICT_CLEAN);
+	bad += ops_expect(b, query, &ops_query_skips_page, VERDICT_LOOKUP_IDENTITY);
+	return bad;
+}
+
 /* Every case on backend b; the number of cases that failed. */
 static unsigned ops_semantics(enum backend_kind b)
 {
@@ -377,6 +508,8 @@ static unsigned ops_semantics(enum backend_kind b)
 		failed += ops_case_run(&ops_cases[i], b) != 0;
 	failed += ops_split_order(b) != 0;
 	failed += ops_fork_checks(b) != 0;
+	failed += ops_walk_chunks(b) != 0;
+	failed += ops_walk_wrong_paths(b) != 0;
 	return failed;
 }
 

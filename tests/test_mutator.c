@@ -239,6 +239,38 @@ static void test_every_flag_set(void)
 	}
 }
 
+/*
+ * A read-locked op's random fields: a walk's arg (v4) only with the walk
+ * flag, every arg form reached (whole, chunk, query), and the flags drawn
+ * as before (the arg is drawn after them, only for a walk).
+ */
+static void test_walk_arg(void)
+{
+	unsigned walks = 0, whole = 0, chunk = 0, query = 0;
+
+	for (unsigned k = 0; k < 4000; k++) {
+		struct vmt_program p;
+		struct mut_rng r = { .state = k };
+		struct vmt_op op = { .kind = VMT_OP_READ_LOCKED, .len = 1 };
+
+		memset(&p, 0, sizeof(p));
+		p.nthreads = 1;
+		mut_random_fields(&p, 0, &r, &op);
+		if (!(op.flags & VMT_F_WALK)) {
+			CHECKF(op.arg == 0, "read-locked without walk drew arg %u", op.arg);
+			continue;
+		}
+		walks++;
+		whole += op.arg == VMT_WALK_WHOLE;
+		query += op.arg == VMT_WALK_QUERY;
+		chunk += op.arg >= 1 && op.arg <= VMT_WALK_CHUNK_MAX;
+	}
+	CHECKF(walks && whole && chunk && query,
+	       "walks %u: whole %u, chunk %u, query %u", walks, whole, chunk, query);
+	CHECKF(whole + chunk + query == walks, "walks %u: whole %u, chunk %u, query %u",
+	       walks, whole, chunk, query);
+}
+
 /* The seed corpus's detach-racing-reader: T0 fault, T1 unmap, 4 runs. */
 static void racing_reader(struct vmt_program *p)
 {
@@ -903,6 +935,7 @@ int main(int argc, char **argv)
 		test_crossover();
 		test_every_kind();
 		test_every_flag_set();
+		test_walk_arg();
 		test_shift_moves_one_preemption();
 		test_thread_remove();
 		test_grows_from_empty();

@@ -650,7 +650,7 @@ static void test_version3(void)
  * fork of a thread of mm B and every fork after the first are dropped,
  * and mm B's layout is cleared (the child starts empty).
  */
-static void test_version4(void)
+static void test_version4_fork(void)
 {
 	/* T0 A, T1 B; both mms with slot 0; T0 fork, T1 fork, T0 fork. */
 	uint8_t in[] = { 4, 0x09, 0x11, 3, 0x39, 0, 0x79, 0, 0x39, 0, 0 };
@@ -685,10 +685,65 @@ static void test_version4(void)
 	      vmt_op_flags_in(VMT_OP_EXIT, 4) == VMT_F_FORK);
 }
 
+/*
+ * Version 4: a walk's arg nibble counts only in a version 4 input, and
+ * only with the walk flag; the encoder writes 4 only when a walk has an
+ * arg, and the text says chunk N or query.
+ */
+static void test_version4_walk(void)
+{
+	/* T0: walk arg 2 (page 3), walk arg 15 (page 4), read-locked arg 5. */
+	uint8_t in[] = { 4, 0, 0x01, 3, 0x0a, 0x23, 0x0a, 0xf4, 0x08, 0x51, 0 };
+	struct vmt_program p, q;
+	uint8_t out[VMT_MAX_INPUT];
+	char text[1024], err[128];
+	size_t n;
+
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].nops == 3);
+	CHECK(p.threads[0].ops[0].arg == 2 && vmt_walk_chunk(&p.threads[0].ops[0]) == 2);
+	CHECK(p.threads[0].ops[1].arg == VMT_WALK_QUERY &&
+	      vmt_op_is_query(&p.threads[0].ops[1]) &&
+	      !vmt_walk_chunk(&p.threads[0].ops[1]));
+	CHECK(p.threads[0].ops[2].arg == 0 && p.threads[0].ops[2].flags == 0);
+	CHECK(vmt_program_version(&p) == 4);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 4);
+	vmt_decode(out, n, &q);
+	CHECK(!memcmp(&p, &q, sizeof(p)));
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "vmt 4\n") != NULL);
+	CHECK(strstr(text, "read-locked 0x4000 walk chunk 2; read-locked 0x5000 query;") != NULL);
+	CHECK(!vmt_parse(text, &q, NULL, err, sizeof(err)) && !memcmp(&p, &q, sizeof(p)));
+
+	/* The same bytes as version 3: the nibble is ignored, as it was. */
+	in[0] = 3;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[0].arg == 0 && p.threads[0].ops[1].arg == 0);
+	CHECK(p.threads[0].ops[1].flags == VMT_F_WALK && !vmt_op_is_query(&p.threads[0].ops[1]));
+	CHECK(vmt_program_version(&p) == 3);
+	n = vmt_encode(&p, out, sizeof(out));
+	CHECK(n > 0 && out[0] == 3);
+
+	/* Any other byte 0 is version 1: no flags, no arg. */
+	in[0] = 5;
+	vmt_decode(in, sizeof(in), &p);
+	CHECK(p.threads[0].ops[0].flags == 0 && p.threads[0].ops[0].arg == 0);
+
+	/* query with the lock forms of the fallback, in any order. */
+	CHECK(!vmt_parse("T0 A: read-locked 0x1000 trylock query killable\n", &p, NULL,
+			 err, sizeof(err)));
+	CHECK(p.threads[0].ops[0].flags == (VMT_F_WALK | VMT_F_TRYLOCK | VMT_F_KILLABLE) &&
+	      p.threads[0].ops[0].arg == VMT_WALK_QUERY);
+	vmt_print(&p, NULL, text, sizeof(text));
+	CHECK(strstr(text, "read-locked 0x1000 killable query trylock\n") != NULL);
+}
+
 int main(void)
 {
 	test_version3();
-	test_version4();
+	test_version4_fork();
+	test_version4_walk();
 	test_decode_empty();
 	test_decode_fields();
 	test_decode_explore_bit();

@@ -67,6 +67,45 @@ void check_walk_locked_at(int vma_idx, int mm_idx, unsigned long from)
 		 "walked to from");
 }
 
+/* The end of the last VMA each thread's walk showed (its own slot). */
+static unsigned long walk_end[SIM_MAX_THREADS];
+
+void check_walk_begin(void)
+{
+	walk_end[sim_self()] = 0;
+}
+
+/* Shown under its read lock or the mmap lock: past what the walk showed. */
+void check_walk_show_at(int vma_idx)
+{
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
+	unsigned long end = sim_peek_plain(&vma->vm_end);
+
+	if (end <= walk_end[sim_self()])
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d shows #%u ending at %#lx, which its walk had passed: it showed up to %#lx",
+			 sim_self(), vma->idx, end, walk_end[sim_self()]);
+	walk_end[sim_self()] = end;
+}
+
+void check_query_begin(int mm_idx)
+{
+	(void)mm_idx;
+}
+
+/* The VMA a query found ends above its address; that it is the first
+ * such needs the whole map at one moment, which only the simulator has. */
+void check_query_at(int vma_idx, int mm_idx, unsigned long addr, bool locked)
+{
+	(void)locked;
+	if (vma_idx < 0)
+		return;
+	struct vm_area_struct *vma = vma_from_idx(vma_idx);
+
+	identity(vma, mm_idx, addr, sim_peek_plain(&vma->vm_end) > addr,
+		 "queried as covering or next from");
+}
+
 void check_read_unlock_at(int vma)
 {
 	(void)vma;

@@ -341,6 +341,10 @@ vm_mm_post(int vma, const struct sim_access *a)
 
 void check_post(const struct sim_access *a)
 {
+	/* A load that did not read the latest store (weak memory): the
+	 * thread's view lags (the query's oracle asks, ops.c). */
+	if (a->rf_stale)
+		ghost.th[a->tid].stale_loads++;
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
 	    a->kind == SIM_A_PLAIN_READ) {
 		/* No value changed; a tree load may be an RCU walk's find. */

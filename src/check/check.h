@@ -52,6 +52,19 @@ void check_read_locked_at(int vma, int mm, unsigned long addr, bool rcu);
 /* A read lock was taken by lock_next_vma(mm, vmi, from), the walk of
  * /proc/pid/maps: the VMA must be attached, of mm, and end above from. */
 void check_walk_locked_at(int vma, int mm, unsigned long from);
+/* A walk of /proc/pid/maps begins (in one read() or several). */
+void check_walk_begin(void);
+/* The walk shows vma (read-locked or under the mmap lock): it must end
+ * above every VMA the walk showed before, in this read() or an earlier
+ * one, so no range is shown twice and the addresses increase. */
+void check_walk_show_at(int vma);
+/* A PROCMAP_QUERY lookup begins in mm. */
+void check_query_begin(int mm);
+/* The query at addr found vma (-1: none), read-locked by lock_next_vma()
+ * (locked) or under the mmap lock: attached, of mm, ending above
+ * addr, and, if no writer took mm's mmap lock during the query and none
+ * of its loads read a stale store, the first such VMA (none if vma is -1). */
+void check_query_at(int vma, int mm, unsigned long addr, bool locked);
 /* A VMA the mmap-locked fallback of a fault looked up at addr in mm, and
  * is about to read (the identity check of check_read_locked_at()). */
 void check_lookup_at(int vma, int mm, unsigned long addr);

@@ -34,6 +34,13 @@ struct ghost_thread {
 	 * its generation then. */
 	int8_t walk_vma;
 	uint32_t walk_gen;
+	/* ops.c: the end of the last VMA the thread's maps walk showed (0
+	 * at its start); mm_lock_seq and stale_loads when its query began. */
+	unsigned long walk_end;
+	int32_t query_seq;
+	uint32_t query_stale;
+	/* access.c: loads that read a store older than the latest. */
+	uint32_t stale_loads;
 };
 
 struct ghost {

@@ -68,6 +68,87 @@ void check_walk_locked_at(int vma, int mm, unsigned long from)
 	read_locked(vma);
 }
 
+void check_walk_begin(void)
+{
+	ghost.th[sim_self()].walk_end = 0;
+}
+
+void check_walk_show_at(int vma)
+{
+	struct ghost_thread *gt = &ghost.th[sim_self()];
+	unsigned long end = vmlock_backend->vma_end(vma);
+
+	if (end <= gt->walk_end)
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d shows #%d [%#lx, %#lx), which its walk had passed: it showed up to %#lx",
+			 sim_self(), vma, (unsigned long)vmlock_backend->vma_start(vma),
+			 end, gt->walk_end);
+	gt->walk_end = end;
+}
+
+void check_query_begin(int mm)
+{
+	struct ghost_thread *gt = &ghost.th[sim_self()];
+
+	gt->query_seq = vmlock_backend->mm_lock_seq(mm);
+	gt->query_stale = gt->stale_loads;
+}
+
+/*
+ * Did the query see the map as it is now?  Only if no writer took mm's
+ * mmap lock since it began (the map did not change) and none of its loads
+ * read an older store than the latest (weak memory lets an RCU reader see
+ * a map older than the last writer left it: no order makes it see more).
+ */
+static bool query_saw_now(int mm)
+{
+	const struct ghost_thread *gt = &ghost.th[sim_self()];
+	int32_t seq = vmlock_backend->mm_lock_seq(mm);
+
+	return seq == gt->query_seq && !(seq & 1) &&
+	       gt->stale_loads == gt->query_stale;
+}
+
+/* A VMA of mm other than vma that is attached and reaches into
+ * [addr, below): -1 if none. */
+static int attached_between(int mm, int vma, unsigned long addr,
+			    unsigned long below)
+{
+	for (int i = 0; i < VMA_POOL_SIZE; i++) {
+		const struct ghost_vma *g = &ghost.vma[i];
+
+		if (i == vma || !g->live || !g->attached || g->owner != mm)
+			continue;
+		if (vmlock_backend->vma_end(i) > addr &&
+		    vmlock_backend->vma_start(i) < below)
+			return i;
+	}
+	return -1;
+}
+
+void check_query_at(int vma, int mm, unsigned long addr, bool locked)
+{
+	unsigned long below = ~0UL;
+	int first;
+
+	if (vma >= 0) {
+		identity(vma, mm, addr, vmlock_backend->vma_end(vma) > addr,
+			 "queried as covering or next from");
+		if (locked)
+			read_locked(vma);
+		below = vmlock_backend->vma_start(vma);
+	}
+	if (!query_saw_now(mm))
+		return;
+	first = attached_between(mm, vma, addr, below);
+	if (first >= 0)
+		sim_fail(VERDICT_LOOKUP_IDENTITY,
+			 "T%d's query of mm %c %#lx found %s, but #%d [%#lx, %#lx) is mapped before it",
+			 sim_self(), 'A' + mm, addr, vma >= 0 ? "a VMA above" : "none",
+			 first, (unsigned long)vmlock_backend->vma_start(first),
+			 (unsigned long)vmlock_backend->vma_end(first));
+}
+
 void check_read_unlock_at(int vma)
 {
 	struct ghost_vma *g = &ghost.vma[vma];

@@ -268,6 +268,8 @@ struct maps_walk {
 	struct vma_iterator vmi;
 	struct vm_area_struct *locked_vma;	/* lock_next_vma()'s, or NULL */
 	bool mmap_locked;			/* the fallback's mmap read lock */
+	bool held;		/* RCU or the mmap lock (false: a failed fallback) */
+	unsigned flags;		/* the op's: the fallback's lock form */
 };
 
 /* unlock_ctx_vma(): drop the read lock of the VMA shown last. */
@@ -280,17 +282,14 @@ static void walk_unlock_vma(struct maps_walk *w)
 	w->locked_vma = NULL;
 }
 
-/* get_next_vma(): the next VMA from pos, read-locked under RCU, or the
- * map's next under the mmap lock; NULL at the end, or an error. */
-static struct vm_area_struct *walk_get_next(struct maps_walk *w,
-					    unsigned long pos)
+/* lock_next_vma() and what it returned, noted; a VMA it returns is
+ * read-locked (the caller checks it: a walk's or a query's). */
+static struct vm_area_struct *walk_lock_next(struct mm_struct *mm,
+					     struct vma_iterator *vmi,
+					     unsigned long pos)
 {
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma = lock_next_vma(mm, vmi, pos);
 
-	if (w->mmap_locked)
-		return vma_next(&w->vmi);
-	walk_unlock_vma(w);
-	vma = lock_next_vma(w->mm, &w->vmi, pos);
 	if (!vma) {
 		sim_note("lock_next_vma -> NULL");
 		return NULL;
@@ -301,6 +300,22 @@ static struct vm_area_struct *walk_get_next(struct maps_walk *w,
 		return vma;
 	}
 	sim_note("lock_next_vma -> #%u", VMA_IDX(vma));
+	return vma;
+}
+
+/* get_next_vma(): the next VMA from pos, read-locked under RCU, or the
+ * map's next under the mmap lock; NULL at the end, or an error. */
+static struct vm_area_struct *walk_get_next(struct maps_walk *w,
+					    unsigned long pos)
+{
+	struct vm_area_struct *vma;
+
+	if (w->mmap_locked)
+		return vma_next(&w->vmi);
+	walk_unlock_vma(w);
+	vma = walk_lock_next(w->mm, &w->vmi, pos);
+	if (IS_ERR_OR_NULL(vma))
+		return vma;
 	check_walk_locked_at(VMA_IDX(vma), MM_IDX(w->mm), pos);
 	vma_assert_locked(vma);
 	w->locked_vma = vma;
@@ -309,64 +324,191 @@ static struct vm_area_struct *walk_get_next(struct maps_walk *w,
 
 /* fallback_to_mmap_lock(): RCU traded for the mmap read lock, in the
  * op's form; false, with neither held, if the lock was not had. */
-static bool walk_fallback(struct maps_walk *w, unsigned long pos, unsigned flags)
+static bool walk_fallback(struct maps_walk *w, unsigned long pos)
 {
 	rcu_read_unlock();
-	if (!mmap_read_lock_as(w->mm, flags & (VMT_F_KILLABLE | VMT_F_TRYLOCK)))
+	if (!mmap_read_lock_as(w->mm, w->flags & (VMT_F_KILLABLE | VMT_F_TRYLOCK))) {
+		w->held = false;
 		return false;
+	}
 	sim_note("walk: mmap_read_lock fallback from %#lx", pos);
 	vma_iter_set(&w->vmi, pos);
 	w->mmap_locked = true;
 	return true;
 }
 
-/* show_map_vma(): the VMA's range and payload, read under its read lock
- * or the mmap lock; the walk goes on from its end. */
-static unsigned long walk_show(struct vm_area_struct *vma)
+/* proc_get_vma(): the next VMA, on -EAGAIN (the reader limit) from the
+ * mmap lock instead; NULL at the end, or an error (-EINTR, or -EAGAIN
+ * with nothing held if the fallback's lock was not had). */
+static struct vm_area_struct *walk_next(struct maps_walk *w, unsigned long pos)
 {
-	unsigned long start = PLAIN_READ(vma->vm_start);
+	struct vm_area_struct *vma = walk_get_next(w, pos);
+
+	if (!IS_ERR(vma) || PTR_ERR(vma) != -EAGAIN || w->mmap_locked)
+		return vma;
+	if (!walk_fallback(w, pos))
+		return vma;
+	return walk_get_next(w, pos);
+}
+
+/* show_map_vma(): the VMA's range and payload, read under its read lock
+ * or the mmap lock; the walk goes on from its end (*start: its start). */
+static unsigned long walk_show(struct vm_area_struct *vma, unsigned long *start)
+{
+	*start = PLAIN_READ(vma->vm_start);
 	unsigned long end = PLAIN_READ(vma->vm_end);
 
-	sim_note("walk: #%u %#lx-%#lx", VMA_IDX(vma), start, end);
+	sim_note("walk: #%u %#lx-%#lx", VMA_IDX(vma), *start, end);
+	check_walk_show_at(VMA_IDX(vma));
 	read_payload(vma);
 	return end;
 }
 
+/* m_start(): lock_vma_range() (rcu_read_lock(), the context reset) and
+ * the iterator at the walk's position. */
+static void walk_start(struct maps_walk *w, unsigned long pos)
+{
+	rcu_read_lock();
+	w->locked_vma = NULL;
+	w->mmap_locked = false;
+	w->held = true;
+	vma_iter_init(&w->vmi, w->mm, pos);
+}
+
+/* m_stop(): unlock_vma_range(), the mmap lock or the last VMA's read
+ * lock and RCU (nothing if a failed fallback left nothing held). */
+static void walk_stop(struct maps_walk *w)
+{
+	if (!w->held)
+		return;
+	if (w->mmap_locked) {
+		mmap_read_unlock(w->mm);
+		w->mmap_locked = false;
+		return;
+	}
+	walk_unlock_vma(w);
+	rcu_read_unlock();
+}
+
 /*
- * Read every VMA from the address up, as reading /proc/pid/maps does:
- * lock_vma_range() (rcu_read_lock()), get_next_vma() and the show per
- * VMA, on -EAGAIN (the reader limit) the mmap lock and a retry, then
- * unlock_vma_range().  Each step moves past a VMA, so the walk takes at
- * most one step per page, one for the fallback and one for the end.
+ * One read() of /proc/pid/maps: m_start() at *pos, a VMA shown per
+ * m_next(), m_stop().  chunk 0 shows every VMA; else the read() is full
+ * after chunk VMAs: the next one is looked up (and read-locked) by one more
+ * m_next() but not shown, m_stop() drops it, and the next read()'s
+ * m_start() resumes from the end of the last VMA shown (priv->last_pos),
+ * where it looks up afresh.  True if the walk goes on.  Each VMA shown
+ * ends above *pos, so a walk shows at most VMT_PAGES.
+ */
+static bool walk_read(struct maps_walk *w, unsigned long *pos, unsigned chunk)
+{
+	unsigned long start = *pos;
+
+	walk_start(w, *pos);
+	for (unsigned shown = 0;; shown++) {
+		VM_ASSERT(shown <= VMT_PAGES);
+		struct vm_area_struct *vma = walk_next(w, *pos);
+
+		if (IS_ERR_OR_NULL(vma))
+			break;		/* the end, -EINTR or no lock */
+		if (chunk && shown == chunk) {
+			sim_note("walk: read() full at #%u", VMA_IDX(vma));
+			walk_stop(w);
+			/* test-only: resume from the VMA's start, not last_pos */
+			if (ops_walk_resume_at_start)
+				*pos = start;
+			return true;
+		}
+		*pos = walk_show(vma, &start);
+	}
+	walk_stop(w);
+	return false;
+}
+
+/*
+ * Read every VMA from the address up, as reading /proc/pid/maps does: in
+ * one read() (chunk 0: the v3 walk) or in read() calls of chunk VMAs
+ * each, with the locks dropped between them.
  */
 static void op_walk(struct op_ctx *c, const struct vmt_op *op)
 {
-	struct maps_walk w = { .mm = c->mm };
+	struct maps_walk w = { .mm = c->mm, .flags = op->flags };
 	unsigned long pos = vmt_page_addr(op->page);
+	unsigned chunk = vmt_walk_chunk(op);
 
-	sim_note("walk %#lx", pos);
+	if (chunk)
+		sim_note("walk %#lx chunk %u", pos, chunk);
+	else
+		sim_note("walk %#lx", pos);
+	check_walk_begin();
+	for (unsigned reads = 0; walk_read(&w, &pos, chunk); reads++) {
+		VM_ASSERT(reads < VMT_PAGES);
+		sim_note("walk: read() resumes at %#lx", pos);
+	}
+}
+
+/*
+ * query_vma_find_by_addr() (fs/proc/task_mmu.c, CONFIG_PER_VMA_LOCK): one
+ * lock_next_vma() step from addr under RCU; on -EAGAIN (the reader limit)
+ * find_vma() under the mmap read lock (in the op's form: the kernel takes
+ * the plain one).  The VMA covering addr or the first above it, NULL if
+ * none, or an error (-EINTR, or -EAGAIN with nothing held).
+ */
+static struct vm_area_struct *query_find(struct maps_walk *w, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
 	rcu_read_lock();
-	vma_iter_init(&w.vmi, w.mm, pos);
-	for (unsigned step = 0; step < VMT_PAGES + 2; step++) {
-		struct vm_area_struct *vma = walk_get_next(&w, pos);
-
-		if (!vma)
-			break;
-		if (!IS_ERR(vma)) {
-			pos = walk_show(vma);
-			continue;
-		}
-		if (PTR_ERR(vma) != -EAGAIN || w.mmap_locked)
-			break;		/* -EINTR: the walk ends */
-		if (!walk_fallback(&w, pos, op->flags))
-			return;		/* nothing held */
-	}
-	if (w.mmap_locked) {
-		mmap_read_unlock(w.mm);
-		return;
-	}
-	walk_unlock_vma(&w);
+	vma_iter_init(&w->vmi, w->mm, addr);
+	/* test-only: the lookup a page above the address */
+	vma = walk_lock_next(w->mm, &w->vmi,
+			     ops_query_skips_page ? addr + VMT_PAGE_SIZE : addr);
 	rcu_read_unlock();
+	if (!IS_ERR_OR_NULL(vma)) {
+		w->locked_vma = vma;
+		return vma;
+	}
+	if (!IS_ERR(vma) || PTR_ERR(vma) != -EAGAIN)
+		return vma;
+	if (!mmap_read_lock_as(w->mm, w->flags & (VMT_F_KILLABLE | VMT_F_TRYLOCK)))
+		return vma;
+	sim_note("query: mmap_read_lock fallback");
+	w->mmap_locked = true;
+	return find_vma_above(w->mm, addr);
+}
+
+/*
+ * The PROCMAP_QUERY ioctl with PROCMAP_QUERY_COVERING_OR_NEXT_VMA
+ * (do_procmap_query()): query_vma_setup(), the VMA found by address, its
+ * range and payload read, query_vma_teardown() (its read lock, or the
+ * mmap lock of the fallback).  No VMA is -ENOENT.
+ */
+static void op_query(struct op_ctx *c, const struct vmt_op *op)
+{
+	struct maps_walk w = { .mm = c->mm, .flags = op->flags };
+	unsigned long addr = vmt_page_addr(op->page);
+	struct vm_area_struct *vma;
+	unsigned long start, end;
+
+	sim_note("query %#lx", addr);
+	check_query_begin(MM_IDX(w.mm));
+	vma = query_find(&w, addr);
+	if (!IS_ERR_OR_NULL(vma)) {
+		check_query_at(VMA_IDX(vma), MM_IDX(w.mm), addr, !w.mmap_locked);
+		if (!w.mmap_locked)
+			vma_assert_locked(vma);
+		/* One read a statement: the order of the accesses is the trace's. */
+		start = PLAIN_READ(vma->vm_start);
+		end = PLAIN_READ(vma->vm_end);
+		sim_note("query: #%u %#lx-%#lx", VMA_IDX(vma), start, end);
+		read_payload(vma);
+	} else if (!vma) {
+		check_query_at(-1, MM_IDX(w.mm), addr, false);
+		sim_note("query -> -ENOENT");
+	}
+	if (w.mmap_locked)
+		mmap_read_unlock(w.mm);
+	else
+		walk_unlock_vma(&w);
 }
 
 /* Trade the mmap read lock (in the flags' form) for a VMA read lock. */
@@ -377,6 +519,10 @@ static void op_read_locked(struct op_ctx *c, const struct vmt_op *op)
 	struct vm_area_struct *vma;
 	bool locked = false;
 
+	if (vmt_op_is_query(op)) {
+		op_query(c, op);
+		return;
+	}
 	if (op->flags & VMT_F_WALK) {
 		op_walk(c, op);
 		return;

@@ -31,6 +31,12 @@ extern bool ops_split_publish_early;
  * VMA without write-locking it.  Wrong forks the oracles must catch. */
 extern bool ops_fork_attach_early;
 extern bool ops_fork_skip_parent_lock;
+/* Test-only: a chunked walk's next read() resumes from the start of the
+ * last VMA shown instead of its end (priv->last_pos), so it shows that VMA
+ * again; a query looks up from a page above its address, so it may miss
+ * the VMA covering it.  Wrong paths the walk's oracles must catch. */
+extern bool ops_walk_resume_at_start;
+extern bool ops_query_skips_page;
 
 /* Run one operation in the calling simulated thread. */
 void op_run(struct op_ctx *c, const struct vmt_op *op);

@@ -14,6 +14,8 @@
 bool ops_split_publish_early;
 bool ops_fork_attach_early;
 bool ops_fork_skip_parent_lock;
+bool ops_walk_resume_at_start;
+bool ops_query_skips_page;
 
 /* An initial VMA, attached before any thread runs (main context: no
  * scheduling points, no oracles yet). */

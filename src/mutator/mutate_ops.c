@@ -112,6 +112,18 @@ static uint8_t random_reuse(struct mut_rng *r)
 					  : mut_rng_below(r, 3));
 }
 
+/* A walk's arg (v4), drawn only for a walk: half the walks read in one
+ * read(), a third of the rest are the query, the others read() 1 to 3
+ * VMAs at a time (a program maps at most 8). */
+static uint8_t random_walk_arg(struct mut_rng *r)
+{
+	if (mut_one_in(r, 2))
+		return VMT_WALK_WHOLE;
+	if (mut_one_in(r, 3))
+		return VMT_WALK_QUERY;
+	return (uint8_t)(1 + mut_rng_below(r, 3));
+}
+
 /* The flags version 3 added to a kind version 2 had flags for (write's
  * split, unmap's merge), from vmt_op_flags(): each set in one op of four. */
 static unsigned added_flags(unsigned kind, struct mut_rng *r)
@@ -149,6 +161,8 @@ void mut_random_fields(const struct vmt_program *p, unsigned self,
 		if (mut_one_in(r, 4))
 			op->flags = next_flags(op->kind, 0,
 					       mut_rng_below(r, other_flag_sets(op->kind)));
+		if (vmt_op_has_walk_arg(op))
+			op->arg = random_walk_arg(r);
 		break;
 	case VMT_OP_KILL:
 		/* Another thread; the decoder folds what is out of range. */
@@ -414,10 +428,11 @@ bool mut_op_flags(struct vmt_program *p, struct mut_rng *r)
 	return true;
 }
 
-/* MAP always has a choice of reuse; KILL only with two others to kill. */
+/* MAP always has a choice of reuse, a walk of its read() size or the
+ * query; KILL only with two others to kill. */
 static bool has_arg(const struct vmt_op *op, const struct vmt_program *p)
 {
-	return op->kind == VMT_OP_MAP ||
+	return op->kind == VMT_OP_MAP || vmt_op_has_walk_arg(op) ||
 	       (op->kind == VMT_OP_KILL && p->nthreads > 2);
 }
 

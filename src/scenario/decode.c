@@ -53,8 +53,19 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-/* Byte 0: a version this decoder knows, else 1. */
-static unsigned input_version(uint8_t b)
+/* What each format version decodes (any byte 0 outside 1 ..
+ * VMT_FORMAT_VERSION is version 1). */
+static bool has_explore(unsigned version)
+{
+	return version >= 2;
+}
+
+static bool has_walk_arg(unsigned version)
+{
+	return version >= 4;
+}
+
+static unsigned decode_version(uint8_t b)
 {
 	return b >= 1 && b <= VMT_FORMAT_VERSION ? b : 1;
 }
@@ -68,14 +79,12 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p,
 	/*
 	 * Byte 0 is the format version.  Version 2 added the explore bit
 	 * (byte 1, bit 7), which version 1 reserved and ignored; version 3
-	 * the flags of fault and read-locked, which earlier versions ignore,
-	 * version 4 the fork.  Any other value decodes as version 1 rather
-	 * than being rejected.  The program is always in the current
-	 * version's form.
+	 * the flags of fault and read-locked, which earlier versions ignore;
+	 * version 4 the fork and a walk's arg.  Any other value decodes as
+	 * version 1 rather than being rejected.  The program is always in
+	 * the current version's form.
 	 */
-	*version = input_version(reader_byte(r));
-	bool explore = *version >= 2;
-
+	*version = decode_version(reader_byte(r));
 	p->version = VMT_FORMAT_VERSION;
 
 	b = reader_byte(r);
@@ -83,7 +92,7 @@ static void decode_header(struct byte_reader *r, struct vmt_program *p,
 	for (t = 0; t < p->nthreads; t++)
 		p->threads[t].mm = (b >> (2 + t)) & 1;
 	p->small_limit = (b >> 6) & 1;
-	p->explore = explore ? b >> 7 : 0;
+	p->explore = has_explore(*version) ? b >> 7 : 0;
 
 	b = reader_byte(r);
 	p->layout[0] = b & 15;
@@ -121,7 +130,8 @@ static int decode_op_fields(const struct vmt_program *p, unsigned self,
 		op->page = b1 & PAGE_MASK;
 	if (vmt_op_has_len(kind))
 		op->len = 1 + ((b1 >> 3) & 1);
-	if (kind == VMT_OP_MAP)
+	if (kind == VMT_OP_MAP ||
+	    (has_walk_arg(version) && vmt_op_has_walk_arg(op)))
 		op->arg = b1 >> 4;
 	if (kind == VMT_OP_KILL) {
 		if (p->nthreads == 1)

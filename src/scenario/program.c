@@ -133,18 +133,31 @@ int vmt_op_has_len(unsigned kind)
 	return kind == VMT_OP_WRITE || kind == VMT_OP_MAP;
 }
 
+int vmt_op_has_walk_arg(const struct vmt_op *op)
+{
+	return op->kind == VMT_OP_READ_LOCKED && (op->flags & VMT_F_WALK);
+}
+
 const char *vmt_op_word(const struct vmt_op *op)
 {
 	return vmt_op_is_fork(op) ? "fork" : vmt_op_name(op->kind);
 }
 
-/* The oldest version with the op's kind and flags: 2, 3 or 4. */
+/* Version 4: a fork, or a walk's arg (its read() size, or the query). */
+static int op_needs_v4(const struct vmt_op *op)
+{
+	return (op->kind < VMT_OP__COUNT &&
+		(op->flags & flags_added_v4(op->kind))) ||
+	       (vmt_op_has_walk_arg(op) && op->arg != VMT_WALK_WHOLE);
+}
+
+/* The oldest version that expresses one op: 2, 3 or 4. */
 static unsigned op_version(const struct vmt_op *op)
 {
+	if (op_needs_v4(op))
+		return 4;
 	if (op->kind >= VMT_OP__COUNT)
 		return 3;
-	if (op->flags & flags_added_v4(op->kind))
-		return 4;
 	return (op->flags & ~vmt_op_flags_v2(op->kind)) ? 3 : 2;
 }
 

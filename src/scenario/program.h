@@ -49,7 +49,9 @@ enum vmt_op_kind {
 	 * vma_start_read_locked, mmap_read_unlock, read the VMA,
 	 * vma_end_read.  With VMT_F_WALK (v3): the /proc/pid/maps reader,
 	 * every VMA from the address up under RCU with lock_next_vma(), the
-	 * mmap read lock (in the flags' form) its fallback. */
+	 * mmap read lock (in the flags' form) its fallback; its arg (v4)
+	 * splits it into read() calls or makes it PROCMAP_QUERY's lookup
+	 * (VMT_WALK_*, below). */
 	VMT_OP_READ_LOCKED = 1,
 	/* mmap_write_lock, vma_start_write(_killable) on each VMA in
 	 * [addr, addr + len), change its fields, mmap_write_unlock (or
@@ -94,13 +96,26 @@ enum vmt_op_kind {
 				 * address grows down (VM_GROWSDOWN) */
 #define VMT_F_FORK	0x1	/* EXIT (v4): `fork`, not an exit */
 
+/*
+ * The arg of a READ_LOCKED with VMT_F_WALK (v4; 0 in older versions):
+ * 0 the whole walk in one read() (the v3 walk), 1 .. VMT_WALK_CHUNK_MAX
+ * a read() returns after that many VMAs (the seq_file's m_stop(), then the
+ * next read()'s m_start() resumes from the walk's position), and
+ * VMT_WALK_QUERY the PROCMAP_QUERY ioctl's lookup of the VMA covering the
+ * address or the first above it (query_vma_find_by_addr()).
+ */
+#define VMT_WALK_WHOLE		0
+#define VMT_WALK_CHUNK_MAX	14
+#define VMT_WALK_QUERY		15
+
 struct vmt_op {
 	uint8_t kind;		/* enum vmt_op_kind */
 	uint8_t flags;		/* VMT_F_* */
 	uint8_t page;		/* 0 .. VMT_PAGES - 1 */
 	uint8_t len;		/* 1 or 2 pages (WRITE, MAP) */
 	uint8_t arg;		/* MAP: reuse index into the free list (0 =
-				 * most recently freed); KILL: target thread */
+				 * most recently freed); KILL: target thread;
+				 * READ_LOCKED with WALK (v4): VMT_WALK_* */
 };
 
 /*
@@ -178,10 +193,28 @@ int vmt_op_has_len(unsigned kind);
 const char *vmt_op_word(const struct vmt_op *op);
 /* The thread that forks (the program's fork, in a thread of mm A), or -1. */
 int vmt_program_forker(const struct vmt_program *p);
+/* Does the op's arg mean something (MAP, KILL, a walk in version 4)?  A
+ * walk's arg needs the walk flag: the decoder reads it only then. */
+int vmt_op_has_walk_arg(const struct vmt_op *op);
+
+/* A walk's read() size in VMAs (0: the whole walk in one read()), and
+ * whether the op is the PROCMAP_QUERY lookup instead. */
+static inline int vmt_op_is_query(const struct vmt_op *op)
+{
+	return vmt_op_has_walk_arg(op) && op->arg == VMT_WALK_QUERY;
+}
+
+static inline unsigned vmt_walk_chunk(const struct vmt_op *op)
+{
+	return vmt_op_has_walk_arg(op) && op->arg <= VMT_WALK_CHUNK_MAX ?
+	       op->arg : 0;
+}
+
 /*
- * The oldest format version that expresses the program: 4 if it forks,
- * 3 if it uses a version 3 kind or flag, else 2.  The encoder writes it
- * as byte 0 and the printer as the `vmt` line, so a program older versions express keeps
+ * The oldest format version that expresses the program: 4 if it forks or
+ * uses a walk's arg, 3 if it uses a version 3 kind or flag, else 2.  The
+ * encoder writes it as byte 0 and the printer as the `vmt` line, so a
+ * program older versions express keeps
  * its bytes and its text (and what is derived from them: seeds, hashes).
  */
 unsigned vmt_program_version(const struct vmt_program *p);
@@ -200,7 +233,8 @@ unsigned vmt_program_nops(const struct vmt_program *p);
  *   byte 0   format version: 1 to 4 (VMT_FORMAT_VERSION).  Version 2
  *            added the explore bit (version 1 reserved and ignored it),
  *            version 3 the kinds and flags marked v3 above, version 4
- *            the fork (EXIT with flag bit 0x1).  Any other
+ *            the fork (EXIT with flag bit 0x1) and the arg of a
+ *            READ_LOCKED with WALK (VMT_WALK_*).  Any other
  *            value decodes as version 1: the decoder never rejects an
  *            input.
  *   byte 1   bits 0-1: nthreads - 1; bits 2-5: mm of T0..T3;
@@ -214,7 +248,9 @@ unsigned vmt_program_nops(const struct vmt_program *p);
  *            UNMAP bit 2 (split, merge).  In versions 1 and 2 those bits
  *            are ignored, as they always were.  Version 4: EXIT's bit 0
  *            is the fork (ignored before, so an EXIT of versions 1-3
- *            stays an exit).
+ *            stays an exit), and a READ_LOCKED with WALK has an arg
+ *            (VMT_WALK_*; in versions 1 to 3 it decodes as 0, as it
+ *            always did).
  *   byte     number of schedule runs S (clipped)
  *   S x 1    run: bits 0-1 thread, bits 2-7 steps - 1
  *   rest     choice bytes (up to VMT_MAX_CHOICES)

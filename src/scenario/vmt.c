@@ -34,6 +34,8 @@
  *   ops       = op { ";" op } [ ";" ] ;
  *   op        = "fault" ADDR [ "careful" [ "stack" ] ]               (v3)
  *             | "read-locked" ADDR { "killable" | "walk" | "trylock" } (v3)
+ *               [ "chunk" NUM ]      (v4: with walk, 1..14 VMAs a read())
+ *             | "read-locked" ADDR "query" { "killable" | "trylock" } (v4)
  *             | "reattach" ADDR
  *             | "write" ADDR [ "+" NUM ] { "killable" | "downgrade" }
  *             | "map" ADDR [ "+" NUM ] [ "reuse" NUM ]
@@ -50,8 +52,10 @@
  *
  * Flags follow the address in any order, each at most once.  A flag or
  * op marked (v3) needs format version 3: a file that says `vmt 1` or
- * `vmt 2` may not use it; `fork` needs version 4.  A fork is allowed
- * once, in a thread of mm A, with `mm B: none` (the child starts empty).  Lengths
+ * `vmt 2` may not use it; one marked (v4) needs version 4.  A fork is
+ * allowed once, in a thread of mm A, with `mm B: none` (the child starts
+ * empty).  `query` is PROCMAP_QUERY's lookup (the walk flag with arg 15,
+ * printed as `query` alone).  Lengths
  * ("+1", "+2" pages), reuse (0..15), steps (1..64) and choices (0..255)
  * are decimal.  Kill targets and schedule threads may name a thread whose
  * line comes later; they are checked at the end of the file.
@@ -72,6 +76,8 @@
 #define OP_NAMES	"fault, read-locked, write, map, unmap, reattach, kill, exit or fork"
 #define MAX_STEPS	64		/* steps - 1 is 6 bits */
 #define MAX_REUSE	15		/* arg is 4 bits */
+#define WORD_QUERY	"query"		/* a walk with arg VMT_WALK_QUERY */
+#define WORD_CHUNK	"chunk"		/* a walk's arg 1..VMT_WALK_CHUNK_MAX */
 #define MAX_NAME	(sizeof(((struct vmt_expect *)0)->verdict) - 1)
 #define PRINT_WIDTH	79
 
@@ -440,7 +446,7 @@ static int parse_thread_ref(struct parser *ps, int is_kill, uint8_t *thread)
 /* What may follow each kind of op, for error messages. */
 static const char *const op_tail[VMT_OP__COUNT] = {
 	[VMT_OP_FAULT]	= "careful, stack, ';' or end of line",
-	[VMT_OP_READ_LOCKED] = "killable, walk, trylock, ';' or end of line",
+	[VMT_OP_READ_LOCKED] = "killable, walk, trylock, chunk N, query, ';' or end of line",
 	[VMT_OP_WRITE]	= "killable, downgrade, split, ';' or end of line",
 	[VMT_OP_MAP]	= "reuse N, ';' or end of line",
 	[VMT_OP_UNMAP]	= "downgrade, merge, ';' or end of line",
@@ -483,29 +489,79 @@ static unsigned flag_of(unsigned kind, struct token t)
 	return 0;
 }
 
+/* `reuse N` after a map. */
+static int parse_reuse(struct parser *ps, struct token t, struct vmt_op *op,
+		       int *seen)
+{
+	unsigned long n;
+
+	if (*seen)
+		return fail_at(ps, t.s, "duplicate reuse (expected %s)",
+			       tail_of(op->kind));
+	*seen = 1;
+	if (parse_num(ps, next_word(ps), 0, MAX_REUSE, "reuse index", &n))
+		return -1;
+	op->arg = (uint8_t)n;
+	return 0;
+}
+
+/* `chunk N` or `query` after a read-locked (v4): the walk's arg, once. */
+static int parse_walk_arg(struct parser *ps, struct token t, struct vmt_op *op,
+			  int *seen)
+{
+	unsigned long n;
+
+	if (*seen)
+		return fail_at(ps, t.s, "duplicate %.*s (expected a walk's chunk N or query once)",
+			       tok_len(t), t.s);
+	*seen = 1;
+	if (tok_is(t, WORD_QUERY)) {
+		if (op->flags & VMT_F_WALK)
+			return fail_at(ps, t.s, "query with walk (expected one: query is a lookup, not a walk)");
+		op->flags |= VMT_F_WALK;
+		op->arg = VMT_WALK_QUERY;
+		return 0;
+	}
+	if (parse_num(ps, next_word(ps), 1, VMT_WALK_CHUNK_MAX, "chunk size", &n))
+		return -1;
+	op->arg = (uint8_t)n;
+	return 0;
+}
+
+/* A walk's arg needs the walk: chunk without walk, walk after query. */
+static int check_walk_arg(struct parser *ps, const struct vmt_op *op)
+{
+	if (op->kind != VMT_OP_READ_LOCKED || !op->arg ||
+	    (op->flags & VMT_F_WALK))
+		return 0;
+	return fail_at(ps, ps->pos, "chunk without walk (expected walk: only a walk reads in several read() calls)");
+}
+
 /* The flag words after an op; each may appear once, in any order. */
 static int parse_op_flags(struct parser *ps, struct vmt_op *op)
 {
-	int reuse_seen = 0;
+	int reuse_seen = 0, walk_arg_seen = 0;
 
 	while (!at_end(ps) && *ps->pos != ';') {
 		struct token t = next_word(ps);
 		unsigned flag = flag_of(op->kind, t);
-		unsigned long n;
 
 		if (!flag && tok_is(t, "reuse") && op->kind == VMT_OP_MAP) {
-			if (reuse_seen)
-				return fail_at(ps, t.s, "duplicate reuse (expected %s)",
-					       tail_of(op->kind));
-			reuse_seen = 1;
-			if (parse_num(ps, next_word(ps), 0, MAX_REUSE,
-				      "reuse index", &n))
+			if (parse_reuse(ps, t, op, &reuse_seen))
 				return -1;
-			op->arg = (uint8_t)n;
+			continue;
+		}
+		if (!flag && op->kind == VMT_OP_READ_LOCKED &&
+		    (tok_is(t, WORD_QUERY) || tok_is(t, WORD_CHUNK))) {
+			if (parse_walk_arg(ps, t, op, &walk_arg_seen))
+				return -1;
 			continue;
 		}
 		if (!flag)
 			return fail_found(ps, t.s, tail_of(op->kind));
+		if (flag == VMT_F_WALK && op->kind == VMT_OP_READ_LOCKED &&
+		    op->arg == VMT_WALK_QUERY)
+			return fail_at(ps, t.s, "walk with query (expected one: query is a lookup, not a walk)");
 		if (op->flags & flag)
 			return fail_at(ps, t.s, "duplicate %.*s (expected %s)",
 				       tok_len(t), t.s, tail_of(op->kind));
@@ -513,7 +569,7 @@ static int parse_op_flags(struct parser *ps, struct vmt_op *op)
 	}
 	if (op->kind == VMT_OP_FAULT && op->flags == VMT_F_STACK)
 		return fail_at(ps, ps->pos, "stack without careful (expected careful: only lock_mm_and_find_vma() expands a stack)");
-	return 0;
+	return check_walk_arg(ps, op);
 }
 
 static int parse_op(struct parser *ps, struct vmt_op *op)
@@ -983,6 +1039,14 @@ static void emit_item(struct sink *s, const char *item, int first,
 	emit(s, "%s", item);
 }
 
+/* A flag's word as printed: a query's walk flag is the word `query`. */
+static const char *printed_flag(const struct vmt_op *op, unsigned bit)
+{
+	if (bit == VMT_F_WALK && vmt_op_is_query(op))
+		return WORD_QUERY;
+	return vmt_flag_name(op->kind, bit);
+}
+
 static void format_op(const struct vmt_op *op, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s", vmt_op_name(op->kind));
@@ -999,13 +1063,15 @@ static void format_op(const struct vmt_op *op, char *buf, size_t len)
 		      vmt_page_addr(op->page),
 		      op->len == 2 && vmt_op_has_len(op->kind) ? "+2" : "");
 	for (unsigned bit = 1; bit < 8; bit <<= 1) {
-		const char *name = vmt_flag_name(op->kind, bit);
+		const char *name = printed_flag(op, bit);
 
 		if (name && (op->flags & bit))
 			n += snprintf(buf + n, len - (size_t)n, " %s", name);
 	}
 	if (op->kind == VMT_OP_MAP && op->arg)
 		snprintf(buf + n, len - (size_t)n, " reuse %u", op->arg);
+	if (vmt_walk_chunk(op))
+		snprintf(buf + n, len - (size_t)n, " " WORD_CHUNK " %u", op->arg);
 }
 
 static const char *plural(unsigned n)
