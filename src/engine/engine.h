@@ -15,7 +15,9 @@
  *    an input with a feature no earlier input had joins the corpus;
  *  - each new input is one call of the structure-aware mutator on a
  *    corpus input, the later of two uniform picks (newer inputs come up
- *    more often): a run-aware schedule mutation half of the time, else a
+ *    more often): a run-aware schedule mutation half of the time (half
+ *    of those start a deepening chain, whose next inputs are visits in
+ *    the run the chain's last input made: explicit.h), else a
  *    crossover with another corpus input one time in three, else
  *    program-level mutations (src/mutator/, the policy of
  *    fuzz/mutator_libfuzzer.c without libFuzzer's byte mutations); the
