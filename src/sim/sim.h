@@ -140,6 +140,18 @@ void sim_release_carry(const sim_atomic_t *x);
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s);
 void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s);
 /*
+ * For the RCU grace-period model (src/lock/rcu.c): the mo number of x's
+ * latest store, and a raise of thread tid's coherence floor on x to store
+ * idx (its loads of x never read an older one again).  A grace period's
+ * guarantee, narrowed to the pointer it covers: a read-side section that
+ * begins after call_rcu() sees the store that replaced the pointer before
+ * it.  Neither is an access or a scheduling point.
+ */
+uint32_t sim_store_number(const sim_atomic_t *x);
+/* By location number (x->loc): x's memory may be gone by then (an mm's
+ * map, after the mm is freed). */
+void sim_raise_floor(int tid, uint16_t loc, uint32_t idx);
+/*
  * A free of object obj_idx as a write of its plain fields (as
  * ThreadSanitizer treats a free): the first plain location of that object,
  * of a kind is_kind accepts, whose last write or a read by another thread
