@@ -338,7 +338,7 @@ void *mas_walk(struct ma_state *mas)
 	if (p < 0)
 		return NULL;
 	return slot_vma(mt_walk(&mas->tree->ksim_map, &mas->ksim_node, p,
-				SIM_SITE("rcu_dereference(mt->ma_root)")));
+				SIM_SITE_AS("mas_walk", "rcu_dereference(mt->ma_root)")));
 }
 
 /* vma_next(): the first VMA at or after the iterator, which moves past
@@ -355,7 +355,7 @@ struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 	walk_retry(mas);
 	int v = mt_next(&mas->tree->ksim_map, &mas->ksim_node,
 			a < end ? index_page(a) : KSIM_PAGES, &next,
-			SIM_SITE("rcu_dereference(mt->ma_root)"));
+			SIM_SITE_AS("vma_next", "rcu_dereference(mt->ma_root)"));
 
 	/* The range moves on; the node stays (not mas_set()). */
 	mas->index = mas->last = (unsigned long)(next + 1) * KSIM_PAGE_SIZE;

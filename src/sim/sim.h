@@ -71,10 +71,10 @@ struct sim_site {
 #ifndef SIM_SITE_FILE
 #define SIM_SITE_FILE NULL
 #endif
-#define SIM_SITE_(what_, local_)					\
+#define SIM_SITE_FN_(func_, what_, local_)				\
 	({								\
 		static struct sim_site site_ = {			\
-			.func = __func__, .what = (what_),		\
+			.func = (func_), .what = (what_),		\
 			.file = SIM_SITE_FILE, .line = __LINE__,	\
 			.local = (local_),				\
 		};							\
@@ -83,7 +83,11 @@ struct sim_site {
 		(void)site_entry_;					\
 		&site_;							\
 	})
+#define SIM_SITE_(what_, local_) SIM_SITE_FN_(__func__, what_, local_)
 #define SIM_SITE(what_) SIM_SITE_(what_, false)
+/* A site named after the kernel function it stands for, where the C
+ * function has another name (the kernel backend's shims). */
+#define SIM_SITE_AS(func_, what_) SIM_SITE_FN_(func_, what_, false)
 #define SIM_SITE_LOCAL(what_) SIM_SITE_(what_, true)
 
 /* How many stores of an atomic location (its initial value included) a
