@@ -47,10 +47,16 @@
 #include "../scenario/program.h"
 #include "../sim/sim.h"
 
-/* Nodes a run may use: every map store takes one (at most a handful per
- * operation, VMT_MAX_OPS operations, plus the initial maps and
- * exit_mmap()'s clears), and the grace periods give them back. */
-#define MT_NODES 384
+/* Nodes a run may use: every map store takes one and the grace periods
+ * give them back.  With none given back: each mm's first node, the
+ * initial layout's stores (a VMA per page at most), at most
+ * MT_STORES_PER_OP per operation (a write's two splits, src/harness/ops.c)
+ * and exit_mmap()'s clears (a VMA per page at most). */
+#define MT_STORES_PER_OP 2
+#define MT_NODES 160
+_Static_assert(MT_NODES >= VMT_MAX_MMS * (1 + 2 * VMT_PAGES) +
+		   MT_STORES_PER_OP * VMT_MAX_OPS,
+	       "a run never runs out of map nodes");
 
 /* An mm's map: the root and the lock whose holder may read it without
  * RCU (rcu_dereference_check(..., lockdep_is_held(&mm->mmap_lock))). */
