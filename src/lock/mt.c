@@ -210,11 +210,10 @@ static void check_cursor(const struct mt_map *m, const struct mt_cursor *c,
 /* ---- walks ---- */
 
 /* A walk from the root: rcu_dereference(mt->ma_root), which pairs with
- * the rcu_assign_pointer() of mt_store(). */
+ * the rcu_assign_pointer() of mt_store(); func: the walk's, for reports. */
 static struct mt_node *walk_root(struct mt_map *m, struct mt_cursor *c,
-				 const struct sim_site *s)
+				 const struct sim_site *s, const char *func)
 {
-	const char *func = s->func;
 	int t = sim_self();
 	int32_t ref = sim_load(&m->root, SIM_ACQUIRE, s);
 
@@ -235,14 +234,15 @@ static struct mt_node *walk_node(struct mt_map *m, struct mt_cursor *c,
 				 const struct sim_site *root_site)
 {
 	if (!c->node)
-		return walk_root(m, c, root_site);
+		return walk_root(m, c, root_site, root_site->func);
 	sim_point(SIM_SITE("mas_next_slot: rcu_dereference(slot)"));
 	if (sim_self() >= 0)
 		check_cursor(m, c, sim_self(), root_site->func);
 	struct mt_node *n = node_of(c->node);
 
 	if (node_state(n) == MT_DEAD)
-		return walk_root(m, c, SIM_SITE("mas_rewalk_if_dead: rcu_dereference(mt->ma_root)"));
+		return walk_root(m, c, SIM_SITE("mas_rewalk_if_dead: rcu_dereference(mt->ma_root)"),
+				 root_site->func);
 	return n;
 }
 
