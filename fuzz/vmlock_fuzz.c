@@ -251,7 +251,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	X(LOCK_ORDER, lock_order) X(UNLOCKED_MUTATION, unlocked_mutation) \
 	X(TORN_READ, torn_read) X(RCU_SCOPE, rcu_scope) \
 	X(KERNEL_WARN, kernel_warn) X(REFCOUNT_SATURATE, refcount_saturate) \
-	X(HELD_AT_EXIT, held_at_exit) X(LEAK, leak)
+	X(HELD_AT_EXIT, held_at_exit) X(LEAK, leak) \
+	X(RCU_USE_AFTER_FREE, rcu_use_after_free)
 
 /* The verdict being aborted for, where a debugger finds it. */
 volatile int vmlock_crash_verdict;

@@ -24,6 +24,8 @@
 
 #include "check/check.h"
 #include "lock/kdebug.h"
+#include "lock/mt.h"
+#include "lock/rcu.h"
 #include "lock/mmap_lock.h"
 #include "sim/sim.h"
 #include "sim/strategy.h"
@@ -41,6 +43,9 @@ static struct vm_area_struct *vd;	/* detached, of mm A */
 static bool world_vb;
 /* Set by a test: the small configuration's cache, every object taken. */
 static bool world_cache_full;
+/* Set by a test: the grace-period test's flag is registered. */
+static bool gp_setup;
+static sim_atomic_t gp_flag;	/* its T0's word to T1 */
 
 static struct mm_struct *mm(void)
 {
@@ -248,6 +253,58 @@ static void t_rcu_scope(void *arg)
 	rcu_read_unlock();
 }
 
+/* ---- the address map's nodes (src/lock/mt.h) ---- */
+
+/* Map vd at page 4 and take it out again: two stores, each replacing the
+ * root node; with no reader in a section the first's old node is freed
+ * at once and the second's copy reuses it (the pool gives the most
+ * recently freed node first). */
+static void map_twice(void)
+{
+	mmap_write_lock(mm());
+	vma_iter_store(mm(), vd, vmt_page_addr(4), vmt_page_addr(5));
+	vma_iter_clear(mm(), vmt_page_addr(4), vmt_page_addr(5));
+	mmap_write_unlock(mm());
+}
+
+/* The node the walk's first vma_next() cached; the walk leaves RCU. */
+static int32_t walk_and_leave(struct vma_iterator *vmi)
+{
+	rcu_read_lock();
+	vma_iter_init(vmi, mm(), vmt_page_addr(0));
+	VM_ASSERT(vma_next(vmi) == va);
+	rcu_read_unlock();
+	return vmi->node.node;
+}
+
+/* Waits (spins) until another thread has written. */
+static void wait_for_other(const char *what)
+{
+	sim_spin(sim_spin_mark(), SITE("wait for the other thread"));
+	(void)what;
+}
+
+/* A walk that dropped RCU goes on from its cached node without
+ * vma_iter_set() (T1 meanwhile replaced the node, which was freed after
+ * its grace period, and reused it): a read of a freed node. */
+static void t_rcu_uaf_walker(void *arg)
+{
+	struct vma_iterator vmi;
+	int32_t node = walk_and_leave(&vmi);
+
+	(void)arg;
+	wait_for_other("the writer");
+	VM_ASSERT(mt_ref_freed(node));
+	rcu_read_lock();
+	(void)vma_next(&vmi);
+}
+
+static void t_rcu_uaf_writer(void *arg)
+{
+	(void)arg;
+	map_twice();
+}
+
 /* Asserts a write lock it does not hold. */
 static void t_kernel_warn(void *arg)
 {
@@ -347,6 +404,9 @@ static const struct oracle_case cases[] = {
 	  "T0 ends holding mm A's mmap_lock", "lock held when returning to user space" },
 	{ VERDICT_LEAK, { t_leak }, 0,
 	  "T0 ends with an mmgrab of mm A not dropped", "(kmemleak)" },
+	{ VERDICT_RCU_USE_AFTER_FREE, { t_rcu_uaf_walker, t_rcu_uaf_writer }, 0,
+	  "BUG: KASAN: slab-use-after-free in vma_next(): T0 reads maple node 2 gen 1 of mm A, freed after its grace period and reused (gen 2, mm A)",
+	  "KASAN: slab-use-after-free" },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -395,6 +455,8 @@ static void run_case(const struct oracle_case *c, struct sim_result *res)
 		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
 	for (unsigned n = 2; world_cache_full && n < VMT_SMALL_CACHE; n++)
 		VM_ASSERT(vm_area_alloc(&world.mm[1], 0) != NULL);
+	if (gp_setup)
+		sim_atomic_init(&gp_flag, 0, OBJ_MM_COUNT, 0, "test flag");
 	check_begin();
 	for (int t = 0; t < 2 && c->body[t]; t++) {
 		mmget(&world.mm[0]);
@@ -715,6 +777,132 @@ static void test_walk_and_enomem_oracles(void)
 	world_cache_full = false;
 }
 
+/*
+ * The map's other detectors: a walk state used again in a later RCU
+ * section (its node not freed: nobody wrote) or outside any section and
+ * without the mmap lock (lockdep's rcu_dereference_check()); and the
+ * correct walks: one reset with vma_iter_set() after re-entering RCU, one
+ * under the mmap lock without RCU, both clean.
+ */
+static void t_walk_stale_section(void *arg)
+{
+	struct vma_iterator vmi;
+
+	(void)arg;
+	walk_and_leave(&vmi);
+	rcu_read_lock();
+	(void)vma_next(&vmi);
+}
+
+static void t_walk_no_rcu(void *arg)
+{
+	struct vma_iterator vmi;
+
+	(void)arg;
+	walk_and_leave(&vmi);
+	(void)vma_next(&vmi);
+}
+
+static void t_walk_reset(void *arg)
+{
+	struct vma_iterator vmi;
+
+	(void)arg;
+	walk_and_leave(&vmi);
+	map_twice();
+	rcu_read_lock();
+	vma_iter_set(&vmi, vmt_page_addr(2));
+	VM_ASSERT(vma_next(&vmi) == NULL);
+	rcu_read_unlock();
+	mmap_read_lock(mm());
+	vma_iter_set(&vmi, vmt_page_addr(0));
+	VM_ASSERT(vma_next(&vmi) == va);
+	VM_ASSERT(vma_next(&vmi) == NULL);
+	mmap_read_unlock(mm());
+	free_vd();
+	mmput(mm());
+}
+
+static void test_map_node_detectors(void)
+{
+	const struct oracle_case fire[] = {
+		{ VERDICT_RCU_SCOPE, { t_walk_stale_section }, 0,
+		  "T0 reads maple node 2 of mm A in vma_next() through a walk state that found it in an earlier RCU read section, not reset since (vma_iter_set(), mas_set())",
+		  "" },
+		{ VERDICT_RCU_SCOPE, { t_walk_no_rcu }, 0,
+		  "suspicious rcu_dereference_check() usage: T0 reads maple node 2 of mm A in vma_next() outside an RCU read section, without the mmap lock",
+		  "" },
+	};
+	const struct oracle_case ok = {
+		VERDICT_CLEAN, { t_walk_reset }, SIM_NO_THREAD, "", ""
+	};
+	struct sim_result res;
+
+	check_case(&fire[0]);
+	check_case(&fire[1]);
+	run_case(&ok, &res);
+	CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
+	       "the reset walks ended %s: %s", verdict_name(res.verdict), res.msg);
+}
+
+/*
+ * A grace period waits for every reader section that began before
+ * call_rcu(), and for no later one: T0 enters a section, then T1 replaces
+ * the root node (call_rcu(X) with T0 inside), enters a section of its own
+ * and waits; X outlives T1's store and is freed at T0's unlock, while
+ * T1's section is still open.
+ */
+static int32_t gp_node;		/* X */
+
+static void t_gp_early_reader(void *arg)
+{
+	(void)arg;
+	rcu_read_lock();
+	wait_for_other("the writer");
+	CHECK(!mt_ref_freed(gp_node));
+	CHECK(rcu_gp_depth(1) == 1);
+	rcu_read_unlock();
+	CHECK(mt_ref_freed(gp_node));
+	CHECK(rcu_gp_depth(1) == 1);	/* T1's later section goes on */
+	sim_store(&gp_flag, 1, SIM_RELAXED, SITE("wake T1"));
+	mmput(mm());
+}
+
+static void t_gp_writer_then_reader(void *arg)
+{
+	(void)arg;
+	gp_node = mt_root_peek(&mm()->mm_mt);
+	mmap_write_lock(mm());
+	vma_iter_store(mm(), vd, vmt_page_addr(4), vmt_page_addr(5));
+	mmap_write_unlock(mm());
+	CHECK(!mt_ref_freed(gp_node));	/* T0's section began before */
+	rcu_read_lock();
+	while (!sim_load(&gp_flag, SIM_RELAXED, SITE("T0 done?")))
+		wait_for_other("the reader");
+	rcu_read_unlock();
+	mmap_write_lock(mm());
+	vma_iter_clear(mm(), vmt_page_addr(4), vmt_page_addr(5));
+	vm_area_free(vd);
+	mmap_write_unlock(mm());
+	mmput(mm());
+}
+
+static void test_grace_period(void)
+{
+	const struct oracle_case gp = {
+		VERDICT_CLEAN, { t_gp_early_reader, t_gp_writer_then_reader },
+		SIM_NO_THREAD, "", ""
+	};
+	struct sim_result res;
+
+	gp_setup = true;
+	run_case(&gp, &res);
+	gp_setup = false;
+	CHECKF(res.verdict == VERDICT_CLEAN && !res.truncated,
+	       "the grace-period run ended %s: %s", verdict_name(res.verdict), res.msg);
+	CHECK(mt_ref_freed(gp_node));
+}
+
 /* The correct sequences of the cases above are clean: the last user
  * frees everything, the reader's put orders its reads before the free. */
 static void test_lifetime_correct_is_clean(void)
@@ -762,6 +950,8 @@ int main(void)
 		{ "lifetime_oracles_fire", test_lifetime_oracles_fire },
 		{ "lifetime_correct_is_clean", test_lifetime_correct_is_clean },
 		{ "walk_and_enomem_oracles", test_walk_and_enomem_oracles },
+		{ "map_node_detectors", test_map_node_detectors },
+		{ "grace_period", test_grace_period },
 		{ "every_verdict_has_a_case", test_every_verdict_has_a_case },
 	};
 

@@ -908,6 +908,76 @@ static void test_refcount_saturate(void)
 		printf("%s %s\n", cur_failures ? "FAIL" : "ok  ", #t);	\
 	} while (0)
 
+/*
+ * The map's nodes under the kernel's own lock_next_vma(): T0 walks one
+ * step (the walk state caches the root node), leaves RCU and waits while
+ * T1 maps and unmaps a page (two stores: the cached node replaced, freed
+ * after its grace period, its slot reused by the second copy), then
+ * re-enters RCU and steps on.  Without vma_iter_set() the kernel's
+ * vma_next() (the shim) reads on from the freed node:
+ * rcu-use-after-free; with it the walk starts at the root: clean.
+ */
+static bool walk_resets;
+
+static void t_walker(void *arg)
+{
+	struct vma_iterator vmi;
+	struct vm_area_struct *v;
+
+	(void)arg;
+	rcu_read_lock();
+	vma_iter_init(&vmi, mm_a, PAGE0);
+	v = lock_next_vma(mm_a, &vmi, PAGE0);
+	got[0] = v;
+	VM_ASSERT(v == va && vmi.mas.ksim_node.node);
+	vma_end_read(v);
+	rcu_read_unlock();
+	set_phase(1);
+	wait_phase(2);
+	rcu_read_lock();
+	if (walk_resets)
+		vma_iter_set(&vmi, PAGE2);
+	got[1] = lock_next_vma(mm_a, &vmi, PAGE2);
+	rcu_read_unlock();
+}
+
+static void t_map_twice(void *arg)
+{
+	(void)arg;
+	wait_phase(1);
+	mmap_write_lock(mm_a);
+	struct vm_area_struct *v = kvm_area_alloc(mm_a, 0);
+
+	kvma_set_range(v, PAGE2 + KSIM_PAGE_SIZE, PAGE2 + 2 * KSIM_PAGE_SIZE);
+	kvma_iter_store(mm_a, v, PAGE2 + KSIM_PAGE_SIZE, PAGE2 + 2 * KSIM_PAGE_SIZE);
+	kvma_iter_clear(mm_a, PAGE2 + KSIM_PAGE_SIZE, PAGE2 + 2 * KSIM_PAGE_SIZE);
+	kvm_area_free(v);
+	mmap_write_unlock(mm_a);
+	set_phase(2);
+}
+
+static void test_walk_node_lifetime(void)
+{
+	for (int reset = 0; reset < 2; reset++) {
+		walk_resets = reset;
+		world_begin();
+		va = setup_vma(PAGE0, 1);
+		got[0] = got[1] = NULL;
+		sim_spawn(t_walker, NULL);
+		sim_spawn(t_map_twice, NULL);
+		run();
+		if (reset) {
+			EXPECT_VERDICT(VERDICT_CLEAN);
+			CHECK(got[1] == NULL);	/* nothing above page 2 */
+			continue;
+		}
+		EXPECT_VERDICT(VERDICT_RCU_USE_AFTER_FREE);
+		CHECK_EQ(res.fail_tid, 0);
+		CHECK(strstr(res.msg, "slab-use-after-free in vma_next(): T0 reads maple node") != NULL);
+		printf("  %s\n", res.msg);
+	}
+}
+
 int main(void)
 {
 	printf("kernel backend: Linux %s\n", VMLOCK_KERNEL_VERSION);
@@ -924,6 +994,7 @@ int main(void)
 	RUN(asserts_fire);
 	RUN(lost_wakeup_detected);
 	RUN(race_detected);
+	RUN(walk_node_lifetime);	/* before the harness's oracles are installed */
 	RUN(stale_plain_read);
 	RUN(refcount_saturate);
 	RUN(free_oracle);

@@ -46,7 +46,7 @@
 /* The VMA the tree holds for addr, read without an access (for checks). */
 static struct vm_area_struct *tree_peek(struct mm_struct *mm, unsigned long addr)
 {
-	int32_t v = sim_peek(&mm->mm_mt[addr / VMT_PAGE_SIZE - 1]);
+	int v = mt_peek(&mm->mm_mt, (int)(addr / VMT_PAGE_SIZE) - 1);
 
 	return v ? &world.vma[v - 1] : NULL;
 }
@@ -1129,7 +1129,9 @@ TEST(lookup_eagain_then_null)
 	CHECK_EQ(count_accesses(0, "mas_walk", NULL), 2);
 	i = mark_at("removed", 0);
 	a = find_access(&i, 0, "mas_walk", NULL);
-	CHECK(a && a->val == 0);
+	/* (the root the removal published, the last map store: no VMA) */
+	CHECK(a && a->val == mt_root_peek(&mm_a->mm_mt));
+	CHECK(tree_peek(mm_a, PAGE0) == NULL);
 	CHECK_NO_WRITES(va->vm_refcnt.loc, "detached", NULL);
 }
 

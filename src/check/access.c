@@ -347,10 +347,7 @@ void check_post(const struct sim_access *a)
 		ghost.th[a->tid].stale_loads++;
 	if (a->kind == SIM_A_FENCE || a->kind == SIM_A_LOAD ||
 	    a->kind == SIM_A_PLAIN_READ) {
-		/* No value changed; a tree load may be an RCU walk's find. */
-		if (sim_feedback_on(SIM_FB_WALK) && a->kind == SIM_A_LOAD &&
-		    a->obj_kind == OBJ_MM_TREE)
-			walk_note(a);
+		/* No value changed (a walk's finds: check_map_found()). */
 		return;
 	}
 	switch (a->obj_kind) {

@@ -68,6 +68,9 @@ void check_query_at(int vma, int mm, unsigned long addr, bool locked);
 /* A VMA the mmap-locked fallback of a fault looked up at addr in mm, and
  * is about to read (the identity check of check_read_locked_at()). */
 void check_lookup_at(int vma, int mm, unsigned long addr);
+/* A walk of the address map (src/lock/mt.c) read a slot holding VMA
+ * vma: the walk feedback's find (walk.c: nothing unless SIM_FB_WALK is on). */
+void check_map_found(int vma);
 /* About to vma_end_read() a read lock taken above. */
 void check_read_unlock_at(int vma);
 /* vma_start_write(_killable) returned 0. */

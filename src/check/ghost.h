@@ -114,7 +114,6 @@ void check_thread_exit(int tid);
 void check_free_ordered(int vma);
 
 /* walk.c */
-void walk_note(const struct sim_access *a);
 void walk_forget(int t);
 void walk_vma_event(int idx, int reused_mm);
 void walk_touch(int t, int idx, const struct sim_site *s);

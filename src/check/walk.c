@@ -21,18 +21,19 @@ static void walk_feedback(enum walk_event ev, uint32_t detail)
 	sim_hooks.feedback(CHECK_WALK_KEY + (uint32_t)ev * 64 + (detail & 63));
 }
 
-/* walk_note() and walk_touch() run on hot paths: their callers test the
- * kind first.  walk_vma_event() (at alloc and free) tests it itself. */
+/* walk_touch() runs on a hot path: its callers test the kind first.
+ * check_map_found() and walk_vma_event() (at alloc and free) test it
+ * themselves. */
 
-/* A tree slot load inside an RCU read section found VMA val - 1. */
-void walk_note(const struct sim_access *a)
+/* A map slot read inside an RCU read section found VMA vma. */
+void check_map_found(int vma)
 {
-	struct ghost_thread *gt = &ghost.th[a->tid];
+	int t = sim_self();
 
-	if (gt->rcu_depth <= 0 || a->val == 0)
+	if (!sim_feedback_on(SIM_FB_WALK) || t < 0 || ghost.th[t].rcu_depth <= 0)
 		return;
-	gt->walk_vma = (int8_t)(a->val - 1);
-	gt->walk_gen = ghost.vma[a->val - 1].gen;
+	ghost.th[t].walk_vma = (int8_t)vma;
+	ghost.th[t].walk_gen = ghost.vma[vma].gen;
 }
 
 void walk_forget(int t)

@@ -16,6 +16,7 @@
 #define VMLOCK_CHECK_NEUTRAL 1
 #include "check/check.h"
 #include "lock/kdebug.h"
+#include "lock/rcu.h"
 #include "util/assert.h"
 
 struct task_struct ksim_tasks[SIM_MAX_THREADS];
@@ -26,7 +27,6 @@ const struct sim_addr_codec ksim_task_codec = {
 static struct ksim_thread {
 	bool ctrl_dep;		/* set_current_state() armed the next read */
 	int ctrl_dep_scope;	/* inside refcount_add_not_zero() */
-	int rcu_depth;
 	unsigned nheld;
 	struct {
 		const struct lockdep_map *map;
@@ -180,7 +180,7 @@ void ksim_schedule(const struct sim_site *s)
 	struct ksim_thread *t = me();
 
 	t->ctrl_dep = false;
-	if (t->rcu_depth)
+	if (rcu_gp_depth(sim_self()))
 		sim_fail(VERDICT_RCU_SCOPE, "T%d sleeps in schedule() inside an RCU read-side section",
 			 sim_self());
 	sim_schedule(t->wait_loc ? wait_cond : NULL, t, s);
@@ -281,7 +281,7 @@ void ksim_rcu_read_lock(void)
 	if (sim_self() < 0)
 		return;
 	(*kdebug.rcu_read_lock)();	/* not the shim's macro */
-	me()->rcu_depth++;
+	rcu_gp_read_lock();		/* the grace periods' (lock/rcu.h) */
 }
 
 void ksim_rcu_read_unlock(void)
@@ -289,20 +289,20 @@ void ksim_rcu_read_unlock(void)
 	if (sim_self() < 0)
 		return;
 	(*kdebug.rcu_read_unlock)();
-	if (me()->rcu_depth == 0)
+	if (rcu_gp_depth(sim_self()) == 0)
 		sim_fail(VERDICT_RCU_SCOPE, "T%d: rcu_read_unlock() outside a read-side section",
 			 sim_self());
-	me()->rcu_depth--;
+	rcu_gp_read_unlock();
 }
 
 bool ksim_rcu_read_lock_held(void)
 {
-	return sim_self() < 0 || me()->rcu_depth > 0;
+	return sim_self() < 0 || rcu_gp_depth(sim_self()) > 0;
 }
 
 int ksim_rcu_depth(int tid)
 {
-	return kth[tid].rcu_depth;
+	return rcu_gp_depth(tid);
 }
 
 /* ---- kernel/fork.c: the pin count ---- */

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "lock/kdebug.h"
+#include "lock/mt.h"
 #include "lock/obj_kind.h"
+#include "lock/rcu.h"
 #include "scenario/program.h"
 #include "util/assert.h"
 
@@ -35,6 +37,8 @@ static struct {
 } last_walk[SIM_MAX_THREADS];
 static unsigned mas_gens;
 
+_Static_assert(KSIM_PAGES == VMT_PAGES, "the shim's map is the program's");
+
 static const struct sim_addr_codec mm_codec = { kw.mm, sizeof(kw.mm[0]) };
 
 void kworld_reset(bool small)
@@ -44,6 +48,8 @@ void kworld_reset(bool small)
 	memset(last_walk, 0, sizeof(last_walk));
 	mas_gens = 0;
 	ksim_reset();
+	rcu_gp_reset();
+	mt_reset();
 	for (int i = 0; i < KWORLD_VMAS; i++)
 		kw.vma[i].ksim_idx = (uint8_t)i;
 	sim_rwsem_init(&kw.slab_lock, OBJ_SLAB, 0, "slab_lock");
@@ -86,8 +92,7 @@ struct mm_struct *kworld_mm_init(int idx)
 	/* mm_count starts at 1: the reference all users share. */
 	sim_atomic_init(&mm->mm_count, 1, OBJ_MM_COUNT, i, "mm_count");
 	sim_atomic_init(&mm->mm_users, 0, OBJ_MM_COUNT, i, "mm_users");
-	for (int p = 0; p < KSIM_PAGES; p++)
-		sim_atomic_init(&mm->mm_mt.slot[p], 0, OBJ_MM_TREE, i, "mm_mt");
+	mt_map_init(&mm->mm_mt.ksim_map, i, &mm->mmap_lock.sem);
 	return mm;
 }
 
@@ -243,13 +248,17 @@ static int page_of(unsigned long addr)
 	return p;
 }
 
+static struct vm_area_struct *slot_vma(int v)
+{
+	VM_ASSERT(v >= 0 && v <= KWORLD_VMAS);
+	return v ? &kw.vma[v - 1] : NULL;
+}
+
 /* Under the mmap lock: the lock orders us after the writers. */
 struct vm_area_struct *kvma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	int32_t v = sim_load(&mm->mm_mt.slot[page_of(addr)], SIM_RELAXED,
-			     SIM_SITE_LOCAL("vma_lookup"));
-
-	return v ? &kw.vma[v - 1] : NULL;
+	return slot_vma(mt_lookup(&mm->mm_mt.ksim_map, page_of(addr),
+				  SIM_SITE_LOCAL("rcu_dereference_protected(mt->ma_root)")));
 }
 
 bool kmm_range_free(struct mm_struct *mm, unsigned long start,
@@ -261,20 +270,26 @@ bool kmm_range_free(struct mm_struct *mm, unsigned long start,
 	return true;
 }
 
+/* mas_store() of [start, end): the writer's copy of the node, published
+ * (rcu_assign_pointer()); the old node is freed after a grace period. */
+static void map_store(struct mm_struct *mm, unsigned long start,
+		      unsigned long end, int v)
+{
+	if (end > start)
+		mt_store(&mm->mm_mt.ksim_map, page_of(start),
+			 (int)((end - start) / KSIM_PAGE_SIZE), v);
+}
+
 void kvma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
 		     unsigned long start, unsigned long end)
 {
-	for (unsigned long a = start; a < end; a += KSIM_PAGE_SIZE)
-		sim_store(&mm->mm_mt.slot[page_of(a)], vma->ksim_idx + 1,
-			  SIM_RELEASE, SIM_SITE("rcu_assign_pointer(slot, vma)"));
+	map_store(mm, start, end, vma->ksim_idx + 1);
 }
 
 void kvma_iter_clear(struct mm_struct *mm, unsigned long start,
 		     unsigned long end)
 {
-	for (unsigned long a = start; a < end; a += KSIM_PAGE_SIZE)
-		sim_store(&mm->mm_mt.slot[page_of(a)], 0, SIM_RELAXED,
-			  SIM_SITE("RCU_INIT_POINTER(slot, NULL)"));
+	map_store(mm, start, end, 0);
 }
 
 unsigned ksim_mas_gen(void)
@@ -309,49 +324,47 @@ static void walk_retry(const struct ma_state *mas)
 	last_walk[t].mark = sim_spin_mark();
 }
 
-/* The RCU walk: rcu_dereference() of the slot, which pairs with the
- * rcu_assign_pointer() of kvma_iter_store(). */
-static struct vm_area_struct *slot_vma(const struct ma_state *mas)
+/* The page a walk state's index names, or -1 past the map. */
+static int index_page(unsigned long index)
 {
-	if (mas->index < KSIM_PAGE_SIZE ||
-	    mas->index >= (KSIM_PAGES + 1) * KSIM_PAGE_SIZE)
-		return NULL;
-	int32_t v = sim_load(&mas->tree->slot[mas->index / KSIM_PAGE_SIZE - 1],
-			     SIM_ACQUIRE, SIM_SITE("mas_walk"));
-
-	return v ? &kw.vma[v - 1] : NULL;
+	if (index < KSIM_PAGE_SIZE || index >= (KSIM_PAGES + 1) * KSIM_PAGE_SIZE)
+		return -1;
+	return (int)(index / KSIM_PAGE_SIZE) - 1;
 }
 
+/* The RCU walk (src/lock/mt.h): through the node the walk state cached,
+ * or from the root, whose rcu_dereference() pairs with the
+ * rcu_assign_pointer() of mt_store(). */
 void *mas_walk(struct ma_state *mas)
 {
+	int p = index_page(mas->index);
+
 	walk_retry(mas);
-	return slot_vma(mas);
+	if (p < 0)
+		return NULL;
+	return slot_vma(mt_walk(&mas->tree->ksim_map, &mas->ksim_node, p,
+				SIM_SITE_AS("mas_walk", "rcu_dereference(mt->ma_root)")));
 }
 
 /* vma_next(): the first VMA at or after the iterator, which moves past
  * the slots that hold it (the tree's range of the entry, known without
- * reading the VMA).  Each page's slot is one acquire load. */
+ * reading the VMA), reading on from the node it cached while it is set. */
 struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 {
 	const unsigned long end = (KSIM_PAGES + 1) * KSIM_PAGE_SIZE;
 	struct ma_state *mas = &vmi->mas;
-	struct vm_area_struct *vma = NULL;
 	unsigned long a = mas->index < KSIM_PAGE_SIZE ? KSIM_PAGE_SIZE :
 			  mas->index < end ? mas->index & ~(KSIM_PAGE_SIZE - 1) : end;
+	int next;
 
 	walk_retry(mas);
-	for (; a < end && !vma; a += KSIM_PAGE_SIZE) {
-		mas_set(mas, a);
-		vma = slot_vma(mas);
-	}
-	while (vma && a < end) {
-		mas_set(mas, a);
-		if (slot_vma(mas) != vma)
-			break;
-		a += KSIM_PAGE_SIZE;
-	}
-	mas_set(mas, a);
-	return vma;
+	int v = mt_next(&mas->tree->ksim_map, &mas->ksim_node,
+			a < end ? index_page(a) : KSIM_PAGES, &next,
+			SIM_SITE_AS("vma_next", "rcu_dereference(mt->ma_root)"));
+
+	/* The range moves on; the node stays (not mas_set()). */
+	mas->index = mas->last = (unsigned long)(next + 1) * KSIM_PAGE_SIZE;
+	return slot_vma(v);
 }
 
 int32_t kvma_peek_refcnt(const struct vm_area_struct *vma)

@@ -34,6 +34,7 @@
 #include "kdebug.h"
 #include "../check/check.h"
 #include "mm_types.h"
+#include "rcu.h"
 #include "variant.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -208,16 +209,20 @@ static inline bool refcount_sub_and_test_site(int i, sim_atomic_t *r, int *oldp,
 	refcount_sub_and_test_site(1, (r), (oldp),			\
 		SIM_SITE("atomic_fetch_sub_release(vm_refcnt, 1)"))
 
-/* ---- RCU read side (the checker tracks who is inside) ---- */
+/* ---- RCU read side: the grace periods (rcu.h) and the checker both
+ * track who is inside ---- */
 
 static inline void rcu_read_lock(void)
 {
 	kdebug.rcu_read_lock();
+	rcu_gp_read_lock();
 }
 
+/* The checker first: it sees the section still open when it ends it. */
 static inline void rcu_read_unlock(void)
 {
 	kdebug.rcu_read_unlock();
+	rcu_gp_read_unlock();
 }
 
 #endif /* VMLOCK_LOCK_KSHIM_H */

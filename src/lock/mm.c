@@ -27,6 +27,8 @@ void lock_world_reset(bool small_limit)
 	for (int i = 0; i < VMA_POOL_SIZE; i++)
 		world.vma[i].idx = (uint8_t)i;
 	sim_rwsem_init(&world.slab_lock, OBJ_SLAB, 0, "slab_lock");
+	rcu_gp_reset();
+	mt_reset();
 }
 
 struct mm_struct *mm_init_world(int idx)
@@ -43,8 +45,7 @@ struct mm_struct *mm_init_world(int idx)
 	/* mm_count starts at 1: the reference all users share. */
 	sim_atomic_init(&mm->mm_count, 1, OBJ_MM_COUNT, i, "mm_count");
 	sim_atomic_init(&mm->mm_users, 0, OBJ_MM_COUNT, i, "mm_users");
-	for (int p = 0; p < VMT_PAGES; p++)
-		sim_atomic_init(&mm->mm_mt[p], 0, OBJ_MM_TREE, i, "mm_mt");
+	mt_map_init(&mm->mm_mt, i, &mm->mmap_lock);
 	return mm;
 }
 
@@ -160,18 +161,17 @@ static int page_of(unsigned long addr)
 	return p;
 }
 
-static struct vm_area_struct *slot_vma(int32_t v)
+static struct vm_area_struct *slot_vma(int v)
 {
 	VM_ASSERT(v >= 0 && v <= VMA_POOL_SIZE);
 	return v ? &world.vma[v - 1] : NULL;
 }
 
-/* RCU walk: rcu_dereference() of the slot, which pairs with the
- * rcu_assign_pointer() of vma_iter_store(). */
+/* RCU walk from the root (mt.h). */
 struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr)
 {
-	return slot_vma(sim_load(&mm->mm_mt[page_of(addr)], SIM_ACQUIRE,
-				 SIM_SITE("mas_walk")));
+	return slot_vma(mt_walk(&mm->mm_mt, NULL, page_of(addr),
+				SIM_SITE("rcu_dereference(mt->ma_root)")));
 }
 
 /* The first page at or after addr (addresses below the map start at
@@ -186,44 +186,48 @@ static unsigned long page_at_or_after(unsigned long addr)
 /*
  * vma_next(): the first VMA at or after the iterator; the iterator moves
  * past the slots that hold it (the maple tree's range of the entry, which
- * the tree knows without reading the VMA).  Every slot read is the RCU
- * walk's acquire load.
+ * the tree knows without reading the VMA), through its cached node.
  */
 struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 {
 	const unsigned long end = vmt_page_addr(VMT_PAGES - 1) + VMT_PAGE_SIZE;
-	struct vm_area_struct *vma = NULL;
 	unsigned long a = vmi->index < end ? page_at_or_after(vmi->index) : end;
+	int p = a < end ? page_of(a) : VMT_PAGES;
+	int next;
+	int v = mt_next(&vmi->mm->mm_mt, &vmi->node, p, &next,
+			SIM_SITE("rcu_dereference(mt->ma_root)"));
 
-	for (; a < end && !vma; a += VMT_PAGE_SIZE)
-		vma = mas_walk(vmi->mm, a);
-	while (vma && a < end && mas_walk(vmi->mm, a) == vma)
-		a += VMT_PAGE_SIZE;
-	vmi->index = a < end ? a : end;
-	return vma;
+	vmi->index = next < VMT_PAGES ? vmt_page_addr(next) : end;
+	return slot_vma(v);
 }
 
 /* Under the mmap lock: the lock orders us after the writers. */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	return slot_vma(sim_load(&mm->mm_mt[page_of(addr)], SIM_RELAXED,
-				 SIM_SITE_LOCAL("vma_lookup")));
+	return slot_vma(mt_lookup(&mm->mm_mt, page_of(addr),
+				  SIM_SITE_LOCAL("rcu_dereference_protected(mt->ma_root)")));
+}
+
+/* mas_store() of [start, end): the writer's copy of the node, published
+ * (rcu_assign_pointer()); the old node is freed after a grace period. */
+static void map_store(struct mm_struct *mm, unsigned long start,
+		      unsigned long end, int v)
+{
+	if (end > start)
+		mt_store(&mm->mm_mt, page_of(start),
+			 (int)((end - start) / VMT_PAGE_SIZE), v);
 }
 
 void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
 		    unsigned long start, unsigned long end)
 {
-	for (unsigned long a = start; a < end; a += VMT_PAGE_SIZE)
-		sim_store(&mm->mm_mt[page_of(a)], vma->idx + 1, SIM_RELEASE,
-			  SIM_SITE("rcu_assign_pointer(slot, vma)"));
+	map_store(mm, start, end, vma->idx + 1);
 }
 
 void vma_iter_clear(struct mm_struct *mm, unsigned long start,
 		    unsigned long end)
 {
-	for (unsigned long a = start; a < end; a += VMT_PAGE_SIZE)
-		sim_store(&mm->mm_mt[page_of(a)], 0, SIM_RELAXED,
-			  SIM_SITE("RCU_INIT_POINTER(slot, NULL)"));
+	map_store(mm, start, end, 0);
 }
 
 bool mm_range_free(struct mm_struct *mm, unsigned long start,

@@ -88,7 +88,9 @@ int rcuwait_wait_event(sim_atomic_t *w, bool (*cond)(void *), void *arg,
 		       int state);
 bool rcuwait_wake_up(sim_atomic_t *w);
 
-/* The address map: what the maple tree gives the lock. */
+/* The address map: what the maple tree gives the lock.  mas_walk() is
+ * a walk from the root (the model's callers set a new walk state each
+ * time, as the kernel's mas_set() before a retry). */
 struct vm_area_struct *mas_walk(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
 void vma_iter_store(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -97,14 +99,17 @@ void vma_iter_clear(struct mm_struct *mm, unsigned long start,
 		    unsigned long end);
 /*
  * The VMA iterator (include/linux/mm.h's vma_iterator over the maple
- * tree): the address a walk goes on from.  vma_next() returns the first
- * VMA at or after it and moves it to that VMA's end; each slot is an
- * acquire load (rcu_dereference()), so it serves an RCU walk and one
- * under the mmap lock alike.
+ * tree): the address a walk goes on from, and the node it last read
+ * (mas->node).  vma_next() returns the first VMA at or after the address
+ * and moves it to that VMA's end, reading on from the cached node while
+ * it is set; vma_iter_init() and vma_iter_set() clear it (mas_set()), as
+ * a walk must after it re-enters RCU (mt.h says what a stale one is).
+ * The node is read under RCU or under the mmap lock alike.
  */
 struct vma_iterator {
 	struct mm_struct *mm;
 	unsigned long index;
+	struct mt_cursor node;
 };
 
 static inline void vma_iter_init(struct vma_iterator *vmi,
@@ -112,11 +117,13 @@ static inline void vma_iter_init(struct vma_iterator *vmi,
 {
 	vmi->mm = mm;
 	vmi->index = addr;
+	mt_cursor_reset(&vmi->node);
 }
 
 static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
 {
 	vmi->index = addr;
+	mt_cursor_reset(&vmi->node);
 }
 
 struct vm_area_struct *vma_next(struct vma_iterator *vmi);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mt.h"
 #include "../sim/sim.h"
 #include "../scenario/program.h"
 
@@ -71,11 +72,12 @@ struct mm_struct {
 	sim_atomic_t mm_count;		/* ATOMIC: mmgrab/mmdrop pins */
 	sim_atomic_t mm_users;		/* ATOMIC: mmget/mmput users */
 	/*
-	 * The address map RCU readers walk (the maple tree): slot p holds
-	 * the VMA covering page p, as pool index + 1, or 0.  Stores are
-	 * releases (rcu_assign_pointer), walks are acquires.
+	 * The address map RCU readers walk (the maple tree): a root
+	 * pointer to a node whose slot p holds the VMA covering page p, as
+	 * pool index + 1, or 0 (mt.h: writers replace nodes, readers
+	 * rcu_dereference() the root, nodes are freed after a grace period).
 	 */
-	sim_atomic_t mm_mt[VMT_PAGES];	/* ATOMIC */
+	struct mt_map mm_mt;
 
 	/* test-only */
 	uint8_t idx;			/* 0 = mm A, 1 = mm B */

@@ -66,6 +66,19 @@ void sim_history_init(uint16_t loc, int32_t v)
 	sim_history_write(loc, v, NULL);
 }
 
+uint32_t sim_store_number(const sim_atomic_t *x)
+{
+	return sim.nstores[x->loc];
+}
+
+void sim_raise_floor(int tid, uint16_t loc, uint32_t idx)
+{
+	VM_ASSERT(tid >= 0 && tid < SIM_MAX_THREADS);
+	VM_ASSERT(loc > 0 && loc < sim.nlocs && idx <= sim.nstores[loc]);
+	if (sim.seen[tid][loc] < idx)
+		sim.seen[tid][loc] = idx;
+}
+
 /* The oldest store still in the history of location loc. */
 static uint32_t oldest(uint16_t loc)
 {

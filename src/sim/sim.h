@@ -71,10 +71,10 @@ struct sim_site {
 #ifndef SIM_SITE_FILE
 #define SIM_SITE_FILE NULL
 #endif
-#define SIM_SITE_(what_, local_)					\
+#define SIM_SITE_FN_(func_, what_, local_)				\
 	({								\
 		static struct sim_site site_ = {			\
-			.func = __func__, .what = (what_),		\
+			.func = (func_), .what = (what_),		\
 			.file = SIM_SITE_FILE, .line = __LINE__,	\
 			.local = (local_),				\
 		};							\
@@ -83,7 +83,11 @@ struct sim_site {
 		(void)site_entry_;					\
 		&site_;							\
 	})
+#define SIM_SITE_(what_, local_) SIM_SITE_FN_(__func__, what_, local_)
 #define SIM_SITE(what_) SIM_SITE_(what_, false)
+/* A site named after the kernel function it stands for, where the C
+ * function has another name (the kernel backend's shims). */
+#define SIM_SITE_AS(func_, what_) SIM_SITE_FN_(func_, what_, false)
 #define SIM_SITE_LOCAL(what_) SIM_SITE_(what_, true)
 
 /* How many stores of an atomic location (its initial value included) a
@@ -139,6 +143,18 @@ void sim_fence(enum sim_mo mo, const struct sim_site *s);
 void sim_release_carry(const sim_atomic_t *x);
 uintptr_t sim_plain_read(sim_plain_t *p, const struct sim_site *s);
 void sim_plain_write(sim_plain_t *p, uintptr_t v, const struct sim_site *s);
+/*
+ * For the RCU grace-period model (src/lock/rcu.c): the mo number of x's
+ * latest store, and a raise of thread tid's coherence floor on x to store
+ * idx (its loads of x never read an older one again).  A grace period's
+ * guarantee, narrowed to the pointer it covers: a read-side section that
+ * begins after call_rcu() sees the store that replaced the pointer before
+ * it.  Neither is an access or a scheduling point.
+ */
+uint32_t sim_store_number(const sim_atomic_t *x);
+/* By location number (x->loc): x's memory may be gone by then (an mm's
+ * map, after the mm is freed). */
+void sim_raise_floor(int tid, uint16_t loc, uint32_t idx);
 /*
  * A free of object obj_idx as a write of its plain fields (as
  * ThreadSanitizer treats a free): the first plain location of that object,

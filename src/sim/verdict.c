@@ -35,6 +35,7 @@ static const struct {
 	[VERDICT_REFCOUNT_SATURATE] = { "refcount-saturate", "a refcount_t overflowed, was added to at 0 or went below 0: refcount_warn_saturate() (the kernel saturates it and WARNs)" },
 	[VERDICT_HELD_AT_EXIT] = { "held-at-exit", "a thread ended holding a lock, a reference or an RCU read section (lockdep: lock held when returning to user space)" },
 	[VERDICT_LEAK] = { "leak", "an object whose last user or reference is gone was never freed, or a pin was never dropped (kmemleak)" },
+	[VERDICT_RCU_USE_AFTER_FREE] = { "rcu-use-after-free", "a node of the address map was read after the grace period that followed its replacement freed it (KASAN: slab-use-after-free)" },
 };
 
 const char *verdict_name(enum verdict v)

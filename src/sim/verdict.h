@@ -42,6 +42,7 @@ enum verdict {
 	VERDICT_REFCOUNT_SATURATE,	/* refcount_warn_saturate(): overflow, 0, underflow */
 	VERDICT_HELD_AT_EXIT,		/* a thread ended holding a lock or reference */
 	VERDICT_LEAK,			/* unreferenced, never freed; a pin never dropped */
+	VERDICT_RCU_USE_AFTER_FREE,	/* a map node read after its grace period freed it */
 	VERDICT__COUNT,
 };
 

@@ -14,7 +14,8 @@
 
 #define count_vm_vma_lock_event(e) do { } while (0)
 
-/* A new cursor on mm's map at addr (mas_init()): a walk of its own. */
+/* A new cursor on mm's map at addr (mas_init()): a walk of its own,
+ * from the root (no node cached). */
 static inline void vma_iter_init(struct vma_iterator *vmi,
 				 struct mm_struct *mm, unsigned long addr)
 {
@@ -27,8 +28,9 @@ static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
 	mas_set(&vmi->mas, addr);
 }
 
-/* The next VMA at or after the iterator's address (the map's walk); the
- * iterator moves past it. */
+/* The next VMA at or after the iterator's address (the map's walk, on
+ * from the node the iterator cached while it is set); the iterator moves
+ * past it. */
 struct vm_area_struct *vma_next(struct vma_iterator *vmi);
 
 #endif
