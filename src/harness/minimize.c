@@ -298,6 +298,24 @@ static bool long_fails(const struct vmt_program *p,
 
 /* Drop runs of the schedule, last first, while p still fails; until it
  * fits the encoding or no single run can go.  Returns the new length. */
+/* Neighbouring runs of one thread joined where the encoding allows (at
+ * most 64 steps): the same schedule in fewer runs.  The new count. */
+static unsigned join_runs(struct sim_sched_run *runs, unsigned n)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct sim_sched_run *last = m ? &runs[m - 1] : NULL;
+
+		if (last && last->thread == runs[i].thread &&
+		    last->steps + runs[i].steps <= 64)
+			last->steps = (uint8_t)(last->steps + runs[i].steps);
+		else
+			runs[m++] = runs[i];
+	}
+	return m;
+}
+
 static unsigned shorten_long(const struct vmt_program *p,
 			     const struct harness_opts *o,
 			     struct sim_sched_run *runs, unsigned n,
@@ -305,15 +323,19 @@ static unsigned shorten_long(const struct vmt_program *p,
 {
 	struct sim_sched_run c[RECORD_MAX_RUNS];
 
+	n = join_runs(runs, n);
 	for (bool again = true; again && n > VMT_MAX_SCHED;) {
 		again = false;
 		for (unsigned i = n; i-- > 0 && n > VMT_MAX_SCHED;) {
 			memcpy(c, runs, i * sizeof(c[0]));
 			memcpy(c + i, runs + i + 1, (n - i - 1) * sizeof(c[0]));
-			if (long_fails(p, o, c, n - 1, want)) {
-				memcpy(runs, c, (n - 1) * sizeof(c[0]));
-				n--;
+			unsigned m = join_runs(c, n - 1);
+
+			if (long_fails(p, o, c, m, want)) {
+				memcpy(runs, c, m * sizeof(c[0]));
+				n = m;
 				again = true;
+				i = i < n ? i : n;
 			}
 		}
 	}
