@@ -141,13 +141,11 @@ static void keep(struct engine *e, const uint8_t *data, size_t size)
 		e->cfg.on_new(e->cfg.arg, data, size);
 }
 
-/* The chain's input p has run with recording on (one run: its explore
- * bit is clear): its next visit starts from that run. */
+/* The chain's input p, not its last, has run with recording on (one
+ * run: its explore bit is clear): the next visit starts from that run. */
 static void chain_follow(struct chain *ch, struct vmt_program *p)
 {
 	ch->recording = false;
-	if (ch->left == 0)
-		return;
 	if (vmt_explicit_from_recorded(p, &ch->x.w))
 		ch->x.p = *p;
 	else
@@ -165,7 +163,8 @@ static size_t chain_next(struct engine *e, uint8_t *out)
 					       e->cfg.max_len,
 					       mut_rng_next(&e->rng), &ch->from);
 	ch->left = n ? ch->left - 1 : 0;
-	ch->recording = n > 0;
+	/* Only an input a next step starts from is run recorded. */
+	ch->recording = ch->left > 0;
 	return n;
 }
 
@@ -174,9 +173,8 @@ static bool run_one(struct engine *e, const uint8_t *data, size_t size,
 		    struct engine_find *f)
 {
 	struct vmt_program p;
-	unsigned which;
-
 	struct harness_opts o = e->cfg.opts;
+	unsigned which;
 
 	VM_ASSERT(size <= VMT_MAX_INPUT);
 	e->stats.runs++;

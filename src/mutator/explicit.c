@@ -117,12 +117,13 @@ static void insert_visit(struct vmt_program *p, unsigned i, unsigned before,
 }
 
 /*
- * A visit at a window: another thread runs 1 to 64 steps (small most
- * often) just before step `at` of explicit schedule p, then the window's
- * thread goes on and the recorded runs follow.  False if `at` is past the
- * runs or the schedule is full.
+ * A visit at a window: another thread runs steps(r) steps just before
+ * step `at` of explicit schedule p, then the window's thread goes on and
+ * the recorded runs follow.  False if `at` is past the runs or the
+ * schedule is full.
  */
-static bool visit_at(struct vmt_program *p, unsigned at, struct mut_rng *r)
+static bool visit_at(struct vmt_program *p, unsigned at,
+		     unsigned (*steps)(struct mut_rng *r), struct mut_rng *r)
 {
 	unsigned before;
 	int i = run_at(p, at, &before);
@@ -131,7 +132,7 @@ static bool visit_at(struct vmt_program *p, unsigned at, struct mut_rng *r)
 		return false;
 	unsigned u = other_thread(p, p->sched[i].thread, r);
 
-	insert_visit(p, (unsigned)i, before, u, mut_random_steps(r));
+	insert_visit(p, (unsigned)i, before, u, steps(r));
 	return true;
 }
 
@@ -158,7 +159,7 @@ static bool windows_chain(struct vmt_program *p, const struct vmt_windows *w,
 		if (mut_rng_below(r, w->n - i) < k - n)
 			pick[n++] = i;
 	for (unsigned j = n; j-- > 0;)
-		if (!visit_at(p, w->step[pick[j]], r))
+		if (!visit_at(p, w->step[pick[j]], mut_random_steps, r))
 			return false;
 	return true;
 }
@@ -404,7 +405,7 @@ size_t vmt_mutate_explicit_deepen(const struct vmt_explicit *e, unsigned from,
 {
 	struct vmt_program q = e->p;
 	struct mut_rng r = { .state = seed };
-	unsigned n = 0, before;
+	unsigned n = 0;
 
 	if (cap < VMT_MUT_MIN_CAP || q.nthreads < 2)
 		return 0;
@@ -415,13 +416,9 @@ size_t vmt_mutate_explicit_deepen(const struct vmt_explicit *e, unsigned from,
 	/* The k-th window at or after `from` (the list is ascending). */
 	unsigned k = e->w.n - n + mut_rng_below(&r, n);
 	unsigned at = e->w.step[k] + window_slack(&r);
-	int i = run_at(&q, at, &before);
 
-	if (i < 0 || q.nsched + 2u > VMT_MAX_SCHED)
+	if (!visit_at(&q, at, visit_steps, &r))
 		return 0;
-	unsigned u = other_thread(&q, q.sched[i].thread, &r);
-
-	insert_visit(&q, (unsigned)i, before, u, visit_steps(&r));
 	*next = at + 1;
 	/* The chain's next step starts from this run's own recording. */
 	q.explore = 0;
