@@ -11,7 +11,8 @@
  *    DEEPEN_ONE_IN starts a deepening chain, which goes on while libFuzzer
  *    mutates the chain's last input again (it stacks up to -mutate_depth
  *    mutations, running each, until one is new), for VMT_DEEPEN_STEPS
- *    inputs at most;
+ *    inputs at most; chains start only once the corpus has not grown for
+ *    VMT_DEEPEN_STALE calls (as the calls see it: growth below);
  *  - one in BYTES_ONE_IN of the rest: libFuzzer's own byte mutations
  *    (LLVMFuzzerMutate), which still reach what the program level cannot
  *    express (its compare tables, values the decoder folds);
@@ -32,6 +33,19 @@
 #define CROSS_MUTATE_ONE_IN	3
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+/* libFuzzer's own code is not instrumented: under MemorySanitizer what
+ * LLVMFuzzerMutate() writes looks uninitialised until said otherwise (as
+ * libFuzzer says it of the inputs it passes). */
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#include <sanitizer/msan_interface.h>
+#define WRITTEN_BY_LIBFUZZER(p, n) __msan_unpoison(p, n)
+#endif
+#endif
+#ifndef WRITTEN_BY_LIBFUZZER
+#define WRITTEN_BY_LIBFUZZER(p, n) ((void)(p), (void)(n))
+#endif
 
 /* The variant the target runs, so recorded runs are the target's. */
 static enum variant target_variant(void)
@@ -70,11 +84,54 @@ static size_t chain_step(uint8_t *data, size_t size, size_t max_size,
 	return n;
 }
 
+/*
+ * How long the search has gone without growing: the calls since libFuzzer
+ * last passed an input none of its calls passed before.  libFuzzer's
+ * calls pass either a corpus input (a mutation's first) or the last
+ * output (a stacked one, up to -mutate_depth): a corpus input never
+ * passed before is one it kept since.  The hashes of the inputs passed
+ * are kept in an open-addressed set; once it is half full, nothing more
+ * counts as new (the corpus is then far beyond where chains wait).
+ */
+#define PASSED_SLOTS	(1u << 15)
+static struct {
+	uint64_t last_out;		/* the last call's output */
+	uint64_t passed[PASSED_SLOTS];	/* 0: an empty slot */
+	unsigned count;
+	unsigned long stale;
+} growth;
+
+/* True if h was passed before; remembers it. */
+static int passed_before(uint64_t h)
+{
+	unsigned i;
+
+	h |= 1;				/* never 0, the empty slot */
+	for (i = (unsigned)(h % PASSED_SLOTS); growth.passed[i] != 0; i = (i + 1) % PASSED_SLOTS)
+		if (growth.passed[i] == h)
+			return 1;
+	if (growth.count >= PASSED_SLOTS / 2)
+		return 1;
+	growth.passed[i] = h;
+	growth.count++;
+	return 0;
+}
+
+/* A call passed data (hash h): is it a corpus input new to the calls? */
+static void note_passed(uint64_t h)
+{
+	if (h != growth.last_out && !passed_before(h))
+		growth.stale = 0;
+	else
+		growth.stale++;
+}
+
 /* A run-aware schedule mutation of data, in place (0: none applies). */
 static size_t explicit_mutation(uint8_t *data, size_t size, size_t max_size,
 				struct mut_rng *r)
 {
-	if (mut_rng_below(r, DEEPEN_ONE_IN) == 0) {
+	if (growth.stale >= VMT_DEEPEN_STALE &&
+	    mut_rng_below(r, DEEPEN_ONE_IN) == 0) {
 		chain.from = 0;
 		chain.left = VMT_DEEPEN_STEPS;
 		return chain_step(data, size, max_size, mut_rng_next(r));
@@ -87,9 +144,11 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 			       unsigned int seed)
 {
 	struct mut_rng r = { .state = seed };
+	uint64_t h = harness_input_hash(data, size);
 	size_t n = 0;
 
-	if (chain.left > 0 && harness_input_hash(data, size) == chain.last)
+	note_passed(h);
+	if (chain.left > 0 && h == chain.last)
 		n = chain_step(data, size, max_size, mut_rng_next(&r));
 	else
 		chain.left = 0;
@@ -99,7 +158,12 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 		n = vmt_mutate_bytes(data, size, data, max_size,
 				     mut_rng_next(&r), NULL);
 	/* n == 0: bytes were drawn, or the limit is below a header. */
-	return n ? n : LLVMFuzzerMutate(data, size, max_size);
+	if (!n) {
+		n = LLVMFuzzerMutate(data, size, max_size);
+		WRITTEN_BY_LIBFUZZER(data, n);
+	}
+	growth.last_out = harness_input_hash(data, n);
+	return n;
 }
 
 size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,
@@ -114,9 +178,17 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,
 	 * together; mutating instead some of the time keeps the program
 	 * level in charge.
 	 */
+	size_t n;
+
+	note_passed(harness_input_hash(data1, size1));
+	if (!passed_before(harness_input_hash(data2, size2)))
+		growth.stale = 0;	/* data2 is always a corpus input */
 	if (mut_rng_below(&r, CROSS_MUTATE_ONE_IN) == 0)
-		return vmt_mutate_bytes(data1, size1, out, max_out_size,
-					mut_rng_next(&r), NULL);
-	return vmt_crossover_bytes(data1, size1, data2, size2, out,
-				   max_out_size, mut_rng_next(&r));
+		n = vmt_mutate_bytes(data1, size1, out, max_out_size,
+				     mut_rng_next(&r), NULL);
+	else
+		n = vmt_crossover_bytes(data1, size1, data2, size2, out,
+					max_out_size, mut_rng_next(&r));
+	growth.last_out = harness_input_hash(out, n);
+	return n;
 }

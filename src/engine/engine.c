@@ -22,7 +22,8 @@
 /* One run-aware mutation in DEEPEN_ONE_IN starts a deepening chain of
  * VMT_DEEPEN_STEPS inputs (vmt_mutate_explicit_deepen()): each a visit
  * at a window at or after the previous visit, in the run the previous
- * input made (bench/results/deep-variants.md). */
+ * input made; only once VMT_DEEPEN_STALE inputs in a row covered nothing
+ * new (bench/results/deep-variants.md). */
 #define DEEPEN_ONE_IN	2
 /* The first FRESH_FIRST inputs are random programs
  * (bench/results/fresh-programs.md): the corpus starts from several
@@ -64,6 +65,7 @@ struct engine {
 	/* Per counter, a bit per bucket some earlier run reached. */
 	uint8_t seen[ENGINE_COUNTERS];
 	struct chain chain;
+	unsigned long last_fresh;	/* the last input that covered something new */
 };
 
 /* The runtime's feedback hook has no argument: the engine running now. */
@@ -194,8 +196,10 @@ static bool run_one(struct engine *e, const uint8_t *data, size_t size,
 		f->run = e->stats.runs;
 		return true;
 	}
-	if (fresh)
+	if (fresh) {
 		keep(e, data, size);
+		e->last_fresh = e->stats.runs;
+	}
 	return false;
 }
 
@@ -226,7 +230,8 @@ static size_t mutate_explicit(struct engine *e, struct corpus_input *c,
 	}
 	if (!c->explicit)
 		return 0;
-	if (mut_rng_below(&e->rng, DEEPEN_ONE_IN) == 0) {
+	if (e->stats.runs - e->last_fresh >= VMT_DEEPEN_STALE &&
+	    mut_rng_below(&e->rng, DEEPEN_ONE_IN) == 0) {
 		e->chain = (struct chain){ .x = *c->explicit,
 					   .left = VMT_DEEPEN_STEPS };
 		return chain_next(e, out);

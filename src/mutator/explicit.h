@@ -107,6 +107,11 @@ size_t vmt_mutate_explicit_deepen(const struct vmt_explicit *e, unsigned from,
 /* The inputs of a chain at most: a deep bug's two or three windows, and
  * a visit that missed (bench/results/deep-variants.md). */
 #define VMT_DEEPEN_STEPS 4
+/* Chains start only once the search has gone VMT_DEEPEN_STALE inputs
+ * without covering anything new: while single mutations still grow the
+ * corpus, the one-window bugs are theirs to find, and a chain's four
+ * inputs would be taken from them (bench/results/deep-variants.md). */
+#define VMT_DEEPEN_STALE 200
 
 /*
  * vmt_explicit_make() then vmt_mutate_explicit_program().  Returns the
