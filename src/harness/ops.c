@@ -697,18 +697,12 @@ static void op_map(struct op_ctx *c, const struct vmt_op *op)
 	mmap_write_unlock(mm);
 }
 
-/* Write-lock and detach the VMA at addr; NULL if there is none. */
-static struct vm_area_struct *lock_and_detach(struct mm_struct *mm,
-					      unsigned long addr)
+/* Write-lock and detach vma (found under the mmap write lock). */
+static void lock_and_detach(struct vm_area_struct *vma)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
-
-	if (!vma)
-		return NULL;
 	write_lock_vma(vma, false);
 	vma_mark_detached(vma);
 	check_detached_at(VMA_IDX(vma));
-	return vma;
 }
 
 /*
@@ -754,18 +748,12 @@ static void op_unmap(struct op_ctx *c, const struct vmt_op *op)
 
 	sim_note("%s %#lx", op->flags & VMT_F_MERGE ? "merge" : "unmap", addr);
 	mmap_write_lock(mm);
-	if (op->flags & VMT_F_MERGE) {
-		vma = vma_lookup(mm, addr);
-		if (vma && merge_into_prev(mm, vma)) {
-			mmap_write_unlock(mm);
-			return;
-		}
-	}
-	vma = lock_and_detach(mm, addr);
-	if (!vma) {
+	vma = vma_lookup(mm, addr);
+	if (!vma || ((op->flags & VMT_F_MERGE) && merge_into_prev(mm, vma))) {
 		mmap_write_unlock(mm);
 		return;
 	}
+	lock_and_detach(vma);
 	unsigned long start = PLAIN_READ_STABLE(vma->vm_start);
 
 	vma_iter_clear(mm, start, PLAIN_READ_STABLE(vma->vm_end));
@@ -788,9 +776,11 @@ static void op_reattach(struct op_ctx *c, const struct vmt_op *op)
 
 	sim_note("unmap %#lx fails: reattach", addr);
 	mmap_write_lock(mm);
-	vma = lock_and_detach(mm, addr);
-	if (vma)
+	vma = vma_lookup(mm, addr);
+	if (vma) {
+		lock_and_detach(vma);
 		vma_mark_attached(vma);
+	}
 	mmap_write_unlock(mm);
 }
 
