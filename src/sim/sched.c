@@ -521,7 +521,9 @@ void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
 /* A wake-up, as the fuzzer's feedback: the waker's site against the
  * wakee's state (running, or set to sleep, and whether it sleeps yet) and
  * the site it last went to sleep at: a wake that finds the task not yet
- * asleep is one step from a lost one. */
+ * asleep is one step from a lost one.  A fatal signal is one too
+ * (signal_wake_up()): where it finds its target, asleep killably in a
+ * wait, uninterruptibly, or running, tells the -EINTR paths apart. */
 #define FEEDBACK_WAKE 0x57414b00u
 
 static void wake_feedback(const struct sim_site *s, const struct sim_thread *t)
@@ -557,6 +559,8 @@ void sim_send_fatal_signal(int tid, const struct sim_site *s)
 	VM_ASSERT(tid >= 0 && tid < sim.n);
 	struct sim_thread *t = &sim.th[tid];
 
+	if (sim_feedback_on(SIM_FB_WAKE))
+		wake_feedback(s, t);
 	sim_progress();
 	t->fatal = true;
 	/* signal_wake_up(): only a killable sleep is interrupted. */
