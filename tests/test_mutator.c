@@ -385,6 +385,80 @@ static void test_program_fresh(void)
 	CHECKF(threads == 15 && mms == 3, "thread counts %#x, mms %#x", threads, mms);
 }
 
+/* Thread t's first op of kind on page at or after op `from` (-1: none). */
+static int find_op(const struct vmt_program *p, unsigned t, unsigned kind,
+		   int page, unsigned from)
+{
+	for (unsigned i = from; i < p->threads[t].nops; i++) {
+		const struct vmt_op *op = &p->threads[t].ops[i];
+
+		if (op->kind == kind && (page < 0 || op->page == page))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Does p hold program-lifetime's skeleton: a reader (fault or
+ * read-locked) and another thread's unmap of one page of one mm, and a
+ * thread of the other mm that maps a page and then acts on it (or
+ * exits)? */
+static bool has_lifetime(const struct vmt_program *p)
+{
+	for (unsigned rd = 0; rd < p->nthreads; rd++)
+		for (unsigned i = 0; i < p->threads[rd].nops; i++) {
+			const struct vmt_op *op = &p->threads[rd].ops[i];
+			unsigned m = p->threads[rd].mm;
+			bool unmapped = false, mapped = false;
+
+			if (op->kind != VMT_OP_FAULT && op->kind != VMT_OP_READ_LOCKED)
+				continue;
+			for (unsigned u = 0; u < p->nthreads; u++) {
+				if (u == rd)
+					continue;
+				if (p->threads[u].mm == m)
+					unmapped |= find_op(p, u, VMT_OP_UNMAP, op->page, 0) >= 0;
+				for (int k = 0; p->threads[u].mm != m &&
+				     (k = find_op(p, u, VMT_OP_MAP, -1, (unsigned)k)) >= 0; k++) {
+					int pg = p->threads[u].ops[k].page;
+
+					for (unsigned a = (unsigned)k + 1; a < p->threads[u].nops; a++)
+						mapped |= p->threads[u].ops[a].page == pg ||
+							  vmt_op_ends_thread(&p->threads[u].ops[a]);
+				}
+			}
+			if (unmapped && mapped)
+				return true;
+		}
+	return false;
+}
+
+/* program-lifetime: every program it makes, canonical, has its skeleton
+ * and the explore bit, from any starting program; a fresh program has
+ * the skeleton far less often (the check can fail). */
+static void test_program_lifetime(void)
+{
+	unsigned fresh_has = 0;
+
+	for (unsigned k = 0; k < 64; k++) {
+		struct vmt_program p;
+		struct mut_rng r = { .state = k };
+
+		memset(&p, 0, sizeof(p));
+		p.version = VMT_FORMAT_VERSION;
+		p.nthreads = 1;
+		if (!CHECKF(vmt_mutate_one(&p, VMT_MUT_PROGRAM_LIFETIME, &r, VMT_MAX_INPUT),
+			    "seed %u: program-lifetime not applied", k))
+			return;
+		CHECKF(p.explore, "seed %u: without the explore bit", k);
+		CHECKF(p.nthreads >= 3, "seed %u: %u threads", k, p.nthreads);
+		CHECKF(has_lifetime(&p), "seed %u: no reader, unmap and map-then-act", k);
+		r.state = k;
+		vmt_mutate_one(&p, VMT_MUT_PROGRAM_FRESH, &r, VMT_MAX_INPUT);
+		fresh_has += has_lifetime(&p);
+	}
+	CHECKF(fresh_has < 16, "%u of 64 fresh programs have the skeleton", fresh_has);
+}
+
 /* Whether op of thread t of p acts on a VMA p has (the test's own
  * reading of "has": its mm's initial layout or a MAP in that mm). */
 static int on_a_vma(const struct vmt_program *p, unsigned t,
@@ -940,6 +1014,7 @@ int main(int argc, char **argv)
 		test_thread_remove();
 		test_grows_from_empty();
 		test_program_fresh();
+		test_program_lifetime();
 		test_lean_to_vmas();
 		test_swarm();
 		test_explicit_schedule();

@@ -46,6 +46,12 @@ bool mut_small_limit(struct vmt_program *p, struct mut_rng *r);
 bool mut_explore(struct vmt_program *p, struct mut_rng *r);
 bool mut_layout(struct vmt_program *p, struct mut_rng *r);
 bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r);
+bool mut_program_lifetime(struct vmt_program *p, struct mut_rng *r);
+
+/* Random bytes, 8 to max_bytes of them, decoded into p (the decoder
+ * never rejects). */
+void mut_random_program(struct vmt_program *p, struct mut_rng *r,
+			size_t max_bytes);
 
 /* True with probability 1/n. */
 static inline bool mut_one_in(struct mut_rng *r, unsigned n)

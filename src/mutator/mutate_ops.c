@@ -646,3 +646,113 @@ void mut_lean_to_vmas(struct vmt_program *p, struct mut_rng *r)
 		}
 	}
 }
+
+/* ---- a VMA's life across the two mms ---- */
+
+/* A base program this small leaves room for the four ops below. */
+#define LIFETIME_BASE_BYTES	32
+
+/* Thread t gets op at a position where it is kept (before a final exit),
+ * its last other op dropped first if t is full; returns the position. */
+static unsigned lifetime_insert(struct vmt_program *p, unsigned t,
+				const struct vmt_op *op, struct mut_rng *r)
+{
+	struct vmt_thread *th = &p->threads[t];
+	unsigned at;
+
+	if (th->nops == VMT_MAX_OPS_PER_THREAD)
+		mut_thread_delete(th, th->nops - 1u -
+				  (unsigned)vmt_op_ends_thread(&th->ops[th->nops - 1]));
+	at = insert_position(th, r);
+	mut_thread_insert(th, at, op);
+	return at;
+}
+
+/* An op of kind on page for thread t, its other fields drawn, inserted;
+ * returns its position. */
+static unsigned lifetime_op(struct vmt_program *p, unsigned t, unsigned kind,
+			    unsigned page, struct mut_rng *r)
+{
+	struct vmt_op op = { .kind = (uint8_t)kind, .page = (uint8_t)page };
+
+	mut_random_fields(p, t, r, &op);
+	return lifetime_insert(p, t, &op, r);
+}
+
+/* A page of mm m no VMA covers at the start (any page if none is free). */
+static unsigned unmapped_page(const struct vmt_program *p, unsigned m,
+			      struct mut_rng *r)
+{
+	unsigned free_slots = ~(unsigned)p->layout[m] & ((1u << VMT_SLOTS) - 1u);
+	unsigned page = mut_rng_below(r, VMT_PAGES);
+
+	if (free_slots)
+		page = 2 * random_bit_in(r, free_slots) + page % 2;
+	return page;
+}
+
+/*
+ * A random program around one VMA's life (the objects' type-safe reuse
+ * under RCU is what this lock's hardest defects have in common): a small
+ * random program, then a reader of a VMA of mm m, an unmap of that VMA by
+ * another thread of m, and a thread of the other mm that maps (taking the
+ * object just freed, most often) and acts on what it mapped: a fault,
+ * read, write, unmap or exit (half the exits killed by another thread as
+ * well).  Which reader, which act, where each op
+ * falls in its thread and the schedule are drawn; the explore bit is on,
+ * so each such program also runs under PRNG and PCT schedules.
+ */
+bool mut_program_lifetime(struct vmt_program *p, struct mut_rng *r)
+{
+	static const uint8_t acts[] = { VMT_OP_FAULT, VMT_OP_READ_LOCKED,
+					VMT_OP_WRITE, VMT_OP_UNMAP, VMT_OP_EXIT };
+
+	mut_random_program(p, r, LIFETIME_BASE_BYTES);
+	while (p->nthreads < 3)
+		memset(&p->threads[p->nthreads++], 0, sizeof(p->threads[0]));
+	unsigned reader = mut_rng_below(r, p->nthreads);
+	unsigned unmapper = (reader + 1 + mut_rng_below(r, p->nthreads - 1u)) %
+			    p->nthreads;
+	unsigned mapper = reader;
+
+	while (mapper == reader || mapper == unmapper)
+		mapper = mut_rng_below(r, p->nthreads);
+	unsigned m = p->threads[reader].mm;
+
+	p->threads[unmapper].mm = (uint8_t)m;
+	p->threads[mapper].mm = (uint8_t)!m;
+	mut_lean_to_vmas(p, r);
+	if (!p->layout[m])
+		p->layout[m] = (uint8_t)(1u << mut_rng_below(r, VMT_SLOTS));
+	unsigned page = 2 * random_bit_in(r, p->layout[m]) + mut_rng_below(r, 2);
+	unsigned mapped = unmapped_page(p, !m, r);
+
+	lifetime_op(p, reader, mut_one_in(r, 3) ? VMT_OP_READ_LOCKED : VMT_OP_FAULT,
+		    page, r);
+	lifetime_op(p, unmapper, VMT_OP_UNMAP, page, r);
+	/* The act, then the map just before it. */
+	unsigned act = lifetime_op(p, mapper, acts[mut_rng_below(r, sizeof(acts))],
+				   mapped, r);
+	struct vmt_thread *th = &p->threads[mapper];
+	struct vmt_op map = { .kind = VMT_OP_MAP, .page = (uint8_t)mapped };
+
+	mut_random_fields(p, mapper, r, &map);
+	if (th->nops == VMT_MAX_OPS_PER_THREAD) {	/* room: another op goes */
+		unsigned drop = act ? 0 : 1;
+
+		mut_thread_delete(th, drop);
+		act -= drop < act;
+	}
+	mut_thread_insert(th, act, &map);
+	/* A task's end is its exit or a fatal signal: half the exits are
+	 * also killed, by one of the other threads. */
+	if (th->ops[act + 1].kind == VMT_OP_EXIT && mut_one_in(r, 2)) {
+		struct vmt_op kill = { .kind = VMT_OP_KILL, .arg = (uint8_t)mapper };
+		unsigned killer = (mapper + 1 + mut_rng_below(r, p->nthreads - 1u)) %
+				  p->nthreads;
+
+		lifetime_insert(p, killer, &kill, r);
+	}
+	p->explore = 1;
+	return true;
+}

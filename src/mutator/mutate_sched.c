@@ -311,14 +311,21 @@ bool mut_layout(struct vmt_program *p, struct mut_rng *r)
  * the VMAs it has (mut_lean_to_vmas(): bench/results/fresh-programs.md), so
  * that more of its readers and writers take a lock.
  */
-bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
+void mut_random_program(struct vmt_program *p, struct mut_rng *r,
+			size_t max_bytes)
 {
 	uint8_t buf[VMT_MAX_INPUT];
-	size_t n = 8 + mut_rng_below(r, VMT_MAX_INPUT - 7);
+	size_t n = 8 + mut_rng_below(r, (unsigned)max_bytes - 7);
 
+	VM_ASSERT(max_bytes > 8 && max_bytes <= VMT_MAX_INPUT);
 	for (size_t i = 0; i < n; i++)
 		buf[i] = (uint8_t)(mut_rng_next(r) >> 56);
 	vmt_decode(buf, n, p);
+}
+
+bool mut_program_fresh(struct vmt_program *p, struct mut_rng *r)
+{
+	mut_random_program(p, r, VMT_MAX_INPUT);
 #ifdef VMLOCK_SWARM
 	mut_swarm(p, mut_swarm_mask(r), r);
 #endif

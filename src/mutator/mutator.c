@@ -31,9 +31,10 @@ unsigned mut_rng_below(struct mut_rng *r, unsigned n)
  * schedule: the findings are interleavings, and a program whose ops
  * already meet (a fault and an unmap of one VMA) still needs its
  * preemption a few accesses into the right op.  A fresh random program
- * is 12 picks in 87: of weights 0, 4, 12 and 24 (5 seeds each, empty corpus),
+ * is 12 picks in 93: of weights 0, 4, 12 and 24 (5 seeds each, empty corpus),
  * 12 took the fewest runs to S1-S6 overall (README, "Structure-aware
- * mutation").
+ * mutation").  A program around one VMA's life is 6 in 93
+ * (bench/results/lifetime-programs.md).
  */
 static const struct {
 	mut_fn fn;
@@ -69,6 +70,7 @@ static const struct {
 	[VMT_MUT_EXPLORE]	= { mut_explore, "explore", 2 },
 	[VMT_MUT_LAYOUT]	= { mut_layout, "layout", 2 },
 	[VMT_MUT_PROGRAM_FRESH]	= { mut_program_fresh, "program-fresh", 12 },
+	[VMT_MUT_PROGRAM_LIFETIME] = { mut_program_lifetime, "program-lifetime", 6 },
 };
 
 const char *vmt_mutation_name(unsigned kind)

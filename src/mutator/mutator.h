@@ -75,6 +75,7 @@ enum vmt_mutation {
 	VMT_MUT_LAYOUT,		/* an initial VMA appears or goes */
 	/* the whole program */
 	VMT_MUT_PROGRAM_FRESH,	/* a random program, explore bit on */
+	VMT_MUT_PROGRAM_LIFETIME, /* one around a VMA's free and reuse */
 	VMT_MUT__COUNT
 };
 
