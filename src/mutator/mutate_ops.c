@@ -649,22 +649,23 @@ void mut_lean_to_vmas(struct vmt_program *p, struct mut_rng *r)
 
 /* ---- a VMA's life across the two mms ---- */
 
-/* A base program this small leaves room for the four ops below. */
+/* A base program this small leaves room for the ops below: its ops
+ * start after 4 bytes (version, threads, layout, count), 2 bytes each, and
+ * a thread gets at most two more (the mapper its act and map; the reader
+ * or the unmapper its op and a kill). */
 #define LIFETIME_BASE_BYTES	32
+_Static_assert((LIFETIME_BASE_BYTES - 4) / 2 + 2 <= VMT_MAX_OPS_PER_THREAD &&
+	       (LIFETIME_BASE_BYTES - 4) / 2 + 5 <= VMT_MAX_OPS,
+	       "program-lifetime's ops fit in any base program");
 
-/* Thread t gets op at a position where it is kept (before a final exit),
- * its last other op dropped first if t is full; returns the position. */
+/* Thread t gets op at a position where it is kept (before a final exit);
+ * returns the position. */
 static unsigned lifetime_insert(struct vmt_program *p, unsigned t,
 				const struct vmt_op *op, struct mut_rng *r)
 {
-	struct vmt_thread *th = &p->threads[t];
-	unsigned at;
+	unsigned at = insert_position(&p->threads[t], r);
 
-	if (th->nops == VMT_MAX_OPS_PER_THREAD)
-		mut_thread_delete(th, th->nops - 1u -
-				  (unsigned)vmt_op_ends_thread(&th->ops[th->nops - 1]));
-	at = insert_position(th, r);
-	mut_thread_insert(th, at, op);
+	mut_thread_insert(&p->threads[t], at, op);
 	return at;
 }
 
@@ -737,12 +738,6 @@ bool mut_program_lifetime(struct vmt_program *p, struct mut_rng *r)
 	struct vmt_op map = { .kind = VMT_OP_MAP, .page = (uint8_t)mapped };
 
 	mut_random_fields(p, mapper, r, &map);
-	if (th->nops == VMT_MAX_OPS_PER_THREAD) {	/* room: another op goes */
-		unsigned drop = act ? 0 : 1;
-
-		mut_thread_delete(th, drop);
-		act -= drop < act;
-	}
 	mut_thread_insert(th, act, &map);
 	/* A task's end is its exit or a fatal signal: half the exits are
 	 * also killed, by one of the other threads. */
