@@ -482,7 +482,7 @@ TEST(no_hash_same_run)
 }
 
 /* The log pct depth 1 must give: threads whole, highest priority first. */
-static unsigned pct_expected(const unsigned *prio, int n, int per, int *exp)
+static unsigned pct_expected(const int *prio, int n, int per, int *exp)
 {
 	unsigned k = 0;
 	bool used[SIM_MAX_THREADS] = { false };
@@ -508,7 +508,7 @@ TEST(pct_depth1_priority_order)
 
 	for (uint64_t seed = 1; seed <= 12; seed++) {
 		struct sim_result res;
-		unsigned prio[SIM_MAX_THREADS];
+		int prio[SIM_MAX_THREADS];
 
 		strat_pct_init(&g_pct, seed, 1, 3, 50);
 		memcpy(prio, g_pct.prio, sizeof(prio));
@@ -522,6 +522,58 @@ TEST(pct_depth1_priority_order)
 	}
 	CHECKF(__builtin_popcount((unsigned)firsts) >= 2,
 	       "the priorities never changed with the seed");
+}
+
+/* Two accesses, a window, two more. */
+static void th_window(void *arg)
+{
+	(void)arg;
+	acc();
+	acc();
+	sim_note_window();	/* the access just made was a window */
+	acc();
+	acc();
+}
+
+/* The log of th_window twice under pct depth 1 (no change points) with
+ * window drops one in one_in, recorded if record. */
+static void pct_window_log(unsigned one_in, bool record, int *hi)
+{
+	static struct strat_record rec;
+	struct prog p = { .n = 2, .fn = { th_window, th_window } };
+	struct sim_result res;
+
+	strat_pct_init(&g_pct, 7, 1, 2, 50);
+	strat_pct_windows(&g_pct, one_in);
+	*hi = g_pct.prio[0] > g_pct.prio[1] ? 0 : 1;
+	struct sim_run_cfg cfg = cfg_of(&strategy_pct, &g_pct);
+
+	if (record) {
+		strat_record_init(&rec, &strategy_pct, &g_pct);
+		cfg = cfg_of(&strategy_record, &rec);
+	}
+	run_prog(&cfg, &p, &res);
+	CHECK_VERDICT(res, VERDICT_CLEAN);
+}
+
+/* A window drop sends the thread that made the window below the other,
+ * the later drop below the earlier; without drops the higher thread runs
+ * whole; a recorded run drops as the plain one (its wrapper passes the
+ * window on). */
+TEST(pct_window_drops)
+{
+	int hi, exp[8];
+
+	pct_window_log(0, false, &hi);
+	for (int i = 0; i < 8; i++)
+		exp[i] = i < 4 ? hi : 1 - hi;
+	CHECK(log_is(exp, 8));
+	for (int rec = 0; rec < 2; rec++) {
+		pct_window_log(1, rec, &hi);
+		for (int i = 0; i < 8; i++)
+			exp[i] = (i / 2) % 2 == 0 ? hi : 1 - hi;
+		CHECKF(log_is(exp, 8), "recorded %d", rec);
+	}
 }
 
 /* ================= determinism ================= */
@@ -1530,6 +1582,7 @@ static const struct test_case tests[] = {
 	T(no_hash_same_run),
 	T(pct_deterministic),
 	T(pct_depth1_priority_order),
+	T(pct_window_drops),
 	T(same_program_same_result),
 	T(race_message_passing),
 	T(race_plain_pairs),

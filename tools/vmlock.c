@@ -501,7 +501,8 @@ static int explore_option(const char *k, const char *v, struct explore_opts *e)
 		return 0;
 	}
 	if (strcmp(k, "--preemptions") != 0 && strcmp(k, "--depth") != 0 &&
-	    strcmp(k, "--seed") != 0 && strcmp(k, "--runs") != 0)
+	    strcmp(k, "--seed") != 0 && strcmp(k, "--runs") != 0 &&
+	    strcmp(k, "--windows") != 0)
 		return usage_error("explore: unknown option '%s'", k);
 	if (!parse_number(v, &n))
 		return usage_error("explore: bad value '%s' for %s (expected a whole number)", v, k);
@@ -511,6 +512,10 @@ static int explore_option(const char *k, const char *v, struct explore_opts *e)
 		return usage_error("explore: bad value '%s' for --depth (expected 1..8)", v);
 	else if (strcmp(k, "--depth") == 0)
 		e->h.pct_depth = (unsigned)n;
+	else if (strcmp(k, "--windows") == 0 && n > 1000000)
+		return usage_error("explore: bad value '%s' for --windows (expected 0..1000000)", v);
+	else if (strcmp(k, "--windows") == 0)
+		e->h.pct_windows = (unsigned)n;
 	else if (strcmp(k, "--seed") == 0)
 		e->h.seed = n;
 	else
@@ -726,9 +731,12 @@ static const struct command commands[] = {
 	{ "variants", cmd_variants,
 	  "  variants                        list the bug variants\n" },
 	{ "explore", cmd_explore,
-	  "  explore [--strategy runs|prng|pct|exhaustive] [--depth D] [--seed S] [--runs N]\n"
-	  "          [--preemptions K] FILE  search schedules of one program; exit 1 at the first\n"
+	  "  explore [--strategy runs|prng|pct|exhaustive] [--depth D] [--windows Q] [--seed S]\n"
+	  "          [--runs N] [--preemptions K] FILE\n"
+	  "                                  search schedules of one program; exit 1 at the first\n"
 	  "                                  violation, printed as a program with its schedule;\n"
+	  "                                  pct: depth D, and with Q > 0 a drop of the thread\n"
+	  "                                  below all at a lifetime window one time in Q;\n"
 	  "                                  exhaustive: every schedule with at most K (2)\n"
 	  "                                  preemptions, up to N runs\n" },
 	{ "fuzz", cmd_fuzz, fuzz_usage },

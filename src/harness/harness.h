@@ -39,6 +39,7 @@ struct harness_opts {
 	enum harness_strategy strategy;
 	uint64_t seed;		/* HS_PRNG, HS_PCT */
 	unsigned pct_depth;	/* HS_PCT: 1 .. 8 */
+	unsigned pct_windows;	/* HS_PCT: window drops one in N (0: none) */
 	struct strat_dfs *dfs;	/* HS_DFS: the search, rewound per run */
 	uint32_t step_budget;	/* 0: the default */
 	bool trace;		/* record events for a report */
@@ -63,8 +64,8 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
 /*
  * The runs an input stands for: its own schedule, then, if p->explore is
  * set (and o asks for the input's own schedule), a seeded PRNG schedule
- * and PCT at depth 3 (o->explore: both, or one of them), seeded by the
- * program's encoding.  Stops at the first violation; *which says which
+ * and PCT at depth 3 with window drops (o->explore: both, or one of
+ * them), seeded by the program's encoding.  Stops at the first violation; *which says which
  * run it was (0, then 1, 2 in that order).
  */
 void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,

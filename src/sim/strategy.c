@@ -124,16 +124,32 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 	c->last_pick = -1;	/* no pick yet: the first is pct_pick()'s */
 	/* Initial priorities: a random permutation of depth .. depth+n-1. */
 	for (unsigned i = 0; i < nthreads; i++)
-		c->prio[i] = depth + i;
+		c->prio[i] = (int)(depth + i);
 	for (unsigned i = nthreads; i > 1; i--) {
 		unsigned j = (unsigned)(prng_next(&c->rng) % i);
-		unsigned tmp = c->prio[i - 1];
+		int tmp = c->prio[i - 1];
 
 		c->prio[i - 1] = c->prio[j];
 		c->prio[j] = tmp;
 	}
 	for (unsigned i = 0; i + 1 < depth; i++)
 		c->change[i] = 1 + (uint32_t)(prng_next(&c->rng) % k);
+}
+
+void strat_pct_windows(struct strat_pct *c, unsigned one_in)
+{
+	c->window_one_in = one_in;
+	c->low = -1;		/* below the change points' 0 .. depth - 2 */
+}
+
+/* A window drop of cur, if the access it last made was a window. */
+static void pct_window_drop(struct strat_pct *c, int cur)
+{
+	if (!c->at_window)
+		return;
+	c->at_window = false;
+	if (cur >= 0 && prng_next(&c->rng) % c->window_one_in == 0)
+		c->prio[cur] = c->low--;
 }
 
 static int pct_pick(void *ctx, int cur, unsigned ready)
@@ -144,7 +160,8 @@ static int pct_pick(void *ctx, int cur, unsigned ready)
 	c->step++;
 	for (unsigned i = 0; i + 1 < c->depth; i++)
 		if (c->change[i] == c->step && cur >= 0)
-			c->prio[cur] = c->depth - 1 - i;	/* below all */
+			c->prio[cur] = (int)(c->depth - 1 - i);	/* below all */
+	pct_window_drop(c, cur);
 	for (int t = 0; t < SIM_MAX_THREADS; t++)
 		if ((ready & (1u << t)) &&
 		    (best < 0 || c->prio[t] > c->prio[best]))
@@ -161,10 +178,18 @@ static int pct_choice(void *ctx)
 	return random_choice(&c->rng, &c->nchoices);
 }
 
+static void pct_window(void *ctx)
+{
+	struct strat_pct *c = ctx;
+
+	c->at_window = c->window_one_in > 0;
+}
+
 const struct sim_strategy strategy_pct = {
 	.name = "pct",
 	.pick = pct_pick,
 	.choice = pct_choice,
+	.window = pct_window,
 };
 
 /* ---- record ---- */
@@ -219,6 +244,8 @@ static void record_window(void *ctx)
 	uint32_t step = c->picks - 1;
 
 	VM_ASSERT(c->picks > 0);
+	if (c->inner->window)	/* the recorded run is the inner one's */
+		c->inner->window(c->inner_ctx);
 	if (step > UINT16_MAX || c->nwindows == RECORD_MAX_WINDOWS ||
 	    (c->nwindows && c->windows[c->nwindows - 1] == step))
 		return;

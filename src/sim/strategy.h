@@ -7,7 +7,9 @@
  *    ("thread t makes the next n accesses"); when the runs are used up the
  *    running thread goes on until it sleeps or ends.  The fuzzing default.
  *  - prng: a seeded PRNG preempts at each point with probability 1/4.
- *  - pct: PCT (priorities with d - 1 change points over k steps).
+ *  - pct: PCT (priorities with d - 1 change points over k steps), and,
+ *    if asked, a drop of the running thread's priority below all at a
+ *    window, one time in `window_one_in`.
  * Choice bytes (which store a load reads, history.c) come from the input
  * for bytes, and from the PRNG for prng and pct.
  * All are deterministic functions of their inputs.
@@ -48,7 +50,14 @@ struct strat_pct {
 	unsigned depth;			/* d: bug depth aimed at */
 	uint32_t step;
 	uint32_t change[PCT_MAX_DEPTH];	/* steps where priorities drop */
-	unsigned prio[SIM_MAX_THREADS];
+	int prio[SIM_MAX_THREADS];
+	/* Window drops (strat_pct_windows()): 0 (none), or one window in
+	 * window_one_in lowers the thread that made it below every thread,
+	 * to `low` (then one less for the next).  at_window: the access the
+	 * last pick let run was a window. */
+	unsigned window_one_in;
+	int low;
+	bool at_window;
 	unsigned nchoices;	/* choice bytes handed out */
 	/* The last pick and the ready mask it was made on: with the same
 	 * mask and no change point, the next pick is the same thread. */
@@ -149,7 +158,7 @@ static inline bool strat_bytes_goes_on(struct strat_bytes *c, int cur,
 static inline bool strat_pct_goes_on(struct strat_pct *c, int cur,
 				     unsigned ready)
 {
-	if (ready != c->last_ready || cur != c->last_pick)
+	if (ready != c->last_ready || cur != c->last_pick || c->at_window)
 		return false;
 	for (unsigned i = 0; i + 1 < c->depth; i++)
 		if (c->change[i] == c->step + 1)
@@ -170,6 +179,17 @@ void strat_prng_init(struct strat_prng *c, uint64_t seed);
 /* k: the number of steps the change points are spread over. */
 void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 		    unsigned nthreads, uint32_t k);
+/*
+ * Window drops on top of c's change points: at a window (sim_note_window(),
+ * a reader on a VMA it holds no reference to, an exit's write lock and
+ * detach, a killable sleep), one time in one_in the thread that made it
+ * drops below every thread, the later drop below the earlier.  A lifetime
+ * bug's windows are where its preemptions must land: a stale reader
+ * stalled past a free and a reuse, then the other side stalled while the
+ * reader comes in.  Change points at random steps hit a window of a few
+ * steps in a run of a hundred only by chance, one point at a time.
+ */
+void strat_pct_windows(struct strat_pct *c, unsigned one_in);
 
 void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
 		       void *inner_ctx);
