@@ -1475,57 +1475,6 @@ TEST(feedback_kinds_select_events)
 	CHECK(fb_count(SIM_FB_DEFAULT | SIM_FB_SWITCH, &res) == sw + 3);
 }
 
-static uint32_t fb_key;
-
-static void hook_key(uint32_t key)
-{
-	fb_key = key;
-	fb_events++;
-}
-
-/* th_waiter and th_setter (the waker) in the operation their arg names. */
-static void th_op_waiter(void *arg)
-{
-	sim_set_op((unsigned)(intptr_t)arg);
-	th_waiter(NULL);
-}
-
-static void th_op_waker(void *arg)
-{
-	sim_set_op((unsigned)(intptr_t)arg);
-	th_setter(ARG(1));
-}
-
-/* The key of the one wake-up event, the sleeper and the waker in the
- * operations given. */
-static uint32_t wake_key(unsigned sleeper_op, unsigned waker_op)
-{
-	struct prog p = { 2, { th_op_waiter, th_op_waker },
-			  { ARG(sleeper_op), ARG(waker_op) } };
-	struct sim_result res;
-
-	fb_events = 0;
-	sim_hooks = (struct sim_hooks){ .feedback = hook_key,
-					.feedback_kinds = SIM_FB_WAKE };
-	run_prefer(&p, &res);
-	sim_hooks = (struct sim_hooks){ 0 };
-	CHECK_VERDICT(res, VERDICT_CLEAN);
-	CHECKF(fb_events == 1, "%u wake events", fb_events);
-	return fb_key;
-}
-
-/* The same wake-up in other operations is another feature: an exit's
- * killable wait is not a write's. */
-TEST(feedback_wake_tells_operations_apart)
-{
-	uint32_t plain = wake_key(0, 0);
-
-	CHECK(wake_key(0, 0) == plain);
-	CHECK(wake_key(3, 0) != plain);
-	CHECK(wake_key(0, 3) != plain);
-	CHECK(wake_key(3, 0) != wake_key(0, 3));
-}
-
 /* The events of kind k, in order, into out; returns how many. */
 static unsigned events_of(uint8_t k, const struct sim_event **out,
 			  unsigned max)
@@ -1653,7 +1602,6 @@ static const struct test_case tests[] = {
 	T(thousand_runs_nothing_leaks),
 	T(hooks_see_every_access),
 	T(feedback_kinds_select_events),
-	T(feedback_wake_tells_operations_apart),
 	T(trace_records_accesses_and_notes),
 };
 

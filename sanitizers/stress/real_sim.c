@@ -324,12 +324,6 @@ void sim_note_window(void)
 {
 }
 
-/* No feedback on real threads: the operation a thread is in goes nowhere. */
-void sim_set_op(unsigned op)
-{
-	(void)op;
-}
-
 /* The hardware interleaves: a retry loop just lets the others run. */
 uint64_t sim_spin_mark(void)
 {

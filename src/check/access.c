@@ -228,11 +228,10 @@ static unsigned refcnt_class(int64_t v)
 }
 
 /*
- * A transition of vm_refcnt between classes, at its site and in the
- * operation its thread runs (an exit's write lock is not an munmap's),
- * and whether the VMA is write-locked and how many threads hold
- * increments: new ones are what the fuzzer should keep (a reader
- * incrementing a write-locked VMA is one step from the detach races).
+ * A transition of vm_refcnt between classes, at its site, and whether the
+ * VMA is write-locked and how many threads hold increments: new ones are
+ * what the fuzzer should keep (a reader incrementing a write-locked VMA is
+ * one step from the detach races).
  */
 static void refcnt_feedback(int vma, const struct sim_access *a)
 {
@@ -241,9 +240,8 @@ static void refcnt_feedback(int vma, const struct sim_access *a)
 	if (!sim_feedback_on(SIM_FB_REFCNT))
 		return;
 	uint32_t state = (uint32_t)ghost_write_locked(vma) * 2 + (g->f_owner >= 0);
-	uint32_t where = sim_site_hash(a->site) + sim_op_of(a->tid) * 0x9e3779b1u;
 
-	sim_hooks.feedback(where * 1024 +
+	sim_hooks.feedback(sim_site_hash(a->site) * 1024 +
 			   (uint32_t)incs_total(g) * 256 + state * 64 +
 			   refcnt_class(a->old) * 8 + refcnt_class(a->val));
 }

@@ -1027,10 +1027,8 @@ void harness_thread_body(struct op_ctx *c)
 
 		if (vmt_op_ends_thread(op) || sim_fatal_signal_pending())
 			break;
-		sim_set_op(op->kind + 1u);
 		op_run(c, op);
 	}
-	sim_set_op(VMT_OP_EXIT + 1u);
 	/* A fork that never came (exited or killed first): no child. */
 	if (thread_forks(c->prog))
 		fork_children(mm_of_idx(1), false);

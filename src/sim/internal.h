@@ -71,7 +71,6 @@ struct sim_thread {
 	bool at_point;		/* suspended inside sim_point() */
 	bool cancelled;		/* ended held, never ran (sim_cancel_held) */
 	const struct sim_site *stop_site;	/* where it last yielded */
-	uint8_t op;		/* the operation it runs (sim_set_op()) */
 };
 
 /*

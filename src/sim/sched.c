@@ -523,9 +523,7 @@ void sim_schedule(bool (*cond)(void *), void *arg, const struct sim_site *s)
  * the site it last went to sleep at: a wake that finds the task not yet
  * asleep is one step from a lost one.  A fatal signal is one too
  * (signal_wake_up()): where it finds its target, asleep killably in a
- * wait, uninterruptibly, or running, tells the -EINTR paths apart.  The
- * operations both threads are in (sim_set_op()) tell the callers apart:
- * the same wait's site is an exit's, a fork's or a write's. */
+ * wait, uninterruptibly, or running, tells the -EINTR paths apart. */
 #define FEEDBACK_WAKE 0x57414b00u
 
 static void wake_feedback(const struct sim_site *s, const struct sim_thread *t)
@@ -533,7 +531,6 @@ static void wake_feedback(const struct sim_site *s, const struct sim_thread *t)
 	uint32_t key = sim_site_hash(s) * 31 +
 		       (t->block_site ? sim_site_hash(t->block_site) : 0);
 
-	key = key * 31 + (uint32_t)t->op * 17 + sim_op_of(sim.cur);
 	sim_hooks.feedback((key ^ FEEDBACK_WAKE) * 8 + (uint32_t)t->task_state * 2 +
 			   (t->state == T_BLOCKED));
 }
@@ -573,17 +570,6 @@ void sim_send_fatal_signal(int tid, const struct sim_site *s)
 		if (t->state == T_BLOCKED)
 			sim_make_ready(tid);
 	}
-}
-
-void sim_set_op(unsigned op)
-{
-	sim_cur()->op = (uint8_t)op;
-}
-
-unsigned sim_op_of(int tid)
-{
-	VM_ASSERT(tid < sim.n);
-	return tid >= 0 ? sim.th[tid].op : 0;	/* -1: the world's setup */
 }
 
 bool sim_fatal_signal_pending(void)

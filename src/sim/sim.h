@@ -357,12 +357,6 @@ bool sim_thread_started(int tid);
 /* Run every spawned thread to the end or to the first violation. */
 void sim_run(struct sim_result *res);
 int sim_self(void);
-/* The operation the running thread is in (the harness's op kind + 1, 0:
- * none), and thread tid's: the feedback tells the same lock event apart
- * by its caller (a write lock of an exit is not one of an munmap).
- * tid -1 (the world's setup): 0. */
-void sim_set_op(unsigned op);
-unsigned sim_op_of(int tid);
 int sim_nthreads(void);
 bool sim_tracing(void);
 
