@@ -65,8 +65,8 @@ void harness_run(const struct vmt_program *p, const struct harness_opts *o,
  * The runs an input stands for: its own schedule, then, if p->explore is
  * set (and o asks for the input's own schedule), a seeded PRNG schedule
  * and PCT at depth 3 with window drops (o->explore: both, or one of
- * them), seeded by the program's encoding.  Stops at the first violation; *which says which
- * run it was (0, then 1, 2 in that order).
+ * them), seeded by the program's encoding.  Stops at the first
+ * violation; *which says which run it was (0, then 1, 2 in that order).
  */
 void harness_run_input(const struct vmt_program *p, const struct harness_opts *o,
 		       struct sim_result *res, unsigned *which);

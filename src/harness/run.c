@@ -194,8 +194,7 @@ static void pick_strategy(const struct vmt_program *p,
 		return;
 	case HS_PCT:
 		strat_pct_init(&spct, o->seed, o->pct_depth, p->nthreads, 400);
-		if (o->pct_windows)
-			strat_pct_windows(&spct, o->pct_windows);
+		strat_pct_windows(&spct, o->pct_windows);
 		cfg->strategy = &strategy_pct;
 		cfg->strategy_ctx = &spct;
 		return;

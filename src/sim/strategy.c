@@ -122,6 +122,7 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 	c->rng = seed;
 	c->depth = depth;
 	c->last_pick = -1;	/* no pick yet: the first is pct_pick()'s */
+	c->low = -1;	/* window drops: below the change points' 0 .. depth - 2 */
 	/* Initial priorities: a random permutation of depth .. depth+n-1. */
 	for (unsigned i = 0; i < nthreads; i++)
 		c->prio[i] = (int)(depth + i);
@@ -139,7 +140,6 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
 void strat_pct_windows(struct strat_pct *c, unsigned one_in)
 {
 	c->window_one_in = one_in;
-	c->low = -1;		/* below the change points' 0 .. depth - 2 */
 }
 
 /* A window drop of cur, if the access it last made was a window. */

@@ -189,7 +189,7 @@ void strat_pct_init(struct strat_pct *c, uint64_t seed, unsigned depth,
  * reader comes in.  Change points at random steps hit a window of a few
  * steps in a run of a hundred only by chance, one point at a time.
  */
-void strat_pct_windows(struct strat_pct *c, unsigned one_in);
+void strat_pct_windows(struct strat_pct *c, unsigned one_in);	/* 0: none */
 
 void strat_record_init(struct strat_record *c, const struct sim_strategy *inner,
 		       void *inner_ctx);
